@@ -1,0 +1,1 @@
+"""Extract contract, landing and connectors: everything between a source system and typed Parquet."""
