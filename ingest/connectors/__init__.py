@@ -1,0 +1,1 @@
+"""Connectors: map real exports (mail, calendars, CRM) into the canonical extract contract."""
