@@ -1,0 +1,220 @@
+"""Landing: good rows land, every bad one is quarantined with a reason, counts are conserved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from ingest import contract
+from ingest.extract_writer import write_batch
+from ingest.landing import QUARANTINE_DIR, discover_batches, land_all, land_batch
+
+ACTIVITY_HEADER = "activity_id,activity_type,started_at,status,source,subject"
+
+
+def _write(root: Path, entity: str, name: str, content: bytes | str) -> Path:
+    path = root / entity / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+def _land_one(tmp_path: Path, entity: str, name: str, content: bytes | str):
+    extracts, landed = tmp_path / "extracts", tmp_path / "landed"
+    _write(extracts, entity, name, content)
+    (batch,) = discover_batches(extracts, entity)
+    result = land_batch(batch, landed)
+    good = pq.read_table(landed / entity / f"{batch.batch_id}.parquet")
+    quarantine = pq.read_table(landed / QUARANTINE_DIR / entity / f"{batch.batch_id}.parquet").to_pylist()
+    assert result.rows_landed + result.rows_quarantined == result.rows_read
+    assert good.num_rows == result.rows_landed
+    return result, good, quarantine
+
+
+def test_corrupted_batch_lands_good_rows_and_quarantines_each_bad_one(tmp_path: Path) -> None:
+    content = "\n".join(
+        [
+            ACTIVITY_HEADER,
+            "a1,email,2025-01-02T09:00:00-05:00,completed,synced,ok",
+            "a2,fax,2025-01-02T09:00:00-05:00,completed,synced,unknown enum",
+            "a3,email,2025-01-02 09:00:00,completed,synced,no offset",
+            "a4,email,yesterday,completed,synced,unparseable",
+            "a1,email,2025-01-03T09:00:00Z,completed,synced,duplicate id",
+            ",call,2025-01-03T09:00:00Z,completed,dialer,missing id",
+            "a5,meeting,2025-01-03T09:00:00+01:00,completed",
+            "a6,Meeting,2025-01-03T09:00:00+01:00,Completed,SYNCED,case-insensitive enums",
+        ]
+    )
+    result, good, quarantine = _land_one(tmp_path, "activities", "2025-01.csv", content)
+    assert result.rows_read == 8
+    assert good.column("activity_id").to_pylist() == ["a1", "a6"]
+    assert good.column("activity_type").to_pylist() == ["email", "meeting"]
+    assert good.column("started_at_offset_minutes").to_pylist() == [-300, 60]
+    by_row = {q["row_number"]: q for q in quarantine}
+    assert sorted(by_row) == [2, 3, 4, 5, 6, 7]
+    assert by_row[2]["field"] == "activity_type" and "'fax'" in by_row[2]["reason"]
+    assert by_row[3]["field"] == "started_at" and "no UTC offset" in by_row[3]["reason"]
+    assert by_row[4]["field"] == "started_at" and "'yesterday'" in by_row[4]["reason"]
+    assert "duplicate key (activity_id=a1) already at row 1" in by_row[5]["reason"]
+    assert by_row[6]["field"] == "activity_id" and "required value missing" in by_row[6]["reason"]
+    assert "4 fields" in by_row[7]["reason"] and "the header has 6" in by_row[7]["reason"]
+    assert all(q["source_file"] == "activities/2025-01.csv" for q in quarantine)
+
+
+def test_wrong_type_in_numeric_and_date_columns(tmp_path: Path) -> None:
+    content = "\n".join(
+        [
+            "opportunity_id,account_id,owner_user_id,name,stage,stage_rank,amount,status,created_date,closed_date",
+            "o1,a1,u1,Deal,Propose,3,210000,open,2025-06-02,",
+            "o2,a1,u1,Deal,Propose,three,1000,open,2025-06-02,",
+            "o3,a1,u1,Deal,Propose,3,lots,open,2025-06-02,",
+            "o4,a1,u1,Deal,Propose,3,1e3,won,2025-02-30,2025-07-01",
+        ]
+    )
+    result, good, quarantine = _land_one(tmp_path, "opportunities", "b.csv", content)
+    assert good.column("opportunity_id").to_pylist() == ["o1"]
+    assert good.schema.field("amount").type == pa.float64()
+    assert [(q["row_number"], q["field"]) for q in quarantine] == [(2, "stage_rank"), (3, "amount"), (4, "created_date")]
+
+
+def test_missing_required_column_quarantines_every_row(tmp_path: Path) -> None:
+    content = "activity_id,activity_type,status,source\na1,email,completed,synced\na2,call,completed,dialer\n"
+    result, good, quarantine = _land_one(tmp_path, "activities", "b.csv", content)
+    assert (result.rows_read, result.rows_landed, result.rows_quarantined) == (2, 0, 2)
+    assert all("missing required column(s): started_at" in q["reason"] for q in quarantine)
+    assert '"activity_id": "a1"' in quarantine[0]["raw_record"]
+
+
+def test_empty_file_is_recorded_not_lost(tmp_path: Path) -> None:
+    result, good, quarantine = _land_one(tmp_path, "users", "b.csv", b"")
+    assert (result.rows_read, result.rows_landed, result.rows_quarantined) == (0, 0, 0)
+    assert len(quarantine) == 1 and quarantine[0]["row_number"] is None
+    assert "empty file" in quarantine[0]["reason"]
+
+
+def test_header_only_file_lands_nothing_and_quarantines_nothing(tmp_path: Path) -> None:
+    result, good, quarantine = _land_one(tmp_path, "users", "b.csv", "user_id,full_name,email\n")
+    assert (result.rows_read, result.rows_landed, len(quarantine)) == (0, 0, 0)
+
+
+def test_wrong_delimiter_is_named(tmp_path: Path) -> None:
+    content = "user_id;full_name;email\nu1;Avery;a@x.io\nu2;Blake;b@x.io\n"
+    result, good, quarantine = _land_one(tmp_path, "users", "b.csv", content)
+    assert (result.rows_read, result.rows_quarantined) == (2, 2)
+    assert all("delimited by ';'" in q["reason"] for q in quarantine)
+
+
+def test_wrong_encoding_quarantines_only_undecodable_rows(tmp_path: Path) -> None:
+    content = "user_id,full_name,email\nu1,Ren\xe9e,r@x.io\nu2,Blake,b@x.io\n".encode("latin-1")
+    content = b"\xef\xbb\xbf" + content  # a BOM must not break the header
+    result, good, quarantine = _land_one(tmp_path, "users", "b.csv", content)
+    assert good.column("user_id").to_pylist() == ["u2"]
+    assert quarantine[0]["row_number"] == 1 and quarantine[0]["field"] == "full_name"
+    assert "not valid UTF-8" in quarantine[0]["reason"] and "Renée" in quarantine[0]["raw_record"]
+
+
+def test_parquet_batches_land_like_csv(tmp_path: Path) -> None:
+    extracts, landed = tmp_path / "extracts", tmp_path / "landed"
+    rows = [
+        {"activity_id": "a1", "activity_type": "email", "status": "completed", "source": "synced",
+         "started_at": dt.datetime(2025, 3, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=2)))},
+        {"activity_id": "a2", "activity_type": "telex", "status": "completed", "source": "synced",
+         "started_at": dt.datetime(2025, 3, 1, 9, tzinfo=dt.timezone.utc)},
+    ]
+    write_batch(extracts, "activities", "2025-03", rows, fmt="parquet")
+    summary = land_all(extracts, landed)
+    assert summary.totals()["activities"] == {"rows_read": 2, "rows_landed": 1, "rows_quarantined": 1, "batches": 1, "landed": 1}
+    good = pq.read_table(landed / "activities" / "2025-03.parquet")
+    assert good.column("started_at_offset_minutes").to_pylist() == [120]
+    assert good.column("started_at").to_pylist()[0] == dt.datetime(2025, 3, 1, 7, tzinfo=dt.timezone.utc)
+
+
+def test_typed_parquet_values_are_accepted(tmp_path: Path) -> None:
+    extracts, landed = tmp_path / "extracts", tmp_path / "landed"
+    (extracts / "accounts").mkdir(parents=True)
+    pq.write_table(
+        pa.table({"account_id": ["a1"], "name": ["Blue Ridge"], "domains": [["brh.com", "blueridge.com"]], "created_date": [dt.date(2025, 1, 1)]}),
+        extracts / "accounts" / "b.parquet",
+    )
+    land_all(extracts, landed)
+    good = pq.read_table(landed / "accounts" / "b.parquet").to_pylist()[0]
+    assert good["domains"] == ["brh.com", "blueridge.com"] and good["created_date"] == dt.date(2025, 1, 1)
+
+
+def test_message_bodies_become_sentiment_and_are_not_kept(tmp_path: Path) -> None:
+    content = ACTIVITY_HEADER + ",body_text\n" + "\n".join(
+        [
+            'a1,email,2025-01-02T09:00:00Z,completed,synced,hi,"Thanks, this is great news!"',
+            'a2,email,2025-01-02T09:00:00Z,completed,synced,re,"This is terrible and we are very unhappy.\n\nOn Mon, Avery wrote:\n> great news, wonderful"',
+            "a3,email,2025-01-02T09:00:00Z,completed,synced,bad,[not-a-date-row]",
+        ]
+    )
+    content = content.replace("a3,email,2025-01-02T09:00:00Z", "a3,email,nope")
+    result, good, quarantine = _land_one(tmp_path, "activities", "b.csv", content)
+    assert "body_text" not in good.column_names
+    sentiment = good.column("body_sentiment").to_pylist()
+    assert sentiment[0] > 0.3 and sentiment[1] < -0.3  # the quoted praise does not count
+    assert "body_text" not in quarantine[0]["raw_record"]
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_relanding_the_same_batches_changes_nothing(tmp_path: Path) -> None:
+    extracts, landed = tmp_path / "extracts", tmp_path / "landed"
+    _write(extracts, "activities", "2025-01.csv", ACTIVITY_HEADER + "\na1,email,2025-01-02T09:00:00Z,completed,synced,x\na2,fax,2025-01-02T09:00:00Z,completed,synced,y\n")
+    _write(extracts, "users", "b.csv", "user_id,full_name,email\nu1,Avery,a@x.io\n")
+    first = land_all(extracts, landed)
+    before = _tree_digest(landed)
+    second = land_all(extracts, landed)
+    assert _tree_digest(landed) == before
+    assert {b.status for b in second.batches} == {"unchanged"}
+    assert second.totals()["activities"]["rows_quarantined"] == first.totals()["activities"]["rows_quarantined"] == 1
+
+
+def test_a_changed_file_replaces_its_batch(tmp_path: Path) -> None:
+    extracts, landed = tmp_path / "extracts", tmp_path / "landed"
+    _write(extracts, "users", "b.csv", "user_id,full_name,email\nu1,Avery,a@x.io\n")
+    land_all(extracts, landed)
+    _write(extracts, "users", "b.csv", "user_id,full_name,email\nu1,Avery Quinn,a@x.io\nu2,Blake,b@x.io\n")
+    summary = land_all(extracts, landed)
+    assert [b.status for b in summary.batches] == ["replaced"]
+    assert pq.read_table(landed / "users" / "b.parquet").column("full_name").to_pylist() == ["Avery Quinn", "Blake"]
+
+
+def test_every_entity_has_a_schema_file(tmp_path: Path) -> None:
+    land_all(tmp_path / "none", tmp_path / "landed")
+    for ent in contract.ENTITIES.values():
+        schema = pq.read_schema(tmp_path / "landed" / ent.name / "_schema.parquet")
+        assert schema == ent.landed_schema()
+
+
+def test_hidden_and_foreign_files_are_not_batches(tmp_path: Path) -> None:
+    _write(tmp_path, "users", ".b.csv.tmp", "partial")
+    _write(tmp_path, "users", "notes.txt", "hello")
+    _write(tmp_path, "users", "b.csv", "user_id,full_name,email\n")
+    assert [b.batch_id for b in discover_batches(tmp_path)] == ["b"]
+
+
+@pytest.mark.parametrize("entity", sorted(contract.ENTITIES))
+def test_contract_example_rows_land_cleanly(tmp_path: Path, entity: str) -> None:
+    ent = contract.entity(entity)
+    header = ",".join(c.name for c in ent.columns)
+    row = ",".join(f'"{c.example}"' if "," in c.example else c.example for c in ent.columns)
+    result, good, quarantine = _land_one(tmp_path, entity, "b.csv", f"{header}\n{row}\n")
+    assert quarantine == [] and result.rows_landed == 1
+
+
+def test_contract_page_is_up_to_date() -> None:
+    page = Path(__file__).resolve().parents[2] / "docs" / "extract-contract.md"
+    assert page.read_text() == contract.to_markdown(), "regenerate: python -m ingest.contract > docs/extract-contract.md"
