@@ -1,0 +1,45 @@
+# The two commands: `make demo` and `make test`. Each sets up what it needs first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export RI_DATA_DIR ?= $(CURDIR)/data
+export DAGSTER_HOME ?= $(RI_DATA_DIR)/dagster_home
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
+export RI_LANDED_DIR ?= $(RI_DATA_DIR)/landed
+export RI_WAREHOUSE ?= $(RI_DATA_DIR)/warehouse.duckdb
+
+.PHONY: setup demo test ui lock clean
+
+setup: $(BIN)/.installed dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+# Dagster reads the dbt manifest when the code location loads, so it must exist beforehand.
+dbt_project/target/manifest.json: $(BIN)/.installed $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
+	cd dbt_project && $(CURDIR)/$(BIN)/dbt parse --quiet
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp $< $@
+
+demo: setup
+	$(BIN)/python -m orchestration.demo
+
+test: setup
+	$(BIN)/python -m pytest
+
+ui: setup
+	$(BIN)/dagster dev -w workspace.yaml
+
+lock:
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+
+clean:
+	rm -rf $(RI_DATA_DIR) dbt_project/target dbt_project/logs

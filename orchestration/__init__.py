@@ -1,0 +1,1 @@
+"""The Dagster code location: landing, dbt, publishing, schedules and sensors."""

@@ -1,0 +1,81 @@
+"""All dbt models in one `dbt build` step, for the partition range's as-of date."""
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+import duckdb
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from ingest import settings
+from orchestration.dbt_project import DBT_PROJECT
+from orchestration.locks import environment, exclusive
+from orchestration.partitions import DAILY, SINGLE_RUN, WAREHOUSE_POOL
+
+
+class Translator(DagsterDbtTranslator):
+    """dbt folders become asset groups (staging, intermediate, marts, ...)."""
+
+    def get_group_name(self, dbt_resource_props: dict[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+def as_of_date(context: dg.AssetExecutionContext) -> dt.date:
+    """Last day of the run's partition range: what 'as of' means for the whole run."""
+    window = context.partition_time_window
+    return (window.end - dt.timedelta(days=1)).date()
+
+
+def _manifest_nodes() -> dict[str, Any]:
+    return json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"]
+
+
+def _row_counts(relations: dict[str, str]) -> dict[str, int]:
+    """Row counts of the built relations, read after dbt released the warehouse."""
+    counts: dict[str, int] = {}
+    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
+        for unique_id, relation in relations.items():
+            try:
+                counts[unique_id] = con.sql(f"select count(*) from {relation}").fetchall()[0][0]
+            except duckdb.Error:
+                continue  # ephemeral models and views on missing inputs have no count to report
+    return counts
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=Translator(),
+    partitions_def=DAILY,
+    backfill_policy=SINGLE_RUN,
+    pool=WAREHOUSE_POOL,
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    """Staging, intermediate and mart models, built and tested by one `dbt build`."""
+    as_of = as_of_date(context)
+    context.log.info(f"dbt build as of {as_of}")
+    env = {
+        "RI_AS_OF_DATE": as_of.isoformat(),
+        "RI_LANDED_DIR": str(settings.landed_dir()),
+        "RI_WAREHOUSE": str(settings.warehouse_path()),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    # Events are held until dbt exits: DuckDB has one writer, so row counts are read afterwards.
+    with exclusive(settings.warehouse_path().with_suffix(".lock")), environment(**env):
+        events = list(dbt.cli(["build"], context=context).stream())
+        relations = {
+            uid: node["relation_name"]
+            for uid, node in _manifest_nodes().items()
+            if node.get("resource_type") in ("model", "seed", "snapshot") and node.get("relation_name")
+        }
+        counts = _row_counts(relations)
+    for event in events:
+        unique_id = (getattr(event, "metadata", None) or {}).get("unique_id")
+        uid = getattr(unique_id, "value", unique_id)
+        if isinstance(event, dg.Output) and uid in counts:
+            yield event.with_metadata({**event.metadata, "dagster/row_count": counts[uid]})
+        else:
+            yield event

@@ -1,0 +1,81 @@
+"""Landing assets: one per contract entity, each landing its new extract batches as typed Parquet."""
+
+import json
+
+import dagster as dg
+import pyarrow.parquet as pq
+
+from ingest import contract, settings
+from ingest.landing import MANIFEST_DIR, QUARANTINE_DIR, land_entity
+from orchestration.locks import exclusive
+from orchestration.metadata import markdown_preview
+from orchestration.partitions import DAILY, SINGLE_RUN
+
+ROW_ACCOUNTING = "row_accounting"
+
+
+def landed_key(entity_name: str) -> dg.AssetKey:
+    # Matches the dbt source `landed`, so dbt models hang off these assets in the graph.
+    return dg.AssetKey(["landed", entity_name])
+
+
+def _row_accounting(entity_name: str) -> dg.AssetCheckResult:
+    """Every landed batch: rows in its Parquet + rows in its quarantine = rows read from the file."""
+    landed = settings.landed_dir()
+    broken = []
+    batches = 0
+    for manifest in sorted((landed / MANIFEST_DIR / entity_name).glob("*.json")):
+        batches += 1
+        seen = json.loads(manifest.read_text())
+        batch_id = manifest.stem
+        good = pq.read_metadata(landed / entity_name / f"{batch_id}.parquet").num_rows
+        quarantine = pq.read_table(landed / QUARANTINE_DIR / entity_name / f"{batch_id}.parquet", columns=["row_number"])
+        bad = quarantine.num_rows - quarantine.column("row_number").null_count
+        if good != seen["rows_landed"] or good + bad != seen["rows_read"]:
+            broken.append(f"{batch_id}: read {seen['rows_read']}, landed {good}, quarantined {bad}")
+    return dg.AssetCheckResult(
+        check_name=ROW_ACCOUNTING,
+        passed=not broken,
+        metadata={"batches_checked": batches, "mismatches": dg.MetadataValue.json(broken)},
+    )
+
+
+def build_landing_asset(ent: contract.Entity) -> dg.AssetsDefinition:
+    key = landed_key(ent.name)
+
+    @dg.asset(
+        key=key,
+        description=f"Typed Parquet of the `{ent.name}` extract batches; rows breaking the contract are quarantined.",
+        group_name="landing",
+        kinds={"python", "parquet"},
+        partitions_def=DAILY,
+        backfill_policy=SINGLE_RUN,
+        check_specs=[dg.AssetCheckSpec(ROW_ACCOUNTING, asset=key, blocking=True,
+                                       description="landed + quarantined = read, for every batch")],
+        metadata={"contract": f"docs/extract-contract.md#{ent.name}", "primary_key": list(ent.primary_key)},
+    )
+    def _land(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        with exclusive(settings.landed_dir() / ".landing.lock"):
+            results = land_entity(ent.name)
+            check = _row_accounting(ent.name)
+        changed = [r for r in results if r.status != "unchanged"]
+        for r in changed:
+            if r.rows_quarantined:
+                context.log.warning(f"{r.source_file}: {r.rows_quarantined} of {r.rows_read} rows quarantined")
+        latest = settings.landed_dir() / ent.name / f"{results[-1].batch_id}.parquet" if results else None
+        metadata = {
+            "dagster/row_count": sum(r.rows_landed for r in results),
+            "rows_read": sum(r.rows_read for r in results),
+            "rows_quarantined": sum(r.rows_quarantined for r in results),
+            "batches": len(results),
+            "batches_landed_this_run": len(changed),
+            "batches_landed_this_run_list": dg.MetadataValue.json([r.source_file for r in changed]),
+        }
+        if latest is not None and latest.exists():
+            metadata["preview"] = markdown_preview(pq.read_table(latest))
+        return dg.MaterializeResult(metadata=metadata, check_results=[check])
+
+    return _land
+
+
+landing_assets = [build_landing_asset(ent) for ent in contract.ENTITIES.values()]

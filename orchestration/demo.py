@@ -1,0 +1,81 @@
+"""`make demo`: simulate a sales organisation if needed, run the pipeline over its date range, summarise."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import dagster as dg
+import pyarrow.parquet as pq
+
+from ingest import settings
+from ingest.landing import QUARANTINE_DIR
+from orchestration.publishing import current_release
+from simulator import SimulationConfig, simulate
+
+
+def ensure_sample() -> tuple[str, str]:
+    """Generate the default sample unless extracts are already there; returns its date range."""
+    manifest = settings.ground_truth_dir() / "manifest.json"
+    if not manifest.exists():
+        print(f"Simulating the default sales organisation into {settings.extract_dir()} ...", flush=True)
+        started = time.perf_counter()
+        simulate(SimulationConfig(out_dir=settings.extract_dir(), truth_dir=settings.ground_truth_dir()))
+        print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
+    params = json.loads(manifest.read_text())["parameters"]
+    return params["start"], params["end"]
+
+
+def run_pipeline(start: str, end: str) -> dg.ExecuteInProcessResult:
+    """The whole partition range as one run, recorded in the Dagster instance the UI reads."""
+    from orchestration.definitions import defs
+
+    job = defs().get_job_def("daily_pipeline")
+    with dg.DagsterInstance.get() as instance:
+        return job.execute_in_process(
+            instance=instance,
+            tags={"dagster/asset_partition_range_start": start, "dagster/asset_partition_range_end": end},
+        )
+
+
+def quarantined_rows(landed: Path) -> dict[str, int]:
+    counts = {}
+    for folder in sorted((landed / QUARANTINE_DIR).iterdir()):
+        n = sum(
+            pq.read_metadata(f).num_rows for f in folder.glob("*.parquet") if f.name != "_schema.parquet"
+        )
+        if n:
+            counts[folder.name] = n
+    return counts
+
+
+def main() -> None:
+    started = time.perf_counter()
+    start, end = ensure_sample()
+    print(f"Running the pipeline for {start} .. {end} as one run ...", flush=True)
+    result = run_pipeline(start, end)
+    if not result.success:
+        raise SystemExit("The pipeline run failed; open the Dagster UI (make ui) to see which step and why.")
+    release = current_release(settings.serving_dir())
+    print("\nPublished tables (serving release):")
+    if release is not None:
+        import duckdb
+
+        with duckdb.connect(str(release / "relintel.duckdb"), read_only=True) as con:
+            for (name,) in con.sql("select table_name from information_schema.tables order by 1").fetchall():
+                rows = con.sql(f"select count(*) from serving.{name}").fetchall()[0][0]
+                print(f"  serving.{name:<34} {rows:>10,} rows")
+    quarantine = quarantined_rows(settings.landed_dir())
+    print("\nQuarantined rows: " + (", ".join(f"{k} {v:,}" for k, v in quarantine.items()) or "none"))
+    print(f"\nWarehouse (pipeline's own, single writer): {settings.warehouse_path()}")
+    if release is not None:
+        print(f"Serving copy for BI tools (read-only):     {settings.serving_dir() / 'current' / 'relintel.duckdb'}")
+        print(f"Serving Parquet:                           {settings.serving_dir() / 'current' / 'parquet'}")
+    print(f"Ground truth of the simulation:            {settings.ground_truth_dir()}")
+    print("Dagster UI:                                make ui   (then open http://127.0.0.1:3000)")
+    print(f"\nTotal: {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
