@@ -31,7 +31,7 @@ def run_pipeline(start: str, end: str) -> dg.ExecuteInProcessResult:
     """The whole partition range as one run, recorded in the Dagster instance the UI reads."""
     from orchestration.definitions import defs
 
-    job = defs().get_job_def("daily_pipeline")
+    job = defs().resolve_job_def("daily_pipeline")
     with dg.DagsterInstance.get() as instance:
         return job.execute_in_process(
             instance=instance,

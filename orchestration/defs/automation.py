@@ -1,22 +1,17 @@
-"""The nightly job, its schedule, the sensor for new extract batches, and the local resources."""
+"""The nightly job, its schedule, and the sensor for new extract batches."""
 
 import hashlib
-import sys
-from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from ingest import settings
 from ingest.landing import discover_batches, is_pending
-from orchestration.dbt_project import DBT_PROJECT
 from orchestration.partitions import DAILY
 
 # In-process: each step in its own subprocess costs seconds and buys nothing on one DuckDB file.
 daily_pipeline = dg.define_asset_job(
     "daily_pipeline",
     selection=dg.AssetSelection.all(),
-    partitions_def=DAILY,
     executor_def=dg.in_process_executor,
     description="Land new extract batches, build and test all dbt models, publish the serving release.",
 )
@@ -39,10 +34,3 @@ def new_extract_batches(context: dg.SensorEvaluationContext) -> dg.SensorResult 
         run_requests=[dg.RunRequest(run_key=run_key, partition_key=DAILY.get_last_partition_key(),
                                     tags={"relintel/new_batches": str(len(names))})]
     )
-
-
-@dg.definitions
-def resources() -> dg.Definitions:
-    # The dbt installed beside this interpreter, so the location works without an activated venv.
-    dbt_executable = str(Path(sys.executable).parent / "dbt")
-    return dg.Definitions(resources={"dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable)})

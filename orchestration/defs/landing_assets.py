@@ -1,12 +1,11 @@
 """Landing assets: one per contract entity, each landing its new extract batches as typed Parquet."""
 
-import json
-
 import dagster as dg
 import pyarrow.parquet as pq
 
+from data_quality.landing_checks import row_accounting
 from ingest import contract, settings
-from ingest.landing import MANIFEST_DIR, QUARANTINE_DIR, land_entity
+from ingest.landing import land_entity
 from orchestration.locks import exclusive
 from orchestration.metadata import markdown_preview
 from orchestration.partitions import DAILY, SINGLE_RUN
@@ -20,23 +19,11 @@ def landed_key(entity_name: str) -> dg.AssetKey:
 
 
 def _row_accounting(entity_name: str) -> dg.AssetCheckResult:
-    """Every landed batch: rows in its Parquet + rows in its quarantine = rows read from the file."""
-    landed = settings.landed_dir()
-    broken = []
-    batches = 0
-    for manifest in sorted((landed / MANIFEST_DIR / entity_name).glob("*.json")):
-        batches += 1
-        seen = json.loads(manifest.read_text())
-        batch_id = manifest.stem
-        good = pq.read_metadata(landed / entity_name / f"{batch_id}.parquet").num_rows
-        quarantine = pq.read_table(landed / QUARANTINE_DIR / entity_name / f"{batch_id}.parquet", columns=["row_number"])
-        bad = quarantine.num_rows - quarantine.column("row_number").null_count
-        if good != seen["rows_landed"] or good + bad != seen["rows_read"]:
-            broken.append(f"{batch_id}: read {seen['rows_read']}, landed {good}, quarantined {bad}")
+    result = row_accounting(settings.landed_dir(), entity_name)
     return dg.AssetCheckResult(
         check_name=ROW_ACCOUNTING,
-        passed=not broken,
-        metadata={"batches_checked": batches, "mismatches": dg.MetadataValue.json(broken)},
+        passed=result.passed,
+        metadata={"batches_checked": result.batches_checked, "mismatches": dg.MetadataValue.json(result.mismatches)},
     )
 
 

@@ -218,3 +218,16 @@ def test_contract_example_rows_land_cleanly(tmp_path: Path, entity: str) -> None
 def test_contract_page_is_up_to_date() -> None:
     page = Path(__file__).resolve().parents[2] / "docs" / "extract-contract.md"
     assert page.read_text() == contract.to_markdown(), "regenerate: python -m ingest.contract > docs/extract-contract.md"
+
+
+def test_row_accounting_check_catches_a_lost_row(tmp_path: Path) -> None:
+    from data_quality.landing_checks import row_accounting
+
+    extracts, landed = tmp_path / "extracts", tmp_path / "landed"
+    _write(extracts, "users", "b.csv", "user_id,full_name,email\nu1,Avery,a@x.io\nu2,Blake,b@x.io\n,,\n")
+    land_all(extracts, landed)
+    assert row_accounting(landed, "users").passed
+    table = pq.read_table(landed / "users" / "b.parquet")
+    pq.write_table(table.slice(0, 1), landed / "users" / "b.parquet")  # a row vanishes
+    result = row_accounting(landed, "users")
+    assert not result.passed and "read 3, landed 1, quarantined 1" in result.mismatches[0]

@@ -1,0 +1,1 @@
+"""Data-quality checks on landed extracts and published tables."""
