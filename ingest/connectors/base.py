@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ingest import contract
 from ingest.extract_writer import write_batch
@@ -32,9 +32,16 @@ class ConnectorConfig:
     allow_senders: tuple[str, ...] = ()
     deny_senders: tuple[str, ...] = ()
     store_bodies: bool = False
-    # Recurring calendar events are expanded within this window (ISO dates); None = the events' own span.
+    # Recurring calendar events are expanded within this window (ISO dates, end inclusive); None = a
+    # bounded default span per series (see ingest.connectors.ics).
     window_start: str | None = None
     window_end: str | None = None
+    # IANA zone for times that carry none (floating calendar times, mail dates without an offset).
+    default_timezone: str = "UTC"
+    # Noise rules (by name, see ingest.connectors.noise) switched off for this conversion.
+    disabled_rules: tuple[str, ...] = ()
+    # File format of the written batches: "csv" or "parquet" (pass it to ExtractBuffer.write).
+    extract_format: str = "csv"
 
 
 @dataclass
@@ -49,10 +56,25 @@ class ConversionReport:
     rejected: int = 0
     rows_written: dict[str, int] = field(default_factory=dict)
     files_written: list[str] = field(default_factory=list)
+    # Connector-specific figures (counts per rule or reason, inferred settings), for the audit trail.
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def accounted(self) -> int:
         return self.activities + self.duplicates + self.excluded + self.rejected
+
+    def check_accounted(self) -> None:
+        """Raise when some input item was neither converted, a duplicate, excluded nor rejected."""
+        if self.accounted != self.inputs_read:
+            raise RuntimeError(
+                f"{self.connector}: {self.inputs_read} items read but {self.accounted} accounted for "
+                f"({self.activities} activities, {self.duplicates} duplicates, {self.excluded} excluded, {self.rejected} rejected)"
+            )
+
+    def count_detail(self, group: str, key: str, n: int = 1) -> None:
+        """Add n to details[group][key] (e.g. excluded_by_rule / no_reply_sender)."""
+        bucket = self.details.setdefault(group, {})
+        bucket[key] = bucket.get(key, 0) + n
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -64,7 +86,45 @@ class ConversionReport:
             "rejected": self.rejected,
             "rows_written": dict(sorted(self.rows_written.items())),
             "files_written": sorted(self.files_written),
+            "details": self.details,
         }
+
+
+class Progress(Protocol):
+    """What a connector may call to show progress (a tqdm bar fits; so does a no-op)."""
+
+    def reset(self, total: int | None = None) -> None: ...
+
+    def update(self, n: int = 1) -> object: ...
+
+
+class NoProgress:
+    """A progress sink that shows nothing."""
+
+    def reset(self, total: int | None = None) -> None:
+        return None
+
+    def update(self, n: int = 1) -> object:
+        return None
+
+
+def record_rejection(
+    buffer: ExtractBuffer, report: ConversionReport, *, source_ref: str, reason: str, detail: str | None = None
+) -> None:
+    """An input item that could not be converted: one source_rejections row, counted by reason."""
+    buffer.add(
+        "source_rejections",
+        {"connector": report.connector, "source_ref": source_ref, "reason": reason, "detail": detail or None},
+    )
+    report.rejected += 1
+    report.count_detail("rejected_by_reason", reason)
+
+
+def record_exclusion(buffer: ExtractBuffer, report: ConversionReport, row: Mapping[str, Any]) -> None:
+    """An item kept out of scoring by a noise rule: one excluded_activities row, counted by rule."""
+    buffer.add("excluded_activities", row)
+    report.excluded += 1
+    report.count_detail("excluded_by_rule", str(row["rule"]))
 
 
 class ExtractBuffer:
