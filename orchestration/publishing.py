@@ -38,15 +38,17 @@ def publish(warehouse: Path, serving_dir: Path, relations: dict[str, str], relea
     shutil.rmtree(building, ignore_errors=True)
     (building / "parquet").mkdir(parents=True)
     counts: dict[str, int] = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        con.execute(f"attach '{building / DATABASE_FILE}' as release")
-        con.execute(f"create schema release.{SERVING_SCHEMA}")
+    # The release file is the writable side; the warehouse is attached read-only under its own
+    # database name (the file's stem), which is how dbt's relation names refer to it.
+    with duckdb.connect(str(building / DATABASE_FILE)) as con:
+        con.execute(f"attach '{warehouse}' as \"{warehouse.stem}\" (read_only)")
+        con.execute(f"create schema {SERVING_SCHEMA}")
         for name in sorted(relations):
             source = relations[name]
-            con.execute(f"create table release.{SERVING_SCHEMA}.{name} as select * from {source}")
-            con.execute(f"copy (select * from {source}) to '{building / 'parquet' / name}.parquet' (format parquet, compression zstd)")
-            counts[name] = con.sql(f"select count(*) from release.{SERVING_SCHEMA}.{name}").fetchall()[0][0]
-        con.execute("detach release")
+            con.execute(f"create table {SERVING_SCHEMA}.{name} as select * from {source}")
+            con.execute(f"copy {SERVING_SCHEMA}.{name} to '{building / 'parquet' / name}.parquet' (format parquet, compression zstd)")
+            counts[name] = con.sql(f"select count(*) from {SERVING_SCHEMA}.{name}").fetchall()[0][0]
+        con.execute(f"detach \"{warehouse.stem}\"")
     shutil.rmtree(target, ignore_errors=True)
     os.replace(building, target)
     _swap_current(serving_dir, target)

@@ -1,0 +1,47 @@
+{#- Date helpers that stay portable: AT TIME ZONE works the same on DuckDB and Postgres, and
+    does not depend on the session's time zone. -#}
+
+{% macro utc_date(column) -%}
+    cast(({{ column }} at time zone 'UTC') as date)
+{%- endmacro %}
+
+{% macro utc_timestamp(column) -%}
+    {#- timestamp with time zone -> naive timestamp in UTC -#}
+    ({{ column }} at time zone 'UTC')
+{%- endmacro %}
+
+{% macro date_spine_days(bounds_relation, start_column, end_column) -%}
+    {#- One row per day (column date_day) from start to end inclusive, for the single row of
+        bounds_relation. Written here instead of taking a package: the project installs no
+        packages, so it builds without network access. -#}
+    {{ return(adapter.dispatch('date_spine_days')(bounds_relation, start_column, end_column)) }}
+{%- endmacro %}
+
+{% macro default__date_spine_days(bounds_relation, start_column, end_column) -%}
+    select cast(spine.day_at as date) as date_day
+    from {{ bounds_relation }} as bounds
+    cross join generate_series(
+        cast(bounds.{{ start_column }} as timestamp),
+        cast(bounds.{{ end_column }} as timestamp),
+        interval '1 day'
+    ) as spine (day_at)
+{%- endmacro %}
+
+{% macro spark__date_spine_days(bounds_relation, start_column, end_column) -%}
+    select explode(
+        sequence(cast(bounds.{{ start_column }} as date), cast(bounds.{{ end_column }} as date), interval 1 day)
+    ) as date_day
+    from {{ bounds_relation }} as bounds
+{%- endmacro %}
+
+{% macro as_of_date_literal() -%}
+    {#- RI_AS_OF_DATE (YYYY-MM-DD) as a SQL date literal, or none when unset. -#}
+    {%- set raw = env_var('RI_AS_OF_DATE', '') | trim -%}
+    {%- if raw == '' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', raw) -%}
+        {{ exceptions.raise_compiler_error("RI_AS_OF_DATE must be YYYY-MM-DD, got '" ~ raw ~ "'") }}
+    {%- endif -%}
+    {{ return("cast('" ~ raw ~ "' as date)") }}
+{%- endmacro %}

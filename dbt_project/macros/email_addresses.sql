@@ -1,0 +1,39 @@
+{#- E-mail address clean-up, shared by every model that reads an address, so they all agree. -#}
+
+{% macro normalize_email(column) -%}
+    {#- "Jordan Ellis <Jordan.Ellis@X.com>", " mailto:J@X.COM " -> "jordan.ellis@x.com"; blank -> null -#}
+    nullif(
+        trim(
+            regexp_replace(
+                regexp_replace(lower(trim({{ column }})), '^.*<([^>]*)>.*$', '\1'),
+                '^mailto:',
+                ''
+            )
+        ),
+        ''
+    )
+{%- endmacro %}
+
+{% macro email_base_address(column) -%}
+    {#- Plus-addressing: "name+tag@x.com" -> "name@x.com"; other addresses unchanged -#}
+    regexp_replace({{ column }}, '^([^@+]+)\+[^@]*@', '\1@')
+{%- endmacro %}
+
+{% macro email_domain(column) -%}
+    case when {{ column }} like '%@%' then regexp_replace({{ column }}, '^.*@', '') end
+{%- endmacro %}
+
+{% macro configured_internal_domains() -%}
+    {#- RI_INTERNAL_DOMAINS (comma-separated) as a clean list of lower-case domains. -#}
+    {%- set domains = [] -%}
+    {%- for item in env_var('RI_INTERNAL_DOMAINS', '').split(',') -%}
+        {%- set domain = item | trim | lower | replace('@', '') -%}
+        {%- if domain != '' -%}
+            {%- if not modules.re.fullmatch('[a-z0-9.-]+', domain) -%}
+                {{ exceptions.raise_compiler_error("RI_INTERNAL_DOMAINS: not a domain: '" ~ domain ~ "'") }}
+            {%- endif -%}
+            {%- if domain not in domains -%}{%- do domains.append(domain) -%}{%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(domains) }}
+{%- endmacro %}

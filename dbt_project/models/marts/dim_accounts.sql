@@ -1,0 +1,114 @@
+with
+
+accounts as (
+
+    select * from {{ ref('stg_landed__accounts') }}
+
+),
+
+contacts as (
+
+    select * from {{ ref('stg_landed__contacts') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('stg_landed__opportunities') }}
+
+),
+
+account_domains as (
+
+    select
+        account_id,
+        lower(trim(unnest(account_domains))) as domain
+
+    from accounts
+
+),
+
+account_aliases as (
+
+    select
+        account_id,
+        trim(unnest(account_aliases)) as alias
+
+    from accounts
+
+),
+
+domain_lists as (
+
+    select
+        account_id,
+        {{ dbt.listagg('domain', "';'", 'order by domain') }} as domains
+
+    from (select distinct account_id, domain from account_domains where domain <> '') as distinct_domains
+    group by 1
+
+),
+
+alias_lists as (
+
+    select
+        account_id,
+        {{ dbt.listagg('alias', "';'", 'order by alias') }} as aliases
+
+    from (select distinct account_id, alias from account_aliases where alias <> '') as distinct_aliases
+    group by 1
+
+),
+
+contact_counts as (
+
+    select
+        account_id,
+        count(*) as contact_count
+
+    from contacts
+    where account_id is not null
+    group by 1
+
+),
+
+opportunity_counts as (
+
+    select
+        account_id,
+        count(*) as opportunity_count,
+        sum(case when opportunity_status = 'open' then 1 else 0 end) as open_opportunity_count
+
+    from opportunities
+    group by 1
+
+),
+
+final as (
+
+    select
+        cast(accounts.account_id as varchar) as account_id,
+        cast(accounts.account_name as varchar) as account_name,
+        cast(alias_lists.aliases as varchar) as aliases,
+        cast(domain_lists.domains as varchar) as domains,
+        cast(accounts.segment as varchar) as segment,
+        cast(accounts.industry as varchar) as industry,
+        cast(accounts.owner_user_id as varchar) as owner_user_id,
+        cast(accounts.created_date as date) as created_date,
+        cast(coalesce(contact_counts.contact_count, 0) as bigint) as contact_count,
+        cast(coalesce(opportunity_counts.opportunity_count, 0) as bigint) as opportunity_count,
+        cast(coalesce(opportunity_counts.open_opportunity_count, 0) as bigint) as open_opportunity_count
+
+    from accounts
+    left join domain_lists
+        on accounts.account_id = domain_lists.account_id
+    left join alias_lists
+        on accounts.account_id = alias_lists.account_id
+    left join contact_counts
+        on accounts.account_id = contact_counts.account_id
+    left join opportunity_counts
+        on accounts.account_id = opportunity_counts.account_id
+
+)
+
+select * from final

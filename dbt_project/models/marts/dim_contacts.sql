@@ -1,0 +1,93 @@
+with
+
+contacts as (
+
+    select * from {{ ref('stg_landed__contacts') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('stg_landed__accounts') }}
+
+),
+
+addresses as (
+
+    select * from {{ ref('int_addresses__unioned') }}
+
+),
+
+account_domains as (
+
+    select distinct
+        account_id,
+        lower(trim(unnest(account_domains))) as domain
+
+    from accounts
+
+),
+
+contact_addresses as (
+
+    select
+        contact_id,
+        count(*) as address_count,
+        {{ dbt.listagg('email_address', "';'", 'order by email_address') }} as email_addresses,
+        {{ dbt.bool_or('is_shared_between_contacts') }} as has_shared_address,
+        {{ dbt.bool_or('is_shared_user_and_contact') }} as has_user_address
+
+    from addresses
+    where owner_type = 'contact'
+    group by 1
+
+),
+
+domain_matches as (
+
+    -- does any of the contact's addresses sit on (a subdomain of) one of its account's domains?
+    select
+        addresses.contact_id,
+        {{ dbt.bool_or(
+            "account_domains.domain is not null and (addresses.email_domain = account_domains.domain or addresses.email_domain like " ~ dbt.concat(["'%.'", "account_domains.domain"]) ~ ")"
+        ) }} as is_on_account_domain
+
+    from addresses
+    inner join account_domains
+        on addresses.account_id = account_domains.account_id
+    where addresses.owner_type = 'contact'
+    group by 1
+
+),
+
+final as (
+
+    select
+        cast(contacts.contact_id as varchar) as contact_id,
+        cast(accounts.account_id as varchar) as account_id,
+        cast(contacts.account_id as varchar) as crm_account_id,
+        cast(contacts.full_name as varchar) as full_name,
+        cast(contacts.email as varchar) as email,
+        cast(contact_addresses.email_addresses as varchar) as email_addresses,
+        cast(coalesce(contact_addresses.address_count, 0) as bigint) as address_count,
+        cast(contacts.title as varchar) as title,
+        cast(contacts.contact_role as varchar) as contact_role,
+        cast(contacts.contact_role = 'decision_maker' as boolean) as is_decision_maker,
+        cast(contacts.created_date as date) as created_date,
+        cast(contacts.account_id is null as boolean) as is_orphan,
+        cast(contacts.account_id is not null and accounts.account_id is null as boolean) as has_unknown_account,
+        cast(coalesce(contact_addresses.has_shared_address, false) as boolean) as has_shared_address,
+        cast(coalesce(contact_addresses.has_user_address, false) as boolean) as has_user_address,
+        cast(domain_matches.is_on_account_domain as boolean) as is_on_account_domain
+
+    from contacts
+    left join accounts
+        on contacts.account_id = accounts.account_id
+    left join contact_addresses
+        on contacts.contact_id = contact_addresses.contact_id
+    left join domain_matches
+        on contacts.contact_id = domain_matches.contact_id
+
+)
+
+select * from final

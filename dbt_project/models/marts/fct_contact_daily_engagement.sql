@@ -1,0 +1,238 @@
+-- One row per contact and day, from the contact's first activity to the as-of date
+-- (RI_AS_OF_DATE, default: the latest day with a non-scheduled activity), with the day's
+-- interactions per channel and direction. Days are UTC dates. Only customer-facing activities
+-- (outbound or inbound) count.
+
+{%- set as_of_literal = as_of_date_literal() %}
+
+with
+
+activities as (
+
+    select * from {{ ref('int_activities__directed') }}
+
+),
+
+parties as (
+
+    select * from {{ ref('int_activity_parties__resolved') }}
+
+),
+
+reply_pairs as (
+
+    select * from {{ ref('int_emails__reply_pairs') }}
+
+),
+
+as_of as (
+
+    select
+        {%- if as_of_literal %}
+        {{ as_of_literal }} as as_of_date
+        {%- else %}
+        max(activity_date) as as_of_date
+    from activities
+    where activity_status <> 'scheduled'
+        {%- endif %}
+
+),
+
+contact_activities as (
+
+    -- one row per contact and activity, with the contact's strongest role in it
+    select
+        parties.contact_id,
+        activities.activity_id,
+        activities.activity_date,
+        activities.activity_type,
+        activities.activity_status,
+        activities.direction,
+        {{ dbt.bool_or("parties.party_role in ('sender', 'organizer', 'caller')") }} as is_contact_initiator,
+        {{ dbt.bool_or("parties.party_role in ('to', 'cc', 'bcc', 'attendee', 'callee')") }} as is_contact_recipient,
+        {{ dbt.bool_or("parties.participation_status = 'no_show'") }} as is_contact_no_show,
+        {{ dbt.bool_or("coalesce(parties.participation_status, '') not in ('declined', 'no_show')") }}
+            as is_contact_present
+
+    from parties
+    inner join activities
+        on parties.activity_id = activities.activity_id
+    where parties.contact_id is not null
+        and activities.direction in ('outbound', 'inbound')
+    group by 1, 2, 3, 4, 5, 6
+
+),
+
+daily_activity as (
+
+    select
+        contact_id,
+        activity_date,
+        sum(case
+            when activity_type = 'email' and activity_status = 'completed'
+                and direction = 'outbound' and is_contact_recipient then 1 else 0
+        end) as emails_outbound,
+        sum(case
+            when activity_type = 'email' and activity_status = 'completed'
+                and direction = 'inbound' and is_contact_initiator then 1 else 0
+        end) as emails_inbound,
+        sum(case
+            when activity_type = 'meeting' and activity_status = 'completed'
+                and is_contact_present then 1 else 0
+        end) as meetings_completed,
+        sum(case
+            when activity_type = 'meeting'
+                and (activity_status = 'no_show' or (activity_status = 'completed' and is_contact_no_show))
+                then 1 else 0
+        end) as meetings_missed,
+        sum(case
+            when activity_type = 'meeting' and activity_status = 'cancelled' then 1 else 0
+        end) as meetings_cancelled,
+        sum(case
+            when activity_type = 'call' and activity_status = 'completed' and direction = 'outbound' then 1 else 0
+        end) as calls_outbound,
+        sum(case
+            when activity_type = 'call' and activity_status = 'completed' and direction = 'inbound' then 1 else 0
+        end) as calls_inbound,
+        sum(case
+            when activity_type = 'call' and activity_status = 'no_show' and direction = 'outbound' then 1 else 0
+        end) as calls_unanswered,
+        sum(case
+            when activity_status = 'completed' and direction = 'inbound' and is_contact_initiator then 1 else 0
+        end) as customer_initiated_count
+
+    from contact_activities
+    group by 1, 2
+
+),
+
+daily_replies as (
+
+    select
+        contact_id,
+        reply_date,
+        sum(replies_received) as replies_received,
+        sum(replies_sent) as replies_sent
+
+    from (
+        -- the contact answered one of our e-mails
+        select
+            reply_sender_contact_id as contact_id,
+            {{ utc_date('replied_at') }} as reply_date,
+            1 as replies_received,
+            0 as replies_sent
+        from reply_pairs
+        where reply_from = 'customer' and reply_sender_contact_id is not null
+
+        union all
+
+        -- we answered one of the contact's e-mails
+        select
+            sender_contact_id as contact_id,
+            {{ utc_date('replied_at') }} as reply_date,
+            0 as replies_received,
+            1 as replies_sent
+        from reply_pairs
+        where reply_from = 'us' and is_replied and sender_contact_id is not null
+    ) as replies
+    group by 1, 2
+
+),
+
+contact_bounds as (
+
+    select
+        contact_id,
+        min(activity_date) as first_activity_date
+
+    from contact_activities
+    group by 1
+
+),
+
+spine_bounds as (
+
+    select
+        min(contact_bounds.first_activity_date) as start_date,
+        max(as_of.as_of_date) as end_date
+
+    from contact_bounds
+    cross join as_of
+
+),
+
+spine as (
+
+    {{ date_spine_days('spine_bounds', 'start_date', 'end_date') }}
+
+),
+
+contact_days as (
+
+    select
+        contact_bounds.contact_id,
+        spine.date_day as engagement_date,
+        contact_bounds.first_activity_date
+
+    from contact_bounds
+    inner join spine
+        on spine.date_day >= contact_bounds.first_activity_date
+
+),
+
+joined as (
+
+    select
+        contact_days.contact_id,
+        contact_days.engagement_date,
+        contact_days.first_activity_date,
+        coalesce(daily_activity.emails_outbound, 0) as emails_outbound,
+        coalesce(daily_activity.emails_inbound, 0) as emails_inbound,
+        coalesce(daily_activity.meetings_completed, 0) as meetings_completed,
+        coalesce(daily_activity.meetings_missed, 0) as meetings_missed,
+        coalesce(daily_activity.meetings_cancelled, 0) as meetings_cancelled,
+        coalesce(daily_activity.calls_outbound, 0) as calls_outbound,
+        coalesce(daily_activity.calls_inbound, 0) as calls_inbound,
+        coalesce(daily_activity.calls_unanswered, 0) as calls_unanswered,
+        coalesce(daily_replies.replies_received, 0) as replies_received,
+        coalesce(daily_replies.replies_sent, 0) as replies_sent,
+        coalesce(daily_activity.customer_initiated_count, 0) as customer_initiated_count
+
+    from contact_days
+    left join daily_activity
+        on contact_days.contact_id = daily_activity.contact_id
+        and contact_days.engagement_date = daily_activity.activity_date
+    left join daily_replies
+        on contact_days.contact_id = daily_replies.contact_id
+        and contact_days.engagement_date = daily_replies.reply_date
+
+),
+
+final as (
+
+    select
+        cast(contact_id as varchar) as contact_id,
+        cast(engagement_date as date) as engagement_date,
+        cast(first_activity_date as date) as first_activity_date,
+        cast(emails_outbound as bigint) as emails_outbound,
+        cast(emails_inbound as bigint) as emails_inbound,
+        cast(meetings_completed as bigint) as meetings_completed,
+        cast(meetings_missed as bigint) as meetings_missed,
+        cast(meetings_cancelled as bigint) as meetings_cancelled,
+        cast(calls_outbound as bigint) as calls_outbound,
+        cast(calls_inbound as bigint) as calls_inbound,
+        cast(calls_unanswered as bigint) as calls_unanswered,
+        cast(replies_received as bigint) as replies_received,
+        cast(replies_sent as bigint) as replies_sent,
+        cast(customer_initiated_count as bigint) as customer_initiated_count,
+        cast(
+            emails_outbound + emails_inbound + meetings_completed + calls_outbound + calls_inbound
+            + replies_received + replies_sent > 0
+            as boolean
+        ) as is_active_day
+
+    from joined
+
+)
+
+select * from final

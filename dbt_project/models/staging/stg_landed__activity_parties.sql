@@ -1,0 +1,55 @@
+with
+
+source as (
+
+    select * from {{ source('landed', 'activity_parties') }}
+
+),
+
+renamed as (
+
+    select
+        trim(activity_id) as activity_id,
+        lower(trim(party_role)) as party_role,
+        -- an address that does not survive clean-up is kept as written, so no party is lost
+        coalesce({{ normalize_email('email_address') }}, lower(trim(email_address))) as email_address,
+        nullif(trim(display_name), '') as display_name,
+        nullif(lower(trim(participation_status)), '') as participation_status,
+        _batch_id as batch_id,
+        _source_row as source_row
+
+    from source
+
+),
+
+ranked as (
+
+    -- the key is compared after clean-up: "J@X.com" and "j@x.com" in one role are one party
+    select
+        *,
+        row_number() over (
+            partition by activity_id, party_role, email_address
+            order by batch_id desc, source_row desc
+        ) as batch_rank
+
+    from renamed
+
+),
+
+final as (
+
+    select
+        activity_id,
+        party_role,
+        email_address,
+        display_name,
+        participation_status,
+        batch_id,
+        source_row
+
+    from ranked
+    where batch_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,51 @@
+with
+
+source as (
+
+    select * from {{ source('landed', 'source_rejections') }}
+
+),
+
+renamed as (
+
+    select
+        trim(connector) as connector,
+        trim(source_ref) as source_ref,
+        trim(reason) as rejection_reason,
+        nullif(trim(detail), '') as rejection_detail,
+        _batch_id as batch_id,
+        _source_row as source_row
+
+    from source
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by connector, source_ref
+            order by batch_id desc, source_row desc
+        ) as batch_rank
+
+    from renamed
+
+),
+
+final as (
+
+    select
+        connector,
+        source_ref,
+        rejection_reason,
+        rejection_detail,
+        batch_id,
+        source_row
+
+    from ranked
+    where batch_rank = 1
+
+)
+
+select * from final

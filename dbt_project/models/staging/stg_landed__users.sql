@@ -1,0 +1,64 @@
+with
+
+source as (
+
+    select * from {{ source('landed', 'users') }}
+
+),
+
+renamed as (
+
+    select
+        trim(user_id) as user_id,
+        trim(full_name) as full_name,
+        {{ normalize_email('email') }} as email,
+        email_aliases,
+        nullif(trim(manager_user_id), '') as manager_user_id,
+        nullif(trim(team), '') as team,
+        nullif(trim(title), '') as title,
+        nullif(lower(trim(job_role)), '') as job_role,
+        nullif(trim(timezone), '') as timezone,
+        coalesce(is_active, true) as is_active,
+        _batch_id as batch_id,
+        _source_row as source_row
+
+    from source
+
+),
+
+ranked as (
+
+    -- a key delivered again in a later batch supersedes the earlier row
+    select
+        *,
+        row_number() over (
+            partition by user_id
+            order by batch_id desc, source_row desc
+        ) as batch_rank
+
+    from renamed
+
+),
+
+final as (
+
+    select
+        user_id,
+        full_name,
+        email,
+        email_aliases,
+        manager_user_id,
+        team,
+        title,
+        job_role,
+        timezone,
+        is_active,
+        batch_id,
+        source_row
+
+    from ranked
+    where batch_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,217 @@
+"""`dbt build` on a tiny landed organisation: every model, contract, data test and unit test
+passes; resolved values are right; and building again with the same inputs gives identical tables."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.landing import land_all
+from tests.dbt import fixture_org
+
+PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+DBT = str(Path(sys.executable).parent / "dbt")
+
+
+@dataclass
+class Build:
+    root: Path
+    env: dict[str, str]
+    warehouse: Path
+    result: subprocess.CompletedProcess
+    seconds: float
+
+
+def dbt(args: list[str], env: dict[str, str], root: Path) -> subprocess.CompletedProcess:
+    """Run dbt against the project, with target and logs kept in the test's own folder."""
+    return subprocess.run(
+        [DBT, *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+         "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def table_digests(warehouse: Path) -> dict[str, str]:
+    """A content hash per table, independent of physical row order."""
+    out = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.sql(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_type = 'BASE TABLE' order by 1, 2"
+        ).fetchall()
+        for schema, name in tables:
+            rows = con.sql(f'select * from "{schema}"."{name}"').fetchall()
+            out[f"{schema}.{name}"] = hashlib.sha256("\n".join(sorted(map(repr, rows))).encode()).hexdigest()
+    return out
+
+
+def query(build: Build, sql: str) -> list[tuple]:
+    with duckdb.connect(str(build.warehouse), read_only=True) as con:
+        return con.sql(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
+    root = tmp_path_factory.mktemp("dbt_build")
+    fixture_org.write_extracts(root / "extracts")
+    land_all(root / "extracts", root / "landed")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("RI_", "DBT_"))},
+        "RI_LANDED_DIR": str(root / "landed"),
+        "RI_WAREHOUSE": str(root / "warehouse.duckdb"),
+        "RI_AS_OF_DATE": fixture_org.AS_OF_DATE,
+        "RI_INTERNAL_DOMAINS": fixture_org.INTERNAL_DOMAINS,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    started = time.perf_counter()
+    result = dbt(["build"], env, root)
+    yield Build(root, env, root / "warehouse.duckdb", result, time.perf_counter() - started)
+
+
+def test_build_passes_every_model_contract_and_test(build: Build) -> None:
+    assert build.result.returncode == 0, build.result.stdout[-5000:]
+    results = json.loads((build.root / "target" / "run_results.json").read_text())["results"]
+    failed = [r["unique_id"] for r in results if r["status"] not in ("success", "pass")]
+    assert failed == []
+    kinds = {r["unique_id"].split(".")[0] for r in results}
+    assert {"model", "test", "unit_test"} <= kinds
+    print(f"dbt build on the fixture: {build.seconds:.1f} s, {len(results)} nodes")
+
+
+def test_parties_resolve_by_alias_case_and_plus_address(build: Build) -> None:
+    rows = {
+        (a, e): (t, u, c, acc, m)
+        for a, e, t, u, c, acc, m in query(build, """
+            select activity_id, email_address, party_type, user_id, contact_id, account_id, match_method
+            from main.fct_activity_participants
+        """)
+    }
+    # mixed case on the wire, lower-case in the table
+    assert rows[("e-001", "jordan.ellis@blueridgehotels.com")] == ("contact", None, "c-001", "a-0001", "exact")
+    # a contact's second address
+    assert rows[("e-002", "j.ellis@blueridgehotels.com")] == ("contact", None, "c-001", "a-0001", "exact")
+    # a user's alias in odd case
+    assert rows[("e-003", "aquinn@harborline.io")][:2] == ("internal_user", "u-avery")
+    # plus-addressing falls back to the base address
+    assert rows[("e-003", "priya.shah+deals@blueridgehotels.com")] == ("contact", None, "c-002", "a-0001", "plus_address")
+    assert rows[("e-009", "stranger@unknownco.com")][0] == "unknown_external"
+    assert rows[("e-020", "newhire@harborline.io")][0] == "unknown_internal"
+    # RI_INTERNAL_DOMAINS adds a domain no user has
+    assert rows[("e-021", "ops@harborline.co.uk")][0] == "unknown_internal"
+    # two contacts share the address: not guessed, but the shared account is known
+    assert rows[("e-010", "info@coastalinns.com")] == ("ambiguous_contact", None, None, "a-0002", "exact")
+    # a display name and a personal address
+    assert rows[("e-022", "pat.doe@gmail.com")][:3] == ("contact", None, "c-006")
+
+
+def test_activities_have_direction_account_and_one_row_per_message(build: Build) -> None:
+    rows = {
+        r[0]: r[1:]
+        for r in query(build, """
+            select activity_id, direction, initiated_by, account_id, opportunity_id, activity_status,
+                   copy_count, body_sentiment is not null
+            from main.fct_activities
+        """)
+    }
+    assert rows["e-001"][:4] == ("outbound", "us", "a-0001", "o-001")
+    assert rows["e-002"][:3] == ("inbound", "customer", "a-0001")
+    assert rows["e-005"][0] == rows["e-006"][0] == "internal_only"
+    assert rows["e-010"][:3] == ("inbound", "customer", "a-0002")
+    assert rows["e-022"][2] is None  # a contact without an account
+    # the later batch wins: the meeting took place
+    assert rows["m-001"][4] == "completed"
+    # the same message from two mailboxes is one activity
+    assert "e-011-copy" not in rows and rows["e-011"][5] == 2
+    # sentiment only where the customer wrote the words
+    assert rows["e-002"][6] is True and rows["e-001"][6] is False
+    # the refused row never reaches the facts
+    assert "e-999" not in rows
+
+
+def test_reply_linkage_and_email_engagement(build: Build) -> None:
+    rows = {
+        r[0]: r[1:]
+        for r in query(build, """
+            select activity_id, human_open_count, machine_open_count, click_count, is_bounced,
+                   is_replied, first_reply_activity_id, reply_link, reply_minutes
+            from main.fct_email_engagement
+        """)
+    }
+    # New York -> London: 150 minutes, by thread, from the contact's second address
+    assert rows["e-001"] == (2, 1, 1, False, True, "e-002", "thread", 150.0)
+    # New York -> India: 750 minutes, by parent
+    assert rows["e-003"][4:] == (True, "e-004", "parent", 750.0)
+    # the CC'd contact answers
+    assert rows["e-012"][4:] == (True, "e-013", "thread", 120.0)
+    assert rows["e-009"][3:5] == (True, False)
+    # an open tracked on the copy counts for the one message
+    assert rows["e-011"][0] == 1
+    # inbound e-mails and internal threads are not outbound e-mails
+    assert not {"e-002", "e-005", "e-006", "e-007"} & rows.keys()
+    ours = query(build, """
+        select reply_activity_id, reply_minutes from main_intermediate.int_emails__reply_pairs
+        where activity_id = 'e-007'
+    """)
+    assert ours == [("e-008", 30.0)]
+
+
+def test_contact_days_run_from_first_activity_to_as_of_date(build: Build) -> None:
+    spans = {
+        r[0]: r[1:]
+        for r in query(build, """
+            select contact_id, min(engagement_date)::varchar, max(engagement_date)::varchar, count(*)
+            from main.fct_contact_daily_engagement group by 1
+        """)
+    }
+    assert spans["c-001"] == ("2025-10-01", fixture_org.AS_OF_DATE, 5)
+    assert spans["c-002"] == ("2025-10-02", fixture_org.AS_OF_DATE, 4)
+    # no rows for contacts reached only through a shared address
+    assert "c-004" not in spans and "c-005" not in spans
+    day = query(build, """
+        select emails_outbound, emails_inbound, replies_received, meetings_completed, meetings_missed,
+               calls_outbound, is_active_day
+        from main.fct_contact_daily_engagement
+        where contact_id = 'c-001' and engagement_date = date '2025-10-01'
+    """)
+    assert day == [(1, 1, 1, 0, 0, 0, True)]
+    missed = query(build, """
+        select meetings_missed, emails_outbound from main.fct_contact_daily_engagement
+        where contact_id = 'c-002' and engagement_date = date '2025-10-02'
+    """)
+    assert missed == [(1, 1)]
+
+
+def test_quarantine_is_published(build: Build) -> None:
+    rows = query(build, "select entity, field_name, source_row_number from main.landing_quarantine")
+    assert rows == [("activities", "started_at", 1)]
+
+
+def test_second_build_with_the_same_inputs_gives_identical_tables(build: Build) -> None:
+    before = table_digests(build.warehouse)
+    assert "main.fct_activities" in before and "main_intermediate.int_emails__reply_pairs" in before
+    again = dbt(["build"], build.env, build.root)
+    assert again.returncode == 0, again.stdout[-5000:]
+    assert table_digests(build.warehouse) == before
+
+
+def test_as_of_date_defaults_to_latest_activity_day(build: Build) -> None:
+    warehouse = build.root / "default_as_of.duckdb"
+    shutil.copy(build.warehouse, warehouse)
+    env = {k: v for k, v in build.env.items() if k != "RI_AS_OF_DATE"} | {"RI_WAREHOUSE": str(warehouse)}
+    result = dbt(["run", "--select", "fct_contact_daily_engagement"], env, build.root)
+    assert result.returncode == 0, result.stdout[-5000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        last = con.sql("select max(engagement_date)::varchar from main.fct_contact_daily_engagement").fetchall()
+    # the meeting scheduled for 2025-10-20 does not stretch the spine into the future
+    assert last == [("2025-10-04",)]
