@@ -31,7 +31,7 @@ class Release:
 
 
 def publish(warehouse: Path, serving_dir: Path, relations: dict[str, str], release_id: str) -> Release:
-    """Copy each relation (published name -> warehouse relation) into a new release, then swap it in."""
+    """Copy each relation (published name -> `schema.table` in the warehouse) into a new release, then swap it in."""
     releases = serving_dir / "releases"
     target = releases / release_id
     building = releases / f".{release_id}.building"
@@ -44,7 +44,7 @@ def publish(warehouse: Path, serving_dir: Path, relations: dict[str, str], relea
         con.execute(f"attach '{warehouse}' as \"{warehouse.stem}\" (read_only)")
         con.execute(f"create schema {SERVING_SCHEMA}")
         for name in sorted(relations):
-            source = relations[name]
+            source = f'"{warehouse.stem}".{relations[name]}'
             con.execute(f"create table {SERVING_SCHEMA}.{name} as select * from {source}")
             con.execute(f"copy {SERVING_SCHEMA}.{name} to '{building / 'parquet' / name}.parquet' (format parquet, compression zstd)")
             counts[name] = con.sql(f"select count(*) from {SERVING_SCHEMA}.{name}").fetchall()[0][0]

@@ -33,6 +33,12 @@ def _manifest_nodes() -> dict[str, Any]:
     return json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"]
 
 
+def schema_qualified(node: dict[str, Any]) -> str:
+    # Not the manifest's relation_name: that embeds the database name of whichever file the
+    # manifest was parsed against, while schema and alias are the same wherever the warehouse is.
+    return f'"{node["schema"]}"."{node["alias"]}"'
+
+
 def _row_counts(relations: dict[str, str]) -> dict[str, int]:
     """Row counts of the built relations, read after dbt released the warehouse."""
     counts: dict[str, int] = {}
@@ -67,9 +73,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterat
     with exclusive(settings.warehouse_path().with_suffix(".lock")), environment(**env):
         events = list(dbt.cli(["build"], context=context).stream())
         relations = {
-            uid: node["relation_name"]
+            uid: schema_qualified(node)
             for uid, node in _manifest_nodes().items()
-            if node.get("resource_type") in ("model", "seed", "snapshot") and node.get("relation_name")
+            if node.get("resource_type") in ("model", "seed", "snapshot") and node.get("alias")
         }
         counts = _row_counts(relations)
     for event in events:

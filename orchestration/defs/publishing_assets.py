@@ -7,17 +7,17 @@ from dagster_dbt import get_asset_key_for_model
 
 from ingest import settings
 from orchestration.dbt_project import DBT_PROJECT, PUBLISHED_TAG
-from orchestration.defs.dbt_models import Translator, as_of_date, dbt_models
+from orchestration.defs.dbt_models import as_of_date, dbt_models, schema_qualified
 from orchestration.locks import exclusive
 from orchestration.partitions import DAILY, SINGLE_RUN, WAREHOUSE_POOL
 from orchestration.publishing import publish
 
 
 def published_models() -> dict[str, str]:
-    """Published table name -> warehouse relation, for every dbt model tagged `published`."""
+    """Published table name -> `schema.table` in the warehouse, for every dbt model tagged `published`."""
     nodes = json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"]
     return {
-        node["alias"]: node["relation_name"]
+        node["alias"]: schema_qualified(node)
         for node in sorted(nodes.values(), key=lambda n: n["unique_id"])
         if node["resource_type"] == "model" and PUBLISHED_TAG in node.get("tags", [])
     }
