@@ -1,0 +1,235 @@
+"""Turning generated traffic into extract batches, one per calendar month.
+
+Activities get their identifiers here, in time order, before defects remove some (so a missing
+activity leaves a gap in the numbering and a dangling reply reference, as a real capture gap
+does). Replies and tracking events that happen in a later month than their thread started are
+held back and written with that month's batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ingest.extract_writer import write_batch
+from simulator import parts as P
+from simulator.defects import DefectPlan, keep_mask
+from simulator.opportunities import STAGES, Deals
+from simulator.org import INTERNAL_DOMAIN, Org
+from simulator.timeutil import DAY, business_seconds, epoch_day, to_datetimes
+
+_PREFIX = {P.KIND_EMAIL: "e-", P.KIND_MEETING: "m-", P.KIND_CALL: "p-"}
+
+
+@dataclass
+class ActivityWriter:
+    out_dir: Path
+    fmt: str
+    org: Org
+    deals: Deals
+    record_of_person: list[str]  # contact_id of each person's main record
+    next_activity: int = 1
+    next_event: int = 1
+    pending_acts: list[pd.DataFrame] = field(default_factory=list)
+    pending_parties: list[pd.DataFrame] = field(default_factory=list)
+    pending_events: list[pd.DataFrame] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"activities": 0, "activity_parties": 0, "email_events": 0})
+    files: list[Path] = field(default_factory=list)
+    truth_path: Path | None = None  # activity_truth.parquet, written a month at a time
+    truth_rows: int = 0
+    _truth_writer: pq.ParquetWriter | None = None
+
+    def add(self, part: P.Part, plan: DefectPlan, rng: np.random.Generator) -> None:
+        """Number a month's generated traffic, apply defects, and queue it for writing."""
+        if part.n == 0:
+            return
+        cal = self.org.calendar
+        acts = part.acts.sort_values(["utc", "key"], kind="stable").reset_index(drop=True)
+        n = len(acts)
+        numbers = np.arange(self.next_activity, self.next_activity + n)
+        self.next_activity += n
+        kinds = acts["kind"].to_numpy()
+        ids = np.array([f"{_PREFIX[k]}{num:08d}" for k, num in zip(kinds.tolist(), numbers.tolist())], dtype=object)
+        id_of_key = np.empty(n, dtype=object)
+        id_of_key[acts["key"].to_numpy()] = ids
+        parent = acts["parent"].to_numpy()
+        # Explicit object dtype: pandas would otherwise infer a string dtype and turn None into NaN.
+        acts["aid"] = pd.Series(ids, index=acts.index, dtype=object)
+        acts["parent_id"] = pd.Series(np.where(parent >= 0, id_of_key[np.maximum(parent, 0)], None), index=acts.index, dtype=object)
+        # Defects and the window: nothing before the start, nothing after the end but booked meetings.
+        keep = keep_mask(acts, plan, self.org, rng)
+        utc = acts["utc"].to_numpy()
+        keep &= utc >= cal.start_utc
+        keep &= (utc < cal.end_utc) | (acts["status"].to_numpy() == P.SCHEDULED)
+        kept_keys = np.zeros(n, bool)
+        kept_keys[acts["key"].to_numpy()[keep]] = True
+        acts = acts[keep]
+        parties = part.parties[kept_keys[part.parties["key"].to_numpy()]].copy()
+        parties["aid"] = pd.Series(id_of_key[parties["key"].to_numpy()], index=parties.index, dtype=object)
+        events = part.events[kept_keys[part.events["key"].to_numpy()]]
+        events = events.sort_values(["utc", "key", "etype"], kind="stable").reset_index(drop=True)
+        events["aid"] = pd.Series(id_of_key[events["key"].to_numpy()], index=events.index, dtype=object)
+        m = len(events)
+        events["eid"] = pd.Series([f"ev-{i:09d}" for i in range(self.next_event, self.next_event + m)], index=events.index, dtype=object)
+        self.next_event += m
+        # Parties keep the activity's time so they can follow it into the right batch.
+        parties["utc"] = pd.Series(acts["utc"].to_numpy(), index=acts["key"].to_numpy()).reindex(parties["key"].to_numpy()).to_numpy()
+        self.pending_acts.append(acts)
+        self.pending_parties.append(parties)
+        self.pending_events.append(events)
+
+    def flush(self, batch: str, until_utc: int | None) -> None:
+        """Write everything queued before until_utc (None: everything) as batch `batch`."""
+        acts, self.pending_acts = _split(self.pending_acts, until_utc)
+        parties, self.pending_parties = _split(self.pending_parties, until_utc)
+        events, self.pending_events = _split(self.pending_events, until_utc)
+        acts = acts.sort_values(["utc", "aid"], kind="stable")
+        parties = parties.sort_values(["utc", "aid", "role", "address"], kind="stable")
+        events = events.sort_values(["utc", "eid"], kind="stable")
+        self._write("activities", batch, self._activity_rows(acts) if len(acts) else [])
+        self._write("activity_parties", batch, _party_rows(parties))
+        self._write("email_events", batch, _event_rows(events))
+        if len(acts):
+            self._write_truth(acts)
+
+    def _write_truth(self, acts: pd.DataFrame) -> None:
+        """Append this batch's activities to activity_truth (streamed: 10M rows never sit in memory)."""
+        if self.truth_path is None:
+            return
+        table = pa.table({
+            "activity_id": pa.array(acts["aid"].tolist(), pa.string()),
+            "generator": pa.array([_GENERATORS[g] for g in acts["gen"].tolist()], pa.string()),
+            "account_id": pa.array([self.org.accounts.account_id[a] for a in acts["acct"].tolist()], pa.string()),
+            "contact_id": pa.array([self.record_of_person[p] for p in acts["person"].tolist()], pa.string()),
+        })
+        if self._truth_writer is None:
+            self.truth_path.parent.mkdir(parents=True, exist_ok=True)
+            self._truth_writer = pq.ParquetWriter(self._truth_tmp, table.schema)
+        self._truth_writer.write_table(table)
+        self.truth_rows += table.num_rows
+
+    @property
+    def _truth_tmp(self) -> Path:
+        assert self.truth_path is not None
+        return self.truth_path.with_name(f".{self.truth_path.name}.tmp")
+
+    def close(self) -> None:
+        """Finish the streamed truth file (an empty one when nothing was written)."""
+        if self.truth_path is None:
+            return
+        if self._truth_writer is None:
+            self.truth_path.parent.mkdir(parents=True, exist_ok=True)
+            empty = pa.table({c: pa.array([], pa.string()) for c in ("activity_id", "generator", "account_id", "contact_id")})
+            pq.write_table(empty, self._truth_tmp)
+        else:
+            self._truth_writer.close()
+        self._truth_tmp.replace(self.truth_path)
+
+    def _write(self, entity: str, batch: str, rows: list[dict[str, object]]) -> None:
+        self.files.append(write_batch(self.out_dir, entity, batch, rows, self.fmt))
+        self.counts[entity] += len(rows)
+
+    def _activity_rows(self, acts: pd.DataFrame) -> list[dict[str, object]]:
+        org, deals = self.org, self.deals
+        started = to_datetimes(acts["utc"].to_numpy(), acts["off"].to_numpy())
+        ended = to_datetimes(acts["end_utc"].to_numpy(), acts["end_off"].to_numpy())
+        rows = []
+        for i, (aid, kind, status, source, subject, thread, parent, opp, reg, owner, body, dom) in enumerate(zip(
+            acts["aid"].tolist(), acts["kind"].tolist(), acts["status"].tolist(), acts["source"].tolist(),
+            acts["subject"].tolist(), acts["thread"].tolist(), acts["parent_id"].tolist(), acts["opp"].tolist(),
+            acts["reg_acct"].tolist(), acts["owner"].tolist(), acts["body"].tolist(), acts["sender_domain"].tolist(),
+        )):
+            is_email = kind == P.KIND_EMAIL
+            rows.append({
+                "activity_id": aid,
+                "activity_type": P.KINDS[kind],
+                "started_at": started[i],
+                "ended_at": ended[i],
+                "status": P.STATUSES[status],
+                "source": P.SOURCES[source],
+                "subject": subject,
+                "thread_id": f"t-{thread:08d}" if thread >= 0 else None,
+                "parent_activity_id": parent,
+                "internet_message_id": (f"<{aid}.{thread}@mail.{INTERNAL_DOMAIN}>" if dom == INTERNAL_DOMAIN else f"<{aid}.{thread}@{dom}>") if is_email else None,
+                "regarding_opportunity_id": deals.opp_id[opp] if opp >= 0 else None,
+                "regarding_account_id": org.accounts.account_id[reg] if reg >= 0 else None,
+                "owner_user_id": org.users.user_id[owner],
+                "body_text": body,
+            })
+        return rows
+
+
+_GENERATORS = ("thread", "meeting", "call", "manual", "gaming_burst", "manual_no_response", "scenario")
+
+
+def _split(frames: list[pd.DataFrame], until_utc: int | None) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({"utc": pd.Series(dtype="int64"), "aid": pd.Series(dtype="object"), "eid": pd.Series(dtype="object"),
+                             "role": pd.Series(dtype="int64"), "address": pd.Series(dtype="object")}), []
+    allf = pd.concat(frames, ignore_index=True)
+    if until_utc is None:
+        return allf, []
+    now = allf["utc"].to_numpy() < until_utc
+    return allf[now], [allf[~now]]
+
+
+def _party_rows(parties: pd.DataFrame) -> list[dict[str, object]]:
+    if len(parties) == 0:
+        return []
+    return [
+        {"activity_id": aid, "party_role": P.PARTY_ROLES[role], "email_address": addr, "display_name": name,
+         "participation_status": P.PARTICIPATION[part] if part >= 0 else None}
+        for aid, role, addr, name, part in zip(parties["aid"].tolist(), parties["role"].tolist(), parties["address"].tolist(),
+                                               parties["name"].tolist(), parties["part"].tolist())
+    ]
+
+
+def _event_rows(events: pd.DataFrame) -> list[dict[str, object]]:
+    if len(events) == 0:
+        return []
+    when = to_datetimes(events["utc"].to_numpy(), events["off"].to_numpy())
+    return [
+        {"event_id": eid, "activity_id": aid, "event_type": P.EVENT_TYPES[et], "occurred_at": w, "recipient_email": r,
+         "is_machine_open": None if mach < 0 else bool(mach), "user_agent": ua, "link_url": link}
+        for eid, aid, et, w, r, mach, ua, link in zip(
+            events["eid"].tolist(), events["aid"].tolist(), events["etype"].tolist(), when, events["recipient"].tolist(),
+            events["machine"].tolist(), events["ua"].tolist(), events["link"].tolist())
+    ]
+
+
+def write_stage_history(out_dir: Path, fmt: str, org: Org, deals: Deals, rng: np.random.Generator) -> tuple[list[Path], int]:
+    """CRM field history, one batch per month of change (deals opened before the window included)."""
+    hist = sorted(deals.history, key=lambda r: (r[1], r[0]))
+    if not hist:
+        return [], 0
+    deal = np.array([h[0] for h in hist])
+    day = np.array([h[1] for h in hist])
+    zone = org.users.zone[np.asarray(deals.owner)[deal]]
+    local = (epoch_day(org.calendar.first_day) + day) * DAY + business_seconds(rng, deal.size)
+    # Two changes of one deal on one day get distinct times (changed_at is part of the key).
+    seen: dict[tuple[int, int], int] = {}
+    bump = np.zeros(deal.size, dtype=np.int64)
+    for i, key in enumerate(zip(deal.tolist(), day.tolist())):
+        bump[i] = seen.get(key, 0)
+        seen[key] = bump[i] + 1
+    utc = org.zones.local_to_utc(zone, local) + bump * 420
+    when = to_datetimes(utc, org.zones.offset_at(zone, utc))
+    by_month: dict[str, list[dict[str, object]]] = {}
+    for i, (d, dd, rank, amt, exp, st) in enumerate(hist):
+        month = org.calendar.date_of(dd).strftime("%Y-%m")
+        by_month.setdefault(month, []).append({
+            "opportunity_id": deals.opp_id[d], "changed_at": when[i], "stage": STAGES[rank - 1], "stage_rank": rank,
+            "amount": amt, "expected_close_date": org.calendar.date_of(exp), "status": st,
+        })
+    files = []
+    for month in sorted(by_month):
+        rows = sorted(by_month[month], key=lambda r: (r["changed_at"].astimezone(dt.timezone.utc), r["opportunity_id"]))
+        files.append(write_batch(out_dir, "opportunity_stage_history", month, rows, fmt))
+    return files, len(hist)

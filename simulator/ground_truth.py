@@ -1,0 +1,190 @@
+"""Ground truth: the hidden state behind the extracts, written apart from them as Parquet.
+
+latent_health            contact_id, date, latent_health: every contact record's person, daily
+account_latent_health    account_id, date, value: role-weighted mean over the people working with
+                         the account (decision-maker 3, champion 2, influencer 1.5, user 1)
+opportunity_latent_health opportunity_id, date, value: weighted mean over the deal's contacts (the
+                         same role weights, primary contact x1.5), on the days the deal is open
+opportunity_outcomes     status, dates and the true win probability each deal was drawn with
+contacts_truth           who each contact record really is and works with
+activity_truth           which generator made each activity, and its true account and contact
+defects                  every injected (or naturally present) defect
+scenario.json, manifest.json
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from simulator import names as N
+from simulator import scenario as S
+from simulator.defects import ContactRecord
+from simulator.opportunities import Deals, contact_weights
+from simulator.org import Org
+from simulator.relationships import account_health
+
+
+def _dates(org: Org, d0: int, d1: int) -> pa.Array:
+    first = org.calendar.date_of(d0)
+    return pa.array(np.arange(np.datetime64(first), np.datetime64(first) + (d1 - d0)), pa.date32())
+
+
+def _write(table: pa.Table, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+    return path
+
+
+def _long(ids: list[str], values: np.ndarray, dates: pa.Array, id_name: str, value_name: str) -> pa.Table:
+    """Entity x day matrix to a long table, ids dictionary-encoded (compact at 10M scale)."""
+    n, nd = values.shape
+    idx = pa.array(np.repeat(np.arange(n, dtype=np.int32), nd))
+    id_col = pa.DictionaryArray.from_arrays(idx, pa.array(ids, pa.string()))
+    date_col = pa.array(np.tile(np.asarray(dates.to_numpy(zero_copy_only=False)), n), pa.date32())
+    return pa.table({id_name: id_col, "date": date_col, value_name: pa.array(np.round(values.ravel().astype(np.float64), 4))})
+
+
+def write_ground_truth(truth_dir: Path, org: Org, deals: Deals, health: np.ndarray, records: list[ContactRecord],
+                       defects: list[dict[str, object]], activity_truth_rows: int, scenario: dict[str, object],
+                       parameters: dict[str, object], extract_counts: dict[str, int]) -> tuple[list[Path], dict[str, int]]:
+    """Write every truth file; returns paths and row counts."""
+    cal = org.calendar
+    ws, nd = cal.window_offset, cal.n_days
+    dates = _dates(org, ws, nd)
+    paths: list[Path] = []
+    counts: dict[str, int] = {}
+
+    def put(name: str, table: pa.Table) -> None:
+        paths.append(_write(table, truth_dir / f"{name}.parquet"))
+        counts[name] = table.num_rows
+
+    persons = [r.person for r in records]
+    put("latent_health", _long([r.contact_id for r in records], health[persons, ws:nd], dates, "contact_id", "latent_health"))
+    acct = account_health(health, org.persons.account, org.persons.role, org.accounts.n, ws, nd)
+    put("account_latent_health", _long(org.accounts.account_id, acct, dates, "account_id", "value"))
+    put("opportunity_latent_health", _opportunity_health(org, deals, health))
+    put("opportunity_outcomes", _outcomes(org, deals))
+    put("contacts_truth", _contacts(org, records))
+    # activity_truth.parquet was streamed by the batch writer; only its count is recorded here.
+    paths.append(truth_dir / "activity_truth.parquet")
+    counts["activity_truth"] = activity_truth_rows
+    put("defects", _defects(defects))
+    paths.append(_json(truth_dir / "scenario.json", scenario))
+    manifest = {"parameters": parameters, "extract_rows": extract_counts, "truth_rows": dict(sorted(counts.items())),
+                "window": {"start": cal.start.isoformat(), "end": cal.end.isoformat()},
+                "defect_counts": _defect_counts(defects)}
+    paths.append(_json(truth_dir / "manifest.json", manifest))
+    return paths, counts
+
+
+def _json(path: Path, payload: dict[str, object]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    return path
+
+
+def _opportunity_health(org: Org, deals: Deals, health: np.ndarray) -> pa.Table:
+    cal = org.calendar
+    ws, end = cal.window_offset, cal.n_days - 1
+    until = deals.active_until(end)
+    by_deal: dict[int, list[int]] = {}
+    for i, d in enumerate(deals.oc_deal):
+        by_deal.setdefault(d, []).append(i)
+    ids, days, values = [], [], []
+    for d in range(deals.n):
+        lo, hi = max(deals.created[d], ws), int(until[d])
+        rows = by_deal.get(d, [])
+        if hi < lo or not rows:
+            continue
+        people = np.array([deals.oc_person[i] for i in rows])
+        w = contact_weights(np.array([deals.oc_role[i] for i in rows]), np.array([deals.oc_primary[i] for i in rows]))
+        v = (health[people, lo : hi + 1].astype(np.float64) * w[:, None]).sum(axis=0) / w.sum()
+        ids += [deals.opp_id[d]] * v.size
+        days.append(np.arange(lo, hi + 1))
+        values.append(v)
+    day_arr = np.concatenate(days) if days else np.zeros(0, np.int64)
+    first = np.datetime64(cal.first_day)
+    return pa.table({
+        "opportunity_id": pa.array(ids, pa.string()),
+        "date": pa.array(first + day_arr.astype("timedelta64[D]"), pa.date32()),
+        "value": pa.array(np.round(np.concatenate(values), 4) if values else np.zeros(0)),
+    })
+
+
+def _outcomes(org: Org, deals: Deals) -> pa.Table:
+    cal = org.calendar
+    return pa.table({
+        "opportunity_id": pa.array(deals.opp_id, pa.string()),
+        "account_id": pa.array([org.accounts.account_id[a] for a in deals.account], pa.string()),
+        "status": pa.array(deals.status, pa.string()),
+        "created_date": pa.array([cal.date_of(d) for d in deals.created], pa.date32()),
+        "closed_date": pa.array([cal.date_of(d) if d >= 0 else None for d in deals.closed], pa.date32()),
+        "won_probability_true": pa.array(np.round(np.asarray(deals.p_true), 4)),
+        "decision_maker_latent_health": pa.array(np.round(np.asarray(deals.dm_health), 4)),
+        "slips": pa.array(deals.slips, pa.int32()),
+        "stage_rank": pa.array(deals.stage_rank, pa.int32()),
+        "amount": pa.array(deals.amount, pa.float64()),
+    })
+
+
+def _contacts(org: Org, records: list[ContactRecord]) -> pa.Table:
+    p, users = org.persons, org.users
+    owner = org.person_user()
+    return pa.table({
+        "contact_id": pa.array([r.contact_id for r in records], pa.string()),
+        "person_contact_id": pa.array([records[r.person].contact_id for r in records], pa.string()),
+        "true_account_id": pa.array([org.accounts.account_id[p.account[r.person]] for r in records], pa.string()),
+        "true_role": pa.array([N.ROLE_NAMES[int(p.role[r.person])] for r in records], pa.string()),
+        "timezone": pa.array([org.zones.zones[int(p.zone[r.person])] for r in records], pa.string()),
+        "primary_user_id": pa.array([users.user_id[int(owner[r.person])] for r in records], pa.string()),
+        "secondary_user_id": pa.array([users.user_id[int(p.secondary[r.person])] if p.secondary[r.person] >= 0 else None for r in records], pa.string()),
+    })
+
+
+def _defects(rows: list[dict[str, object]]) -> pa.Table:
+    rows = sorted(rows, key=lambda r: (str(r["defect_type"]), str(r["entity_type"]), str(r["entity_id"]), str(r["start_date"])))
+    return pa.table({
+        "defect_type": pa.array([r["defect_type"] for r in rows], pa.string()),
+        "entity_type": pa.array([r["entity_type"] for r in rows], pa.string()),
+        "entity_id": pa.array([r["entity_id"] for r in rows], pa.string()),
+        "detail": pa.array([r["detail"] for r in rows], pa.string()),
+        "start_date": pa.array([r["start_date"] for r in rows], pa.date32()),
+        "end_date": pa.array([r["end_date"] for r in rows], pa.date32()),
+    })
+
+
+def _defect_counts(rows: list[dict[str, object]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in rows:
+        out[str(r["defect_type"])] = out.get(str(r["defect_type"]), 0) + 1
+    return dict(sorted(out.items()))
+
+
+def scenario_document(org: Org, deals: Deals, records: list[ContactRecord]) -> dict[str, object]:
+    """Identifiers of everything the scenario involves (scenario.json)."""
+    ids = org.scenario
+    users, persons = org.users, org.persons
+    end = org.calendar.end
+    return {
+        "seller": {"user_id": users.user_id[ids.avery], "full_name": users.full_name[ids.avery], "email": users.email[ids.avery]},
+        "manager": {"user_id": users.user_id[ids.manager], "full_name": users.full_name[ids.manager]},
+        "colleague": {"user_id": users.user_id[ids.colleague], "full_name": users.full_name[ids.colleague],
+                      "knows": records[ids.director].contact_id},
+        "account": {"account_id": org.accounts.account_id[ids.account], "name": org.accounts.name[ids.account],
+                    "segment": "enterprise", "domain": org.accounts.domains[ids.account][0]},
+        "opportunity": {"opportunity_id": deals.opp_id[0], "name": deals.name[0], "amount": S.DEAL_AMOUNT,
+                        "stage": "Propose", "stage_rank": S.DEAL_STAGE_RANK, "status": "open"},
+        "primary_contact": {"contact_id": records[ids.director].contact_id, "full_name": persons.full_name(ids.director),
+                            "title": persons.title[ids.director], "email": persons.email[ids.director]},
+        "engaged_contact": {"contact_id": records[ids.operations].contact_id, "full_name": persons.full_name(ids.operations),
+                            "title": persons.title[ids.operations], "email": persons.email[ids.operations]},
+        "quiet_from": (end.fromordinal(end.toordinal() - S.QUIET_DAYS + 1)).isoformat(),
+        "expected_health": {"opportunity_before": ">= 0.6", "opportunity_at_end": "0.4-0.6"},
+    }
