@@ -55,10 +55,10 @@ def write_batch(
     known = set(names)
     rendered: list[list[str | None]] = []
     for i, row in enumerate(rows):
-        unknown = set(row) - known
-        if unknown:
-            raise ValueError(f"{entity_name} row {i}: columns not in the contract: {sorted(unknown)}")
-        rendered.append([format_value(ent.column(n), row.get(n)) for n in names])
+        if not known.issuperset(row):
+            unknown = sorted(set(row) - known)
+            raise ValueError(f"{entity_name} row {i}: columns not in the contract: {unknown}")
+        rendered.append([format_value(col, row.get(col.name)) for col in ent.columns])
 
     folder = Path(extract_dir) / entity_name
     folder.mkdir(parents=True, exist_ok=True)
