@@ -114,7 +114,8 @@ def _check_paths(args: argparse.Namespace) -> None:
         raise UsageError("--no-directory applies to mail and calendar inputs only")
 
 
-def _load_connector(kind: str):  # type: ignore[no-untyped-def]
+def load_connector(kind: str):  # type: ignore[no-untyped-def]
+    """The convert function of a connector kind (imported on first use)."""
     module_name, function = CONNECTORS[kind]
     try:
         module = importlib.import_module(module_name)
@@ -123,6 +124,11 @@ def _load_connector(kind: str):  # type: ignore[no-untyped-def]
     if not hasattr(module, function):
         raise RuntimeError(f"the {kind} connector ({module_name}) has no {function}() function")
     return getattr(module, function)
+
+
+def default_batch_name(kind: str) -> str:
+    """A batch name that sorts by conversion time and never collides with another connector's."""
+    return f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{kind}"
 
 
 def _is_input_error(exc: Exception) -> bool:
@@ -143,8 +149,8 @@ def _progress_bar(kind: str, quiet: bool):  # type: ignore[no-untyped-def]
 def run_convert(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     _check_paths(args)
-    converter = _load_connector(args.kind)
-    batch = args.batch or f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{args.kind}"
+    converter = load_connector(args.kind)
+    batch = args.batch or default_batch_name(args.kind)
     accepted = inspect.signature(converter).parameters
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values())
     options: dict[str, object] = {}

@@ -1,0 +1,71 @@
+"""Connector assets: convert a real export (mail, calendars, CRM) into an extract batch from the UI.
+
+Each is configured by path in the launchpad; the batch it writes is then landed by the pipeline
+like any other (the sensor notices it). They are not part of the nightly job.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+
+from ingest import settings
+from ingest.cli import CONNECTORS, default_batch_name, load_connector
+from ingest.connectors.base import ConnectorConfig
+
+CONNECTOR_GROUP = "connectors"
+
+
+class ConnectorRunConfig(dg.Config):
+    """Where the export is, and what the connector should know about the organisation."""
+
+    path: str
+    internal_domains: list[str] = []
+    allow_senders: list[str] = []
+    deny_senders: list[str] = []
+    batch: str | None = None
+    window_start: str | None = None
+    window_end: str | None = None
+
+
+def build_connector_asset(kind: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=["connectors", kind],
+        description=f"Convert a {kind} export (configured by path) into a canonical extract batch.",
+        group_name=CONNECTOR_GROUP,
+        kinds={"python"},
+    )
+    def _convert(context: dg.AssetExecutionContext, config: ConnectorRunConfig) -> dg.MaterializeResult:
+        source = Path(config.path)
+        if not source.exists():
+            raise dg.Failure(f"{kind}: the configured path does not exist: {source}")
+        converter = load_connector(kind)
+        report = converter(
+            source,
+            settings.extract_dir(),
+            batch_name=config.batch or default_batch_name(kind),
+            config=ConnectorConfig(
+                internal_domains=tuple(d.strip().lower().lstrip("@") for d in config.internal_domains),
+                allow_senders=tuple(config.allow_senders),
+                deny_senders=tuple(config.deny_senders),
+                window_start=config.window_start,
+                window_end=config.window_end,
+            ),
+        )
+        summary = report.as_dict()
+        return dg.MaterializeResult(
+            metadata={
+                "source": dg.MetadataValue.path(str(source)),
+                "inputs_read": summary["inputs_read"],
+                "activities": summary["activities"],
+                "duplicates": summary["duplicates"],
+                "excluded": summary["excluded"],
+                "rejected": summary["rejected"],
+                "rows_written": dg.MetadataValue.json(summary["rows_written"]),
+                "files_written": dg.MetadataValue.json(summary["files_written"]),
+            }
+        )
+
+    return _convert
+
+
+connector_assets = [build_connector_asset(kind) for kind in CONNECTORS]
