@@ -9,7 +9,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 export RI_LANDED_DIR ?= $(RI_DATA_DIR)/landed
 export RI_WAREHOUSE ?= $(RI_DATA_DIR)/warehouse.duckdb
 
-.PHONY: setup demo test ui lock clean
+.PHONY: setup demo test ui lock clean browser
 
 setup: $(BIN)/.installed dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml
 
@@ -32,8 +32,17 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 demo: setup
 	$(BIN)/python -m orchestration.demo
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
+
+# Headless Chromium renders the hygiene report in the tests. Installed from Debian when missing and
+# apt-get is there (as root); otherwise that one test skips.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing chromium (headless rendering of the hygiene report) ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+			|| echo "chromium could not be installed: the report rendering test will be skipped"; \
+	fi
 
 ui: setup
 	$(BIN)/dagster dev -w workspace.yaml

@@ -1,0 +1,53 @@
+-- Days whose org-wide synced volume collapsed: below a fifth of the same weekday's median over the
+-- surrounding eight weeks (and that median at least 20, or there is nothing to collapse) while
+-- hand-logged and dialled activity carried on. A normal quiet day rarely falls below a third. Comparing with the same
+-- weekday keeps quiet weekends from looking like collapses; requiring the manual activity to
+-- carry on keeps public holidays (when everybody is quiet) from looking like one.
+
+with
+
+capture as (
+
+    select * from {{ ref('hygiene_rep_daily_capture') }}
+
+),
+
+daily as (
+
+    select
+        capture_date,
+        extract(isodow from capture_date) as iso_weekday,
+        sum(synced_emails + synced_meetings) as synced_count,
+        sum(manual_activities + dialer_activities) as logged_count,
+        count(*) as captured_users
+    from capture
+    group by 1, 2
+
+),
+
+baseline as (
+
+    select
+        *,
+        median(synced_count) over (
+            partition by iso_weekday order by capture_date rows between 4 preceding and 4 following
+        ) as usual_synced,
+        median(logged_count) over (
+            partition by iso_weekday order by capture_date rows between 4 preceding and 4 following
+        ) as usual_logged
+    from daily
+
+)
+
+select
+    cast(capture_date as date) as collapse_date,
+    cast(synced_count as bigint) as synced_count,
+    cast(usual_synced as double precision) as usual_synced_count,
+    cast(logged_count as bigint) as logged_count,
+    cast(usual_logged as double precision) as usual_logged_count,
+    cast(captured_users as bigint) as captured_users,
+    cast(synced_count / nullif(usual_synced, 0) as double precision) as synced_ratio
+from baseline
+where usual_synced >= {{ var('hygiene_collapse_min_usual', 20) }}
+    and synced_count < {{ var('hygiene_collapse_ratio', 0.2) }} * usual_synced
+    and logged_count >= 0.5 * usual_logged

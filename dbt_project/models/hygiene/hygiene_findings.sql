@@ -1,0 +1,104 @@
+-- Every hygiene finding, one row per finding: what (rule, severity), about whom (entity, account,
+-- responsible rep), when (start/end dates where the finding has a period), the evidence and a
+-- suggested fix. finding_id is a hash of rule, entity and start date, so the same finding keeps
+-- its id from run to run and the report can follow it over time.
+
+{%- set as_of_literal = as_of_date_literal() %}
+
+with
+
+capture_gaps as (
+
+    select * from {{ ref('hygiene_findings__capture_gaps') }}
+
+),
+
+contact_links as (
+
+    select * from {{ ref('hygiene_findings__contact_links') }}
+
+),
+
+roles as (
+
+    select * from {{ ref('hygiene_findings__roles') }}
+
+),
+
+discipline as (
+
+    select * from {{ ref('hygiene_findings__capture_discipline') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('hygiene_rules') }}
+
+),
+
+users as (
+
+    select * from {{ ref('dim_users') }}
+
+),
+
+as_of as (
+
+    select
+        {%- if as_of_literal %}
+        {{ as_of_literal }} as as_of_date
+        {%- else %}
+        max(activity_date) as as_of_date
+    from {{ ref('fct_activities') }}
+    where activity_status <> 'scheduled'
+        {%- endif %}
+
+),
+
+unioned as (
+
+    select rule, entity_type, entity_id, entity_name, account_id, user_id, start_date, end_date, evidence, suggested_fix, metric_value
+    from capture_gaps
+    union all
+    select rule, entity_type, entity_id, entity_name, account_id, user_id, start_date, end_date, evidence, suggested_fix, metric_value
+    from contact_links
+    union all
+    select rule, entity_type, entity_id, entity_name, account_id, user_id, start_date, end_date, evidence, suggested_fix, metric_value
+    from roles
+    union all
+    select rule, entity_type, entity_id, entity_name, account_id, user_id, start_date, end_date, evidence, suggested_fix, metric_value
+    from discipline
+
+),
+
+final as (
+
+    select
+        cast(md5(unioned.rule || '|' || unioned.entity_id || '|' || coalesce(cast(unioned.start_date as varchar), ''))
+            as varchar) as finding_id,
+        cast(unioned.rule as varchar) as rule,
+        cast(rules.rule_group as varchar) as rule_group,
+        cast(rules.severity as varchar) as severity,
+        cast(unioned.entity_type as varchar) as entity_type,
+        cast(unioned.entity_id as varchar) as entity_id,
+        cast(unioned.entity_name as varchar) as entity_name,
+        cast(unioned.account_id as varchar) as account_id,
+        cast(unioned.user_id as varchar) as user_id,
+        cast(users.full_name as varchar) as user_name,
+        cast(unioned.start_date as date) as start_date,
+        cast(unioned.end_date as date) as end_date,
+        cast(unioned.evidence as varchar) as evidence,
+        cast(unioned.suggested_fix as varchar) as suggested_fix,
+        cast(unioned.metric_value as double precision) as metric_value,
+        cast(as_of.as_of_date as date) as as_of_date
+    from unioned
+    inner join rules
+        on rules.rule = unioned.rule
+    left join users
+        on users.user_id = unioned.user_id
+    cross join as_of
+
+)
+
+select * from final

@@ -1,0 +1,123 @@
+-- Capture-discipline findings: bursts of near-identical hand-logged activities (five or more with
+-- the same subject, digits and punctuation aside, by one rep within two hours: activity padding
+-- more than selling), and reps whose hand-logged activities with contacts go unanswered far more
+-- often than their peers' (at least 2.5 times the median rep's count and mostly unanswered).
+
+with
+
+activities as (
+
+    select * from {{ ref('fct_activities') }}
+
+),
+
+staged_activities as (
+
+    -- subjects are not in the marts; the burst rule needs them
+    select activity_id, subject from {{ ref('stg_landed__activities') }}
+
+),
+
+users as (
+
+    select * from {{ ref('dim_users') }}
+
+),
+
+discipline as (
+
+    select * from {{ ref('hygiene_rep_capture_discipline') }}
+
+),
+
+manual as (
+
+    select
+        activities.activity_id,
+        activities.owner_user_id as user_id,
+        activities.activity_date,
+        activities.started_at,
+        activities.activity_type,
+        trim(regexp_replace(lower(coalesce(staged_activities.subject, '')), '[^a-z]+', ' ', 'g')) as subject_key
+    from activities
+    inner join staged_activities
+        on staged_activities.activity_id = activities.activity_id
+    where activities.activity_source = 'manual'
+        and activities.owner_user_id is not null
+
+),
+
+bursts as (
+
+    select
+        user_id,
+        activity_date,
+        subject_key,
+        count(*) as activity_count,
+        min(started_at) as first_at,
+        max(started_at) as last_at,
+        {{ dbt.datediff('min(started_at)', 'max(started_at)', 'minute') }} as span_minutes
+    from manual
+    where subject_key <> ''
+    group by 1, 2, 3
+    having count(*) >= {{ var('hygiene_burst_min_activities', 5) }}
+        and {{ dbt.datediff('min(started_at)', 'max(started_at)', 'minute') }} <= {{ var('hygiene_burst_max_minutes', 120) }}
+
+),
+
+burst_findings as (
+
+    select
+        'gaming_burst' as rule,
+        'user' as entity_type,
+        bursts.user_id as entity_id,
+        users.full_name as entity_name,
+        cast(null as varchar) as account_id,
+        bursts.user_id,
+        bursts.activity_date as start_date,
+        bursts.activity_date as end_date,
+        cast(bursts.activity_count as varchar) || ' hand-logged activities titled "' || bursts.subject_key
+            || '" within ' || cast(bursts.span_minutes as varchar) || ' minutes on ' || cast(bursts.activity_date as varchar) as evidence,
+        'Review these entries with the rep; activity counts should not drive targets or scores without captured evidence.' as suggested_fix,
+        cast(bursts.activity_count as double precision) as metric_value
+    from bursts
+    left join users
+        on users.user_id = bursts.user_id
+
+),
+
+peer_median as (
+
+    select median(manual_unanswered_count) as median_unanswered
+    from discipline
+    where manual_with_contact_count > 0
+
+),
+
+no_response_findings as (
+
+    select
+        'manual_no_response' as rule,
+        'user' as entity_type,
+        discipline.user_id as entity_id,
+        discipline.full_name as entity_name,
+        cast(null as varchar) as account_id,
+        discipline.user_id,
+        cast(null as date) as start_date,
+        cast(null as date) as end_date,
+        cast(discipline.manual_unanswered_count as varchar) || ' of ' || cast(discipline.manual_with_contact_count as varchar)
+            || ' hand-logged activities with contacts drew no customer response within 14 days (peer median '
+            || cast(cast(peer_median.median_unanswered as bigint) as varchar) || ')' as evidence,
+        'Coach the rep on capture: connect the mailbox and dialer so activity is captured, and focus on contacts who engage.' as suggested_fix,
+        discipline.manual_unanswered_share as metric_value
+    from discipline
+    cross join peer_median
+    where discipline.manual_unanswered_count >= {{ var('hygiene_no_response_peer_factor', 2.5) }} * peer_median.median_unanswered
+        and discipline.manual_unanswered_share >= 0.5
+        and discipline.manual_unanswered_count >= 10
+
+)
+
+select * from burst_findings
+union all
+select * from no_response_findings

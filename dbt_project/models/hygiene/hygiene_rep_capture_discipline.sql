@@ -1,0 +1,130 @@
+-- Capture discipline per rep: how much of the rep's activity is captured automatically (synced,
+-- dialer) versus logged by hand, and how many hand-logged activities with contacts never drew a
+-- customer response (no e-mail, call or meeting started by that contact within 14 days).
+
+with
+
+activities as (
+
+    select * from {{ ref('fct_activities') }}
+
+),
+
+participants as (
+
+    select * from {{ ref('fct_activity_participants') }}
+
+),
+
+users as (
+
+    select * from {{ ref('dim_users') }}
+
+),
+
+manual_with_contacts as (
+
+    select distinct
+        activities.activity_id,
+        activities.owner_user_id as user_id,
+        activities.started_at,
+        participants.contact_id
+    from activities
+    inner join participants
+        on participants.activity_id = activities.activity_id
+    where activities.activity_source = 'manual'
+        and participants.contact_id is not null
+
+),
+
+customer_started as (
+
+    select distinct
+        participants.contact_id,
+        activities.started_at
+    from activities
+    inner join participants
+        on participants.activity_id = activities.activity_id
+    where activities.direction = 'inbound'
+        and activities.activity_status = 'completed'
+        and participants.is_initiator
+        and participants.contact_id is not null
+
+),
+
+responses as (
+
+    select
+        manual_with_contacts.activity_id,
+        manual_with_contacts.user_id,
+        max(case when customer_started.contact_id is not null then 1 else 0 end) as has_response
+    from manual_with_contacts
+    left join customer_started
+        on customer_started.contact_id = manual_with_contacts.contact_id
+        and customer_started.started_at > manual_with_contacts.started_at
+        and customer_started.started_at <= {{ dbt.dateadd('day', 14, 'manual_with_contacts.started_at') }}
+    group by 1, 2
+
+),
+
+response_counts as (
+
+    select
+        user_id,
+        count(*) as manual_with_contact_count,
+        sum(1 - has_response) as manual_unanswered_count
+    from responses
+    group by 1
+
+),
+
+volumes as (
+
+    select
+        owner_user_id as user_id,
+        count(*) as activity_count,
+        sum(case when activity_source = 'manual' then 1 else 0 end) as manual_count,
+        sum(case when activity_source = 'synced' then 1 else 0 end) as synced_count,
+        sum(case when activity_source = 'dialer' then 1 else 0 end) as dialer_count
+    from activities
+    where owner_user_id is not null
+    group by 1
+
+),
+
+final as (
+
+    select
+        volumes.user_id,
+        users.full_name,
+        users.job_role,
+        volumes.activity_count,
+        volumes.manual_count,
+        volumes.synced_count,
+        volumes.dialer_count,
+        cast(volumes.manual_count as double precision) / nullif(volumes.activity_count, 0) as manual_share,
+        coalesce(response_counts.manual_with_contact_count, 0) as manual_with_contact_count,
+        coalesce(response_counts.manual_unanswered_count, 0) as manual_unanswered_count,
+        cast(response_counts.manual_unanswered_count as double precision)
+            / nullif(response_counts.manual_with_contact_count, 0) as manual_unanswered_share
+    from volumes
+    left join users
+        on users.user_id = volumes.user_id
+    left join response_counts
+        on response_counts.user_id = volumes.user_id
+
+)
+
+select
+    cast(user_id as varchar) as user_id,
+    cast(full_name as varchar) as full_name,
+    cast(job_role as varchar) as job_role,
+    cast(activity_count as bigint) as activity_count,
+    cast(manual_count as bigint) as manual_count,
+    cast(synced_count as bigint) as synced_count,
+    cast(dialer_count as bigint) as dialer_count,
+    cast(manual_share as double precision) as manual_share,
+    cast(manual_with_contact_count as bigint) as manual_with_contact_count,
+    cast(manual_unanswered_count as bigint) as manual_unanswered_count,
+    cast(manual_unanswered_share as double precision) as manual_unanswered_share
+from final

@@ -1,0 +1,48 @@
+-- Contact-role coverage per account: how many of the account's contacts have a known buying role,
+-- and whether a decision-maker is known. Rolled up per rep (the account owner) in the report.
+
+with
+
+contacts as (
+
+    select * from {{ ref('dim_contacts') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('dim_accounts') }}
+
+),
+
+per_account as (
+
+    select
+        accounts.account_id,
+        accounts.account_name,
+        accounts.owner_user_id,
+        accounts.open_opportunity_count,
+        count(contacts.contact_id) as contact_count,
+        count(case when contacts.contact_role <> 'unknown' then contacts.contact_id end) as contacts_with_role,
+        count(case when contacts.is_decision_maker then contacts.contact_id end) as decision_maker_count,
+        count(case when contacts.contact_role = 'champion' then contacts.contact_id end) as champion_count
+    from accounts
+    left join contacts
+        on contacts.account_id = accounts.account_id
+    group by 1, 2, 3, 4
+
+)
+
+select
+    cast(account_id as varchar) as account_id,
+    cast(account_name as varchar) as account_name,
+    cast(owner_user_id as varchar) as owner_user_id,
+    cast(open_opportunity_count as bigint) as open_opportunity_count,
+    cast(contact_count as bigint) as contact_count,
+    cast(contacts_with_role as bigint) as contacts_with_role,
+    cast(decision_maker_count as bigint) as decision_maker_count,
+    cast(champion_count as bigint) as champion_count,
+    cast(case when contact_count > 0 then cast(contacts_with_role as double precision) / contact_count end as double precision)
+        as role_coverage,
+    cast(decision_maker_count > 0 as boolean) as has_decision_maker
+from per_account

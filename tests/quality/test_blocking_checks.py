@@ -1,0 +1,115 @@
+"""A critical expectation that fails stops everything downstream: the tiny organisation's activity
+extract arrives with epoch-zero timestamps (a classic export bug), the landed-activities suite
+fails with ERROR, and no dbt model, score or serving release is built in that run. The failure is
+in the run's check results and in the quality history; re-running adds the new run's rows without
+duplicating anything, and the quarantine stays the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pyarrow.parquet as pq
+import pytest
+
+from data_quality import history
+from ingest.extract_writer import write_batch
+from ingest.landing import QUARANTINE_DIR
+from orchestration.definitions import defs
+from tests.tiny_org import write_tiny_org
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+PARTITION = "2025-03-31"
+
+
+def write_broken_org(extract_dir: Path) -> None:
+    """The tiny org, with every activity stamped at the epoch and one row landing must refuse."""
+    write_tiny_org(extract_dir)
+    broken = [
+        {"activity_id": f"x{i}", "activity_type": "email", "started_at": EPOCH + dt.timedelta(minutes=i),
+         "status": "completed", "source": "synced", "owner_user_id": "u-avery"}
+        for i in range(20)
+    ]
+    broken.append({"activity_id": "bad-status", "activity_type": "email", "started_at": EPOCH,
+                   "status": "exploded", "source": "synced", "owner_user_id": "u-avery"})
+    write_batch(extract_dir, "activities", "2025-03-epoch", broken)
+
+
+@pytest.fixture(scope="module")
+def data_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("blocking")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RI_DATA_DIR", str(root))
+        for var in ("RI_EXTRACT_DIR", "RI_LANDED_DIR", "RI_WAREHOUSE", "RI_SERVING_DIR", "RI_AS_OF_DATE",
+                    "RI_QUALITY_DIR", "RI_REPORT_DIR", "RI_GROUND_TRUTH_DIR"):
+            mp.delenv(var, raising=False)
+        write_broken_org(root / "extracts")
+        yield root
+
+
+def run_once(definitions: dg.Definitions) -> dg.ExecuteInProcessResult:
+    job = definitions.resolve_job_def("daily_pipeline")
+    with dg.instance_for_test() as instance:
+        return job.execute_in_process(instance=instance, partition_key=PARTITION, raise_on_error=False)
+
+
+@pytest.fixture(scope="module")
+def runs(data_root: Path) -> tuple[dg.ExecuteInProcessResult, dg.ExecuteInProcessResult]:
+    definitions = defs()
+    return run_once(definitions), run_once(definitions)
+
+
+def quarantined(root: Path) -> int:
+    folder = root / "landed" / QUARANTINE_DIR / "activities"
+    return sum(pq.read_metadata(f).num_rows for f in folder.glob("*.parquet") if not f.name.startswith("_"))
+
+
+def test_failing_critical_expectation_stops_downstream(runs: tuple[dg.ExecuteInProcessResult, ...]) -> None:
+    first = runs[0]
+    assert not first.success
+    checks = {(e.asset_key.to_user_string(), e.check_name): e for e in first.get_asset_check_evaluations()}
+    failed = checks[("landed/activities", "gx_landed_suite")]
+    assert not failed.passed
+    assert failed.severity == dg.AssetCheckSeverity.ERROR
+    failures = failed.metadata["failures"].value
+    assert failures["started_at_plausible"]["severity"] == "critical"
+    assert failures["started_at_plausible"]["unexpected_count"] == 20
+    # the other extracts are fine, so their suites pass
+    assert checks[("landed/users", "gx_landed_suite")].passed
+    # only landing ran: no dbt model (staging, marts, hygiene, features, scores), no release, no report
+    materialised = {e.asset_key.to_user_string() for e in first.get_asset_materialization_events()}
+    assert materialised and all(key.startswith("landed/") for key in materialised)
+    definitions_keys = {k.to_user_string() for k in defs().resolve_all_asset_keys()}
+    assert {"serving/release", "quality/hygiene_report"} <= definitions_keys
+    assert not (materialised & {"serving/release", "quality/hygiene_report"})
+    # dbt never ran, so its published checks never ran either
+    assert not any(name == "gx_published_suite" for _, name in checks)
+
+
+def test_failure_is_in_the_history_table(data_root: Path, runs: tuple[dg.ExecuteInProcessResult, ...]) -> None:
+    results = history.read_table("check_results")
+    row = results[(results["run_id"] == runs[0].run_id) & (results["suite"] == "landed.activities")
+                  & (results["check_name"] == "started_at_plausible")]
+    assert len(row) == 1
+    row = row.iloc[0]
+    assert not row["success"] and row["severity"] == "critical" and row["unexpected_count"] == 20
+    assert "1970" in row["failure_sample"]
+    assert row["asset_key"] == "landed/activities"
+
+
+def test_rerun_adds_its_own_rows_and_duplicates_nothing(data_root: Path,
+                                                       runs: tuple[dg.ExecuteInProcessResult, ...]) -> None:
+    first, second = runs
+    assert not second.success
+    results = history.read_table("check_results")
+    assert not results.duplicated(["run_id", "suite", "check_name"]).any()
+    per_run = results.groupby("run_id").size()
+    assert set(per_run.index) == {first.run_id, second.run_id}
+    assert per_run[first.run_id] == per_run[second.run_id]
+    # both runs saw the same failure: the history shows since when it fails
+    failing = results[(results["check_name"] == "started_at_plausible") & ~results["success"]]
+    assert set(failing["run_id"]) == {first.run_id, second.run_id}
+    # the refused row is quarantined once, however often landing runs
+    assert quarantined(data_root) == 1
