@@ -1,4 +1,6 @@
-"""All dbt models in one `dbt build` step, for the partition range's as-of date."""
+"""The dbt models in two `dbt build` steps for the partition range's as-of date: everything up to
+the point-in-time features first, then the serving health tables once the Python scorer has
+written its snapshots (models/serving reads them as the `ml` source)."""
 
 import datetime as dt
 import json
@@ -14,6 +16,9 @@ from orchestration.dbt_project import DBT_PROJECT
 from orchestration.locks import environment, exclusive
 from orchestration.partitions import DAILY, SINGLE_RUN, WAREHOUSE_POOL
 
+# Models under models/serving read the scorer's output, so they build in a second step.
+SERVING_SELECTION = "path:models/serving"
+
 
 class Translator(DagsterDbtTranslator):
     """dbt folders become asset groups (staging, intermediate, marts, ...)."""
@@ -27,6 +32,11 @@ def as_of_date(context: dg.AssetExecutionContext) -> dt.date:
     """Last day of the run's partition range: what 'as of' means for the whole run."""
     window = context.partition_time_window
     return (window.end - dt.timedelta(days=1)).date()
+
+
+def range_start(context: dg.AssetExecutionContext) -> dt.date:
+    """First day of the run's partition range."""
+    return context.partition_time_window.start.date()
 
 
 def _manifest_nodes() -> dict[str, Any]:
@@ -51,20 +61,13 @@ def _row_counts(relations: dict[str, str]) -> dict[str, int]:
     return counts
 
 
-@dbt_assets(
-    manifest=DBT_PROJECT.manifest_path,
-    project=DBT_PROJECT,
-    dagster_dbt_translator=Translator(),
-    partitions_def=DAILY,
-    backfill_policy=SINGLE_RUN,
-    pool=WAREHOUSE_POOL,
-)
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """Staging, intermediate and mart models, built and tested by one `dbt build`."""
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    """One `dbt build` of the step's selection, holding the warehouse lock, with run-specific env."""
     as_of = as_of_date(context)
     context.log.info(f"dbt build as of {as_of}")
     env = {
         "RI_AS_OF_DATE": as_of.isoformat(),
+        "RI_AS_OF_START": range_start(context).isoformat(),
         "RI_LANDED_DIR": str(settings.landed_dir()),
         "RI_WAREHOUSE": str(settings.warehouse_path()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -85,3 +88,32 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterat
             yield event.with_metadata({**event.metadata, "dagster/row_count": counts[uid]})
         else:
             yield event
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=Translator(),
+    exclude=SERVING_SELECTION,
+    partitions_def=DAILY,
+    backfill_policy=SINGLE_RUN,
+    pool=WAREHOUSE_POOL,
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    """Staging, intermediate, mart, hygiene and feature models, built and tested by one `dbt build`."""
+    yield from _build(context, dbt)
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=Translator(),
+    select=SERVING_SELECTION,
+    name="dbt_serving_models",
+    partitions_def=DAILY,
+    backfill_policy=SINGLE_RUN,
+    pool=WAREHOUSE_POOL,
+)
+def dbt_serving_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    """The published health tables (contracts enforced) over the scorer's snapshots, one `dbt build`."""
+    yield from _build(context, dbt)

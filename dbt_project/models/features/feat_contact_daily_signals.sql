@@ -1,0 +1,305 @@
+-- One row per contact and day: every signal of the contact as it was known at the end of that day.
+-- Windows only look backwards over the dense contact x day table (rows = days), so a row never
+-- sees anything that happened after its own date. A "meaningful interaction" is one the customer
+-- side took part in: an e-mail from the contact, a completed meeting the contact attended, or a
+-- connected call; our one-way e-mails, opens, unanswered calls and missed meetings are not.
+
+{{ config(materialized='table', schema='features') }}
+
+with
+
+daily as (
+
+    select * from {{ ref('fct_contact_daily_engagement') }}
+
+),
+
+activities as (
+
+    select * from {{ ref('fct_activities') }}
+
+),
+
+reply_pairs as (
+
+    select * from {{ ref('int_emails__reply_pairs') }}
+
+),
+
+email_engagement as (
+
+    select * from {{ ref('fct_email_engagement') }}
+
+),
+
+participants as (
+
+    select * from {{ ref('fct_activity_participants') }}
+
+),
+
+daily_sentiment as (
+
+    -- the customer's own words only (body_sentiment is null for our e-mails)
+    select
+        initiator_contact_id as contact_id,
+        activity_date as signal_date,
+        sum(body_sentiment) as sentiment_sum,
+        count(body_sentiment) as sentiment_count
+    from activities
+    where initiated_by = 'customer'
+        and initiator_contact_id is not null
+        and body_sentiment is not null
+    group by 1, 2
+
+),
+
+daily_their_response as (
+
+    select
+        reply_sender_contact_id as contact_id,
+        {{ utc_date('replied_at') }} as signal_date,
+        sum(reply_minutes) as their_reply_minutes_sum,
+        count(*) as their_reply_count
+    from reply_pairs
+    where reply_from = 'customer' and is_replied and reply_sender_contact_id is not null
+    group by 1, 2
+
+),
+
+daily_our_response as (
+
+    select
+        sender_contact_id as contact_id,
+        {{ utc_date('replied_at') }} as signal_date,
+        sum(reply_minutes) as our_reply_minutes_sum,
+        count(*) as our_reply_count
+    from reply_pairs
+    where reply_from = 'us' and is_replied and sender_contact_id is not null
+    group by 1, 2
+
+),
+
+contact_recipients as (
+
+    select distinct activity_id, contact_id
+    from participants
+    where contact_id is not null and party_role in ('to', 'cc', 'bcc')
+
+),
+
+daily_opens as (
+
+    -- F6: an e-mail counts as opened on the day of its first human open; machine opens
+    -- (privacy-proxy pre-fetches) are counted apart and never as engagement
+    select
+        contact_recipients.contact_id,
+        {{ utc_date('email_engagement.first_opened_at') }} as signal_date,
+        count(*) as emails_human_opened,
+        0 as emails_machine_opened_only
+    from email_engagement
+    inner join contact_recipients
+        on email_engagement.activity_id = contact_recipients.activity_id
+    where email_engagement.first_opened_at is not null
+    group by 1, 2
+
+    union all
+
+    select
+        contact_recipients.contact_id,
+        email_engagement.sent_date as signal_date,
+        0 as emails_human_opened,
+        count(*) as emails_machine_opened_only
+    from email_engagement
+    inner join contact_recipients
+        on email_engagement.activity_id = contact_recipients.activity_id
+    where email_engagement.machine_open_count > 0 and email_engagement.human_open_count = 0
+    group by 1, 2
+
+),
+
+daily_opens_summed as (
+
+    select
+        contact_id,
+        signal_date,
+        sum(emails_human_opened) as emails_human_opened,
+        sum(emails_machine_opened_only) as emails_machine_opened_only
+    from daily_opens
+    group by 1, 2
+
+),
+
+days as (
+
+    select
+        daily.contact_id,
+        daily.engagement_date as as_of_date,
+        daily.first_activity_date,
+        daily.emails_outbound,
+        daily.emails_inbound,
+        daily.meetings_completed,
+        daily.meetings_missed,
+        daily.meetings_cancelled,
+        daily.calls_outbound,
+        daily.calls_inbound,
+        daily.calls_unanswered,
+        daily.replies_received,
+        daily.replies_sent,
+        daily.customer_initiated_count,
+        -- per-type daily caps: a seller logging ten e-mails in a day earns no more than two
+        least(daily.emails_outbound, 2) as emails_outbound_capped,
+        least(daily.emails_inbound, 3) as emails_inbound_capped,
+        least(daily.meetings_completed, 2) as meetings_capped,
+        least(daily.calls_outbound + daily.calls_inbound, 2) as calls_capped,
+        least(daily.replies_received, 3) as replies_received_capped,
+        case
+            when daily.emails_inbound + daily.meetings_completed + daily.calls_outbound
+                + daily.calls_inbound + daily.replies_received > 0 then 1 else 0
+        end as is_meaningful_day,
+        case
+            when daily.emails_inbound + daily.calls_inbound + daily.customer_initiated_count > 0 then 1 else 0
+        end as is_customer_touch_day,
+        case
+            when daily.emails_outbound + daily.emails_inbound + daily.meetings_completed
+                + daily.calls_outbound + daily.calls_inbound > 0 then 1 else 0
+        end as is_any_interaction_day,
+        daily.emails_outbound + daily.emails_inbound + daily.meetings_completed
+            + daily.calls_outbound + daily.calls_inbound as interactions,
+        coalesce(daily_sentiment.sentiment_sum, 0) as sentiment_sum,
+        coalesce(daily_sentiment.sentiment_count, 0) as sentiment_count,
+        coalesce(daily_their_response.their_reply_minutes_sum, 0) as their_reply_minutes_sum,
+        coalesce(daily_their_response.their_reply_count, 0) as their_reply_count,
+        coalesce(daily_our_response.our_reply_minutes_sum, 0) as our_reply_minutes_sum,
+        coalesce(daily_our_response.our_reply_count, 0) as our_reply_count,
+        coalesce(daily_opens_summed.emails_human_opened, 0) as emails_human_opened,
+        coalesce(daily_opens_summed.emails_machine_opened_only, 0) as emails_machine_opened_only
+
+    from daily
+    left join daily_sentiment
+        on daily.contact_id = daily_sentiment.contact_id and daily.engagement_date = daily_sentiment.signal_date
+    left join daily_their_response
+        on daily.contact_id = daily_their_response.contact_id and daily.engagement_date = daily_their_response.signal_date
+    left join daily_our_response
+        on daily.contact_id = daily_our_response.contact_id and daily.engagement_date = daily_our_response.signal_date
+    left join daily_opens_summed
+        on daily.contact_id = daily_opens_summed.contact_id and daily.engagement_date = daily_opens_summed.signal_date
+
+),
+
+streak_groups as (
+
+    select
+        *,
+        -- a new group starts on every day the customer reached out: the unanswered streak resets
+        sum(is_customer_touch_day) over (
+            partition by contact_id order by as_of_date rows between unbounded preceding and current row
+        ) as touch_group,
+        max(case when is_meaningful_day = 1 then as_of_date end) over (
+            partition by contact_id order by as_of_date rows between unbounded preceding and current row
+        ) as last_meaningful_date,
+        max(case when is_customer_touch_day = 1 then as_of_date end) over (
+            partition by contact_id order by as_of_date rows between unbounded preceding and current row
+        ) as last_customer_touch_date
+
+    from days
+
+),
+
+windowed as (
+
+    select
+        contact_id,
+        as_of_date,
+        first_activity_date,
+        last_meaningful_date,
+        last_customer_touch_date,
+        sum(case when is_customer_touch_day = 1 then 0 else emails_outbound + calls_unanswered end) over (
+            partition by contact_id, touch_group order by as_of_date rows between unbounded preceding and current row
+        ) as unanswered_streak,
+        {%- for n in [30, 90] %}
+        sum(emails_outbound_capped) over w{{ n }} as emails_outbound_{{ n }}d,
+        sum(emails_inbound_capped) over w{{ n }} as emails_inbound_{{ n }}d,
+        sum(meetings_capped) over w{{ n }} as meetings_{{ n }}d,
+        sum(calls_capped) over w{{ n }} as calls_{{ n }}d,
+        sum(replies_received_capped) over w{{ n }} as replies_received_{{ n }}d,
+        sum(is_meaningful_day) over w{{ n }} as meaningful_days_{{ n }}d,
+        sum(is_customer_touch_day) over w{{ n }} as customer_touch_days_{{ n }}d,
+        sum(interactions) over w{{ n }} as interactions_{{ n }}d,
+        {%- endfor %}
+        sum(emails_outbound) over w90 as emails_outbound_raw_90d,
+        sum(replies_sent) over w90 as replies_sent_90d,
+        sum(meetings_missed + meetings_cancelled) over w90 as meetings_missed_90d,
+        sum(calls_unanswered) over w90 as calls_unanswered_90d,
+        sum(emails_human_opened) over w90 as emails_human_opened_90d,
+        sum(emails_machine_opened_only) over w90 as emails_machine_opened_only_90d,
+        sum(sentiment_sum) over w90 as sentiment_sum_90d,
+        sum(sentiment_count) over w90 as sentiment_count_90d,
+        sum(their_reply_minutes_sum) over w90 as their_reply_minutes_sum_90d,
+        sum(their_reply_count) over w90 as their_reply_count_90d,
+        sum(our_reply_minutes_sum) over w90 as our_reply_minutes_sum_90d,
+        sum(our_reply_count) over w90 as our_reply_count_90d,
+        max(case when emails_inbound > 0 then 1 else 0 end) over w90 as has_email_90d,
+        max(case when meetings_completed > 0 then 1 else 0 end) over w90 as has_meeting_90d,
+        max(case when calls_outbound + calls_inbound > 0 then 1 else 0 end) over w90 as has_call_90d
+
+    from streak_groups
+    window
+        w30 as (partition by contact_id order by as_of_date rows between 29 preceding and current row),
+        w90 as (partition by contact_id order by as_of_date rows between 89 preceding and current row)
+
+),
+
+final as (
+
+    select
+        cast(contact_id as varchar) as contact_id,
+        cast(as_of_date as date) as as_of_date,
+        cast({{ dbt.datediff('first_activity_date', 'as_of_date', 'day') }} as integer) as tenure_days,
+        cast(last_meaningful_date as date) as last_meaningful_date,
+        cast({{ dbt.datediff('last_meaningful_date', 'as_of_date', 'day') }} as integer) as days_since_meaningful,
+        cast(last_customer_touch_date as date) as last_customer_touch_date,
+        cast({{ dbt.datediff('last_customer_touch_date', 'as_of_date', 'day') }} as integer) as days_since_customer_touch,
+        cast(unanswered_streak as integer) as unanswered_streak,
+        {%- for n in [30, 90] %}
+        cast(emails_outbound_{{ n }}d as integer) as emails_outbound_{{ n }}d,
+        cast(emails_inbound_{{ n }}d as integer) as emails_inbound_{{ n }}d,
+        cast(meetings_{{ n }}d as integer) as meetings_{{ n }}d,
+        cast(calls_{{ n }}d as integer) as calls_{{ n }}d,
+        cast(replies_received_{{ n }}d as integer) as replies_received_{{ n }}d,
+        cast(meaningful_days_{{ n }}d as integer) as meaningful_days_{{ n }}d,
+        cast(customer_touch_days_{{ n }}d as integer) as customer_touch_days_{{ n }}d,
+        cast(interactions_{{ n }}d as integer) as interactions_{{ n }}d,
+        {%- endfor %}
+        cast(emails_outbound_raw_90d as integer) as emails_outbound_raw_90d,
+        cast(replies_sent_90d as integer) as replies_sent_90d,
+        cast(meetings_missed_90d as integer) as meetings_missed_90d,
+        cast(calls_unanswered_90d as integer) as calls_unanswered_90d,
+        cast(
+            case when emails_outbound_raw_90d > 0
+                then least(cast(replies_received_90d as double precision) / emails_outbound_raw_90d, 1.0)
+            end as double precision
+        ) as reply_rate_90d,
+        cast(replies_received_90d + replies_sent_90d + meetings_90d + calls_90d as integer) as two_way_exchanges_90d,
+        cast(case when sentiment_count_90d > 0 then sentiment_sum_90d / sentiment_count_90d end as double precision)
+            as sentiment_90d,
+        cast(sentiment_count_90d as integer) as sentiment_count_90d,
+        cast(
+            case when their_reply_count_90d > 0 then their_reply_minutes_sum_90d / their_reply_count_90d / 60.0 end
+            as double precision
+        ) as their_response_hours_90d,
+        cast(
+            case when our_reply_count_90d > 0 then our_reply_minutes_sum_90d / our_reply_count_90d / 60.0 end
+            as double precision
+        ) as our_response_hours_90d,
+        cast(has_email_90d + has_meeting_90d + has_call_90d as integer) as channel_count_90d,
+        cast(emails_human_opened_90d as integer) as emails_human_opened_90d,
+        cast(emails_machine_opened_only_90d as integer) as emails_machine_opened_only_90d,
+        -- F7: used to talk to us, silent for the last 30 days
+        cast(customer_touch_days_30d = 0 and customer_touch_days_90d > 0 as boolean) as is_going_quiet
+
+    from windowed
+
+)
+
+select * from final

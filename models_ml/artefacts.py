@@ -1,0 +1,98 @@
+"""Versioned model artefacts: one folder per version with the skops file and the model card.
+
+    <models_dir>/<entity>/<version>/model.skops        (absent when the weighted rule is used)
+    <models_dir>/<entity>/<version>/model_card.json
+    <models_dir>/<entity>/<version>/model_card.md
+    <models_dir>/<entity>/current.json                   {"version": ...}
+
+skops, not pickle: loading only accepts the types listed in TRUSTED_TYPES.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import skops.io as sio
+
+from ingest import settings
+
+TRUSTED_TYPES = [
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.isotonic.IsotonicRegression",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.model_selection._split.KFold",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.preprocessing._encoders.OneHotEncoder",
+    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
+    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn._loss.loss.HalfBinomialLoss",
+    "sklearn._loss.link.LogitLink",
+    "sklearn._loss.link.Interval",
+    "sklearn._loss._loss.CyHalfBinomialLoss",
+    "sklearn.utils._bunch.Bunch",
+    "collections.OrderedDict",
+    "builtins.slice",
+    "numpy.dtype",
+]
+
+
+def models_dir() -> Path:
+    return Path(os.environ.get("RI_MODELS_DIR", settings.data_dir() / "models")).resolve()
+
+
+def data_hash(frame: pd.DataFrame) -> str:
+    """Content hash of the training rows (order-independent of the frame's index)."""
+    h = hashlib.sha256(pd.util.hash_pandas_object(frame.reset_index(drop=True), index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def save(entity: str, version: str, model: Any | None, card: dict[str, Any], root: Path | None = None) -> Path:
+    folder = (root or models_dir()) / entity / version
+    folder.mkdir(parents=True, exist_ok=True)
+    if model is not None:
+        untrusted = [t for t in sio.get_untrusted_types(data=sio.dumps(model)) if t not in TRUSTED_TYPES]
+        if untrusted:
+            raise TypeError(f"model holds types not on the trusted list: {untrusted}")
+        sio.dump(model, folder / "model.skops")
+    (folder / "model_card.json").write_text(json.dumps(card, indent=2, sort_keys=True, default=str) + "\n")
+    (folder / "model_card.md").write_text(card_markdown(card))
+    (folder.parent / "current.json").write_text(json.dumps({"version": version}) + "\n")
+    return folder
+
+
+def load_current(entity: str, root: Path | None = None) -> tuple[Any | None, dict[str, Any]] | None:
+    """(model or None for the weighted rule, card) of the current version, or None if never trained."""
+    base = (root or models_dir()) / entity
+    pointer = base / "current.json"
+    if not pointer.exists():
+        return None
+    folder = base / json.loads(pointer.read_text())["version"]
+    card = json.loads((folder / "model_card.json").read_text())
+    path = folder / "model.skops"
+    model = sio.load(path, trusted=TRUSTED_TYPES) if path.exists() else None
+    return model, card
+
+
+def card_markdown(card: dict[str, Any]) -> str:
+    lines = [f"# Model card: {card['entity']} health ({card['version']})", "",
+             f"- Method: **{card['method']}**" + (f" — {card['fallback_reason']}" if card.get("fallback_reason") else ""),
+             f"- Label: {card['label']}",
+             f"- Training as of: {card['as_of_date']}; rows from {card['window']['first_as_of']} to {card['window']['last_as_of']}",
+             f"- Split: trained and calibrated on rows up to {card['window']['holdout_start']} (labels known by then); "
+             "held out after",
+             f"- Rows: {json.dumps(card['rows'])}; labelled outcomes per class: {json.dumps(card['labelled_outcomes'])}",
+             f"- Data hash: `{card['data_hash']}`",
+             f"- Libraries: {json.dumps(card['libraries'])}", "", "## Features (monotonic direction)", ""]
+    lines += [f"- `{f}`: {d:+d}" if d else f"- `{f}`: free" for f, d in card["features"].items()]
+    lines += ["", "## Held-out metrics", "", "| scorer | ROC AUC | Brier | ECE | top-decile lift |", "|---|---|---|---|---|"]
+    for name, m in card.get("metrics", {}).items():
+        lines.append(f"| {name} | {m.get('roc_auc')} | {m.get('brier')} | {m.get('ece')} | {m.get('top_decile_lift')} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,77 @@
+"""Scoring configuration (config/scoring.yml), read once into typed values."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ingest import settings
+
+ENTITIES = ("contact", "account", "opportunity")
+
+
+def config_path() -> Path:
+    """config/scoring.yml, or RI_SCORING_CONFIG."""
+    return Path(os.environ.get("RI_SCORING_CONFIG", settings.PROJECT_ROOT / "config" / "scoring.yml"))
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    excellent: float
+    good: float
+    fair: float
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    weights: dict[str, float]
+    thresholds: dict[str, Thresholds]
+    history_minimum: dict[str, int]
+    minimum_labels_per_class: dict[str, int]
+    step_days: dict[str, int]
+    model: dict[str, dict[str, Any]]
+    holdout_days: int
+    seed: int
+    flat_band: float
+    decline_points: float
+    contact_share: float
+    role_weights: dict[str, float]
+
+    def thresholds_for(self, segment: str | None) -> Thresholds:
+        return self.thresholds.get(segment or "default", self.thresholds["default"])
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values, for model cards and hashes."""
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+def load_config(path: Path | None = None) -> ScoringConfig:
+    raw = yaml.safe_load((path or config_path()).read_text())
+    thresholds = {k: Thresholds(**{n: float(x) for n, x in v.items()}) for k, v in raw["thresholds"].items()}
+    if "default" not in thresholds:
+        raise ValueError("scoring.yml: thresholds need a `default` entry")
+    for name, t in thresholds.items():
+        if not t.excellent > t.good > t.fair:
+            raise ValueError(f"scoring.yml: thresholds for {name} must satisfy excellent > good > fair")
+    hist = raw["history_minimum"]
+    return ScoringConfig(
+        weights={k: float(v) for k, v in raw["weights"].items()},
+        thresholds=thresholds,
+        history_minimum={e: int(hist[e]) for e in ENTITIES},
+        minimum_labels_per_class={e: int(raw["minimum_labels_per_class"][e]) for e in ENTITIES},
+        step_days={e: int(raw["training"]["step_days"][e]) for e in ENTITIES},
+        model={e: {"params": dict(raw["training"]["model"][e].get("params", {})),
+                   "calibration": str(raw["training"]["model"][e].get("calibration", "isotonic"))} for e in ENTITIES},
+        holdout_days=int(raw["training"]["holdout_days"]),
+        seed=int(raw["training"]["seed"]),
+        flat_band=float(raw["trend"]["flat_band"]),
+        decline_points=float(raw["trend"]["decline_points"]),
+        contact_share=float(raw["account_rollup"]["contact_share"]),
+        role_weights={k: float(v) for k, v in raw["account_rollup"]["role_weights"].items()},
+    )

@@ -1,0 +1,84 @@
+"""The three jobs the orchestration runs, as plain functions over a DuckDB connection:
+train every entity type, score a range of snapshot dates, evaluate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from models_ml import artefacts, labels, warehouse
+from models_ml.config import ENTITIES, ScoringConfig
+from models_ml.entities import SPECS
+from models_ml.scoring import account_rollup, finish, score_frame
+from models_ml.train import TrainResult, train_entity
+from models_ml.trends import add_trends
+
+TREND_LOOKBACK_DAYS = 30
+SCORE_TABLES = {e: f"{e}_scores" for e in ENTITIES}
+
+
+def train_all(con: duckdb.DuckDBPyConnection, as_of: dt.date, config: ScoringConfig,
+              models_root: Path | None = None) -> dict[str, TrainResult]:
+    """Train (or fall back to the rule for) every entity type as of `as_of`; save the artefacts."""
+    results = {}
+    for entity in ENTITIES:
+        features = warehouse.load_features(con, entity, end=as_of)
+        result = train_entity(features, labels.labels_for(entity, con), entity, as_of, config)
+        artefacts.save(entity, result.version, result.model, result.card, models_root)
+        results[entity] = result
+    return results
+
+
+def score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, config: ScoringConfig,
+                models: dict[str, tuple[Any | None, dict[str, Any]]]) -> dict[str, pd.DataFrame]:
+    """Snapshots for every entity and date in start..end (trends need 30 earlier days, scored too)."""
+    lookback = start - dt.timedelta(days=TREND_LOOKBACK_DAYS)
+    frames: dict[str, pd.DataFrame] = {}
+    full: dict[str, pd.DataFrame] = {}
+    for entity in ("contact", "opportunity", "account"):  # accounts roll up the contacts
+        model, card = models[entity]
+        features = warehouse.load_features(con, entity, lookback, end)
+        snap = score_frame(entity, features, config, model, card["version"])
+        if entity == "account":
+            snap = account_rollup(snap, full["contact"], config)
+        snap = finish(snap, config)
+        full[entity] = snap
+        snap = add_trends(snap, SPECS[entity].key, config)
+        keep = pd.to_datetime(snap["snapshot_date"]) >= pd.Timestamp(start)
+        frames[entity] = snap[keep].sort_values(["snapshot_date", SPECS[entity].key]).reset_index(drop=True)
+    return frames
+
+
+def first_run_start(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The first feature date when no snapshot has been written yet, else None."""
+    exists = con.sql(f"select count(*) from information_schema.tables where table_schema = '{warehouse.ML_SCHEMA}'"
+                     f" and table_name = '{SCORE_TABLES['contact']}'").fetchall()[0][0]
+    if exists and con.sql(f"select count(*) from {warehouse.ML_SCHEMA}.{SCORE_TABLES['contact']}").fetchall()[0][0]:
+        return None
+    first = con.sql(f"select min(as_of_date) from {warehouse.FEATURES_SCHEMA}.feat_contact_daily_signals").fetchall()[0][0]
+    return first
+
+
+def write_scores(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], start: dt.date, end: dt.date) -> None:
+    for entity, frame in frames.items():
+        warehouse.write_snapshots(con, SCORE_TABLES[entity], frame, start, end)
+
+
+def current_models(root: Path | None = None) -> dict[str, tuple[Any | None, dict[str, Any]]]:
+    out = {}
+    for entity in ENTITIES:
+        loaded = artefacts.load_current(entity, root)
+        if loaded is None:
+            raise FileNotFoundError(f"no {entity} model yet: run the training asset first")
+        out[entity] = loaded
+    return out
+
+
+def write_json(path: Path, payload: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")

@@ -1,0 +1,111 @@
+"""Daily snapshots: score, rating, percentile, unscored reason, sub-scores and reasons per row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from models_ml.config import ScoringConfig
+from models_ml.entities import SPECS
+from models_ml.factors import ENTITY_FACTORS, FACTORS, factor_scores, weighted_rule
+from models_ml.reasons import top_reasons
+from models_ml.training import predict
+
+RATINGS = ("Excellent", "Good", "Fair", "Poor")
+THREE_BANDS = {"Excellent": "Healthy", "Good": "Healthy", "Fair": "Fair", "Poor": "Poor"}
+METHOD_MODEL = "model"
+METHOD_RULE = "weighted_rule"
+
+# Signals carried into the snapshot so a reader can see what the reasons are about (F10 KPIs).
+CARRIED = {
+    "contact": ["account_id", "owner_user_id", "contact_role", "days_since_meaningful", "last_meaningful_date",
+                "days_since_customer_touch", "unanswered_streak", "reply_rate_90d", "their_response_hours_90d",
+                "our_response_hours_90d", "emails_human_opened_90d", "emails_machine_opened_only_90d",
+                "interactions_90d", "is_going_quiet"],
+    "account": ["owner_user_id", "days_since_meaningful", "contacts_engaged_90d", "decision_makers_engaged_90d",
+                "role_coverage_90d", "is_single_threaded", "open_opportunity_count", "reply_rate_90d",
+                "their_response_hours_90d", "our_response_hours_90d", "interactions_90d", "is_going_quiet"],
+    "opportunity": ["account_id", "owner_user_id", "primary_contact_id", "stage_rank", "days_in_stage",
+                    "days_to_expected_close", "close_date_slips", "contacts_engaged_90d", "decision_makers_engaged_90d",
+                    "primary_days_since_meaningful", "primary_unanswered_streak", "interactions_90d", "is_going_quiet"],
+}
+
+
+def rate(score: pd.Series, segment: pd.Series, config: ScoringConfig) -> pd.Series:
+    """Four-band rating with the segment's cut-offs; null where there is no score."""
+    t = pd.DataFrame([vars(config.thresholds_for(s)) for s in segment], index=score.index)
+    out = np.select([score >= t["excellent"], score >= t["good"], score >= t["fair"], score.notna()],
+                    list(RATINGS), default=None)
+    return pd.Series(out, index=score.index, dtype=object).where(score.notna(), None)
+
+
+def unscored_reason(df: pd.DataFrame, entity: str, config: ScoringConfig) -> pd.Series:
+    n = pd.to_numeric(df[SPECS[entity].history_column], errors="coerce").fillna(0).astype("int64")
+    minimum = config.history_minimum[entity]
+    plural = np.where(n == 1, "interaction", "interactions")
+    text = "insufficient data: " + n.astype(str) + " " + pd.Series(plural, index=df.index) + " in 90 days"
+    return text.where(n < minimum, None)
+
+
+def score_frame(entity: str, df: pd.DataFrame, config: ScoringConfig, model: object | None,
+                model_version: str) -> pd.DataFrame:
+    """One snapshot row per input row. `model` None means the weighted rule scores (fallback)."""
+    spec = SPECS[entity]
+    factors = factor_scores(entity, df)
+    rule = pd.Series(weighted_rule(factors, config.weights), index=df.index)
+    if model is not None:
+        raw = pd.Series(np.round(predict(model, df, spec) * 100.0, 1), index=df.index)
+        method = METHOD_MODEL
+    else:
+        raw, method = rule, METHOD_RULE
+    reason = unscored_reason(df, entity, config)
+    score = raw.where(reason.isna())
+    up, down = top_reasons(entity, df, factors, config.weights)
+    out = pd.DataFrame({
+        "snapshot_date": pd.to_datetime(df["as_of_date"]).dt.date,
+        spec.key: df[spec.key].astype(str),
+        "entity_name": df["entity_name"],
+        "segment": df["segment"].fillna("unknown"),
+        "score": score,
+        "rule_score": rule.where(reason.isna()),
+        "scoring_method": method,
+        "model_version": model_version,
+        "unscored_reason": reason,
+        "reasons_up": up.where(reason.isna(), None),
+        "reasons_down": down.where(reason.isna(), None),
+    }, index=df.index)
+    for f in FACTORS:
+        out[f"{f}_score"] = factors[f] if f in ENTITY_FACTORS[entity] else np.nan
+    for c in CARRIED[entity]:
+        out[c] = df[c].to_numpy()
+    return out
+
+
+def finish(out: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
+    """Rating, three-band rating, cut-offs and within-segment percentile from the final score."""
+    out = out.copy()
+    out["rating"] = rate(out["score"], out["segment"], config)
+    out["rating_three_band"] = out["rating"].map(THREE_BANDS).where(out["rating"].notna(), None)
+    cut = pd.DataFrame([vars(config.thresholds_for(s)) for s in out["segment"]], index=out.index)
+    out["threshold_good"], out["threshold_fair"], out["threshold_excellent"] = cut["good"], cut["fair"], cut["excellent"]
+    pct = out.groupby(["snapshot_date", "segment"])["score"].rank(method="average", pct=True)
+    out["segment_percentile"] = (pct * 100).round(1)
+    return out
+
+
+def account_rollup(accounts: pd.DataFrame, contacts: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
+    """Blend an account's own score with the role-weighted mean of its scored contacts' scores."""
+    scored = contacts[contacts["score"].notna() & contacts["account_id"].notna()]
+    w = scored["contact_role"].map(config.role_weights).fillna(1.0)
+    agg = (scored.assign(w=w, ws=w * scored["score"]).groupby(["account_id", "snapshot_date"], sort=True)
+           .agg(ws=("ws", "sum"), w=("w", "sum"), scored_contacts=("score", "size")).reset_index())
+    agg["contact_rollup_score"] = (agg["ws"] / agg["w"]).round(1)
+    merged = accounts.merge(agg[["account_id", "snapshot_date", "contact_rollup_score", "scored_contacts"]],
+                            on=["account_id", "snapshot_date"], how="left")
+    own = merged["score"]
+    share = config.contact_share
+    blended = (share * merged["contact_rollup_score"] + (1 - share) * own).round(1)
+    merged["own_score"] = own
+    merged["score"] = blended.where(merged["contact_rollup_score"].notna(), own).where(own.notna())
+    merged["scored_contacts"] = merged["scored_contacts"].fillna(0).astype("int64")
+    return merged

@@ -1,0 +1,164 @@
+"""Scoring: train the health scorers (weekly schedule), score daily snapshots, evaluate, and check."""
+
+
+import datetime as dt
+import json
+
+import dagster as dg
+import duckdb
+import pyarrow as pa
+from dagster_dbt import get_asset_key_for_model
+
+from ingest import settings
+from models_ml import artefacts, pipeline, report
+from models_ml.config import ENTITIES, load_config
+from models_ml.warehouse import ML_SCHEMA
+from orchestration.defs.dbt_models import as_of_date, dbt_models, range_start
+from orchestration.locks import exclusive
+from orchestration.metadata import markdown_preview
+from orchestration.partitions import DAILY, SINGLE_RUN, WAREHOUSE_POOL
+
+FEATURE_MODELS = ["feat_contact_daily_signals", "feat_account_daily_signals", "feat_opportunity_daily_signals"]
+LABEL_MODELS = ["fct_contact_daily_engagement", "dim_opportunities", "dim_contacts"]
+MODELS_KEY = dg.AssetKey(["ml", "models"])
+SCORE_KEYS = {e: dg.AssetKey([ML_SCHEMA, f"{e}_scores"]) for e in ENTITIES}
+EVALUATION_KEY = dg.AssetKey(["reports", "model_evaluation"])
+
+
+def _upstream(names: list[str]) -> list[dg.AssetKey]:
+    return [get_asset_key_for_model([dbt_models], n) for n in names]
+
+
+def _lock():  # noqa: ANN202 - a context manager
+    return exclusive(settings.warehouse_path().with_suffix(".lock"))
+
+
+def reports_dir():
+    return settings.data_dir() / "reports"
+
+
+@dg.asset(
+    key=MODELS_KEY,
+    description="Health scorers per entity (calibrated gradient boosting, or the weighted rule when labels are scarce), versioned with model cards.",
+    group_name="scoring",
+    kinds={"scikit-learn", "python"},
+    partitions_def=DAILY,
+    backfill_policy=SINGLE_RUN,
+    pool=WAREHOUSE_POOL,
+    deps=_upstream(FEATURE_MODELS + LABEL_MODELS),
+)
+def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    """Train every entity's scorer on labels known by the run's as-of date; save skops artefacts and cards."""
+    as_of = as_of_date(context)
+    config = load_config()
+    with _lock(), duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
+        results = pipeline.train_all(con, as_of, config)
+    summary = {e: {"version": r.version, "method": r.card["method"], "fallback_reason": r.card["fallback_reason"],
+                   "holdout": {k: {"roc_auc": m["roc_auc"], "ece": m["ece"]} for k, m in r.card["metrics"].items()}}
+               for e, r in results.items()}
+    return dg.MaterializeResult(metadata={
+        "as_of_date": as_of.isoformat(),
+        "models_dir": dg.MetadataValue.path(str(artefacts.models_dir())),
+        "models": dg.MetadataValue.json(summary),
+    })
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(key, description=f"Daily {e} health snapshots (score, rating, sub-scores, reasons, trend) for the partition range.",
+                        group_name="scoring", kinds={"python", "duckdb"}, deps=[MODELS_KEY, *_upstream(FEATURE_MODELS)])
+           for e, key in SCORE_KEYS.items()],
+    check_specs=[dg.AssetCheckSpec(name, asset=SCORE_KEYS[e], blocking=True, description=text)
+                 for e in ENTITIES for name, text in (
+                     ("score_range", "scores and sub-scores within 0-100; every row scored or saying why not"),
+                     ("coverage", "one snapshot per entity and day the features hold"),
+                     ("no_leakage", "no snapshot or training label after the run's as-of date"))],
+    partitions_def=DAILY,
+    backfill_policy=SINGLE_RUN,
+    pool=WAREHOUSE_POOL,
+)
+def ml_scores(context: dg.AssetExecutionContext):
+    """Score every entity for each day of the partition range and replace those days in ml.*_scores."""
+    start, end = range_start(context), as_of_date(context)
+    config = load_config()
+    models = pipeline.current_models()
+    with _lock(), duckdb.connect(str(settings.warehouse_path())) as con:
+        first = pipeline.first_run_start(con)
+        if first is not None and first < start:
+            # No snapshots yet: score the whole feature history once, so trends and the evaluation
+            # have a past. Later runs only write their own days; old snapshots are never rewritten.
+            context.log.info(f"no snapshots yet: scoring the history from {first}")
+            start = first
+        frames = pipeline.score_range(con, start, end, config, models)
+        pipeline.write_scores(con, frames, start, end)
+        expected = {e: con.sql(f"select count(*) from main_features.{n} where as_of_date between date '{start}' and date '{end}'").fetchall()[0][0]
+                    for e, n in zip(("contact", "account", "opportunity"), FEATURE_MODELS)}
+    for entity, frame in frames.items():
+        key = SCORE_KEYS[entity]
+        scored = frame["score"].notna()
+        last = frame[frame["snapshot_date"] == frame["snapshot_date"].max()] if len(frame) else frame
+        sub = frame[[c for c in frame.columns if c.endswith("_score") and c != "rule_score"]]
+        in_range = bool(((frame["score"].dropna() >= 0) & (frame["score"].dropna() <= 100)).all()
+                        and ((sub.stack().dropna() >= 0) & (sub.stack().dropna() <= 100)).all()
+                        and (scored | frame["unscored_reason"].notna()).all())
+        card = models[entity][1]
+        leak_free = bool((len(frame) == 0 or frame["snapshot_date"].max() <= end)
+                         and (card.get("window", {}).get("max_label_known_date") or "0000") <= card["as_of_date"] <= end.isoformat())
+        yield dg.MaterializeResult(asset_key=key, metadata={
+            "dagster/row_count": len(frame),
+            "snapshot_dates": f"{start} .. {end}",
+            "scored_share": round(float(scored.mean()), 4) if len(frame) else 0.0,
+            "scoring_method": card["method"],
+            "model_version": card["version"],
+            "ratings_last_day": dg.MetadataValue.json(last["rating"].fillna("unscored").value_counts().to_dict()),
+            "preview": markdown_preview(pa.Table.from_pandas(
+                last.sort_values("score", ascending=False).head(5)[
+                    ["snapshot_date", "entity_name", "score", "rating", "reasons_down"]], preserve_index=False)),
+        })
+        yield dg.AssetCheckResult(asset_key=key, check_name="score_range", passed=in_range)
+        yield dg.AssetCheckResult(asset_key=key, check_name="coverage", passed=len(frame) == expected[entity],
+                                  metadata={"snapshots": len(frame), "feature_rows": expected[entity]})
+        yield dg.AssetCheckResult(asset_key=key, check_name="no_leakage", passed=leak_free,
+                                  metadata={"model_as_of": card["as_of_date"], "run_as_of": end.isoformat()})
+
+
+@dg.asset(
+    key=EVALUATION_KEY,
+    description="model_evaluation.md / .json in data/reports: held-out metrics of each scorer vs three baselines, and ground-truth agreement on the simulator.",
+    group_name="scoring",
+    kinds={"python"},
+    partitions_def=DAILY,
+    backfill_policy=SINGLE_RUN,
+    pool=WAREHOUSE_POOL,
+    deps=[MODELS_KEY, *SCORE_KEYS.values()],
+)
+def model_evaluation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    """Write the evaluation report from the current model cards and the snapshots."""
+    cards = {e: artefacts.load_current(e)[1] for e in ENTITIES}
+    since = min(dt.date.fromisoformat(c["window"]["holdout_start"]) for c in cards.values())
+    with _lock(), duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
+        truth = report.ground_truth_checks(con, settings.ground_truth_dir(), since)
+    payload = {"as_of_date": as_of_date(context).isoformat(), "entities": cards, "ground_truth": truth}
+    out = reports_dir()
+    pipeline.write_json(out / "model_evaluation.json", payload)
+    (out / "model_evaluation.md").write_text(report.markdown(cards, truth))
+    headline = {e: {k: c["metrics"].get(k, {}).get("roc_auc") for k in ("model", *report.BASELINES)} for e, c in cards.items()}
+    return dg.MaterializeResult(metadata={
+        "report": dg.MetadataValue.path(str(out / "model_evaluation.md")),
+        "roc_auc": dg.MetadataValue.json(headline),
+        "ground_truth": dg.MetadataValue.json(json.loads(json.dumps(truth, default=str))),
+    })
+
+
+weekly_training = dg.define_asset_job(
+    "weekly_training",
+    selection=dg.AssetSelection.assets(MODELS_KEY, EVALUATION_KEY),
+    executor_def=dg.in_process_executor,
+    description="Retrain the health scorers on the latest labels and refresh the evaluation report.",
+)
+
+
+
+@dg.schedule(job=weekly_training, cron_schedule="0 3 * * 1", name="weekly_training_schedule")
+def weekly_training_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """Mondays 03:00, after the nightly run: retrain as of the latest partition."""
+    return dg.RunRequest(partition_key=DAILY.get_last_partition_key())

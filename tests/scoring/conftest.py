@@ -1,0 +1,71 @@
+"""Fixtures for the scoring tests: a small simulated organisation built up to the features once
+per session, and helpers to land and build any extract folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.landing import land_all
+from models_ml import pipeline
+from models_ml.config import ScoringConfig, load_config
+from simulator import SimulationConfig, simulate
+
+PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+DBT = str(Path(sys.executable).parent / "dbt")
+SIM_START, SIM_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+
+
+@dataclass
+class Warehouse:
+    root: Path
+    path: Path
+    as_of: dt.date
+
+    def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.path), read_only=read_only)
+
+
+def build_features(extract_dir: Path, root: Path, as_of: dt.date) -> Warehouse:
+    """Land the extracts and run the dbt models up to the point-in-time features."""
+    landed, warehouse = root / "landed", root / "warehouse.duckdb"
+    land_all(extract_dir, landed)
+    env = {**os.environ, "RI_LANDED_DIR": str(landed), "RI_WAREHOUSE": str(warehouse),
+           "RI_AS_OF_DATE": as_of.isoformat(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    result = subprocess.run(
+        [DBT, "run", "--select", "+path:models/features", "--project-dir", str(PROJECT_DIR),
+         "--profiles-dir", str(PROJECT_DIR), "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    return Warehouse(root, warehouse, as_of)
+
+
+@pytest.fixture(scope="session")
+def config() -> ScoringConfig:
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def sim(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """A small simulated organisation (about 10k activities over 2025), built to its features."""
+    root = tmp_path_factory.mktemp("scoring_sim")
+    simulate(SimulationConfig(out_dir=root / "extracts", truth_dir=root / "truth", activities=10_000,
+                              start=SIM_START, end=SIM_END))
+    return build_features(root / "extracts", root, SIM_END)
+
+
+@pytest.fixture(scope="session")
+def trained(sim: Warehouse, config: ScoringConfig) -> Iterator[dict]:
+    """Models trained on the small organisation (saved under its own folder)."""
+    with sim.connect() as con:
+        results = pipeline.train_all(con, sim.as_of, config, sim.root / "models")
+    yield {"results": results, "models": pipeline.current_models(sim.root / "models")}
