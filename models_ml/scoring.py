@@ -31,9 +31,16 @@ CARRIED = {
 }
 
 
+def cutoffs(segment: pd.Series, config: ScoringConfig) -> pd.DataFrame:
+    """Each row's excellent / good / fair cut-offs (its segment's, else the default); no rows is fine."""
+    return pd.DataFrame(
+        [vars(config.thresholds_for(s)) for s in segment], index=segment.index, columns=["excellent", "good", "fair"]
+    ).astype("float64")
+
+
 def rate(score: pd.Series, segment: pd.Series, config: ScoringConfig) -> pd.Series:
     """Four-band rating with the segment's cut-offs; null where there is no score."""
-    t = pd.DataFrame([vars(config.thresholds_for(s)) for s in segment], index=score.index)
+    t = cutoffs(segment, config)
     out = np.select([score >= t["excellent"], score >= t["good"], score >= t["fair"], score.notna()],
                     list(RATINGS), default=None)
     return pd.Series(out, index=score.index, dtype=object).where(score.notna(), None)
@@ -86,7 +93,7 @@ def finish(out: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     out = out.copy()
     out["rating"] = rate(out["score"], out["segment"], config)
     out["rating_three_band"] = out["rating"].map(THREE_BANDS).where(out["rating"].notna(), None)
-    cut = pd.DataFrame([vars(config.thresholds_for(s)) for s in out["segment"]], index=out.index)
+    cut = cutoffs(out["segment"], config)
     out["threshold_good"], out["threshold_fair"], out["threshold_excellent"] = cut["good"], cut["fair"], cut["excellent"]
     pct = out.groupby(["snapshot_date", "segment"])["score"].rank(method="average", pct=True)
     out["segment_percentile"] = (pct * 100).round(1)
@@ -96,8 +103,9 @@ def finish(out: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
 def account_rollup(accounts: pd.DataFrame, contacts: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     """Blend an account's own score with the role-weighted mean of its scored contacts' scores."""
     scored = contacts[contacts["score"].notna() & contacts["account_id"].notna()]
-    w = scored["contact_role"].map(config.role_weights).fillna(1.0)
-    agg = (scored.assign(w=w, ws=w * scored["score"]).groupby(["account_id", "snapshot_date"], sort=True)
+    # Explicit floats: with no scored contacts (or no roles at all) pandas would infer object columns.
+    w = scored["contact_role"].map(config.role_weights).fillna(1.0).astype("float64")
+    agg = (scored.assign(w=w, ws=w * scored["score"].astype("float64")).groupby(["account_id", "snapshot_date"], sort=True)
            .agg(ws=("ws", "sum"), w=("w", "sum"), scored_contacts=("score", "size")).reset_index())
     agg["contact_rollup_score"] = (agg["ws"] / agg["w"]).round(1)
     merged = accounts.merge(agg[["account_id", "snapshot_date", "contact_rollup_score", "scored_contacts"]],

@@ -55,12 +55,19 @@ def write_snapshots(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFr
                     end: dt.date) -> None:
     """Replace the rows of snapshot dates start..end in ml.<table>: a re-run of a range gives the same table."""
     con.execute(f"create schema if not exists {ML_SCHEMA}")
+    if frame.empty:
+        # With no rows pandas cannot tell what an object column holds; DuckDB would type it NULL,
+        # and the serving models could not read the table. Every object column here is text.
+        frame = frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
     con.register("incoming", frame)
     exists = con.sql(
         f"select count(*) from information_schema.tables where table_schema = '{ML_SCHEMA}' and table_name = '{table}'"
     ).fetchall()[0][0]
     if not exists:
-        con.execute(f"create table {ML_SCHEMA}.{table} as select * from incoming limit 0")
+        con.execute(
+            f"create table {ML_SCHEMA}.{table} as "
+            "select * replace (cast(snapshot_date as date) as snapshot_date) from incoming limit 0"
+        )
     con.execute(f"delete from {ML_SCHEMA}.{table} where snapshot_date between date '{start}' and date '{end}'")
     con.execute(f"insert into {ML_SCHEMA}.{table} by name select * from incoming")
     con.unregister("incoming")
