@@ -20,27 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from ingest import settings
+from simulator.defects import DEFECT_TYPES  # each gets a row even with no findings (recall 0)
 
 DEFECTS_FILE = "defects.parquet"
 TARGET = 0.9  # acceptance: precision and recall of every defect type at least this
-
-# Every defect type the simulator injects; a type with no findings still gets a row (recall 0).
-DEFECT_TYPES = (
-    "capture_gap_rep",
-    "extract_volume_collapse",
-    "open_opportunity_no_activity",
-    "contact_domain_mismatch",
-    "contact_personal_domain",
-    "contact_traffic_other_account",
-    "duplicate_contact_same_email",
-    "duplicate_contact_same_name",
-    "orphan_contact",
-    "opportunity_contact_other_account",
-    "missing_contact_role",
-    "account_no_decision_maker",
-    "gaming_burst",
-    "manual_no_response",
-)
 
 
 @dataclass(frozen=True)

@@ -345,7 +345,7 @@ def to_markdown() -> str:
         "  column order is free, unknown columns are ignored, an empty field is a null.",
         "- Parquet: the same column names; values may already be typed or be strings in the CSV formats below.",
         f"- Lists (`{STRING_LIST}`): `{LIST_SEPARATOR}`-separated in CSV, `list<string>` in Parquet.",
-        f"- Timestamps: ISO 8601 with a UTC offset (`2025-10-02T09:14:00-04:00` or `...Z`); landed as UTC.",
+        "- Timestamps: ISO 8601 with a UTC offset (`2025-10-02T09:14:00-04:00` or `...Z`); landed as UTC.",
         "- Dates: `YYYY-MM-DD`. Booleans: true/false, yes/no, 1/0 (any case). Enums: any case, landed lower-case.",
         "",
         "## Landing rules",

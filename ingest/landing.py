@@ -111,15 +111,31 @@ def _manifest_path(landed_dir: Path, batch: BatchFile) -> Path:
     return landed_dir / MANIFEST_DIR / batch.entity / f"{batch.batch_id}.json"
 
 
+def _read_manifest(landed_dir: Path, batch: BatchFile) -> dict | None:
+    manifest = _manifest_path(landed_dir, batch)
+    return json.loads(manifest.read_text()) if manifest.exists() else None
+
+
+def _content_changed(batch: BatchFile, seen: dict) -> bool:
+    """Did the file change since its manifest was written? Hashes only when size or mtime differ,
+    so a sensor ticking every minute does not re-read every batch."""
+    stat = batch.path.stat()
+    if seen.get("size") == stat.st_size and seen.get("mtime_ns") == stat.st_mtime_ns:
+        return False
+    return seen.get("sha256") != _sha256(batch.path)
+
+
+def _pending(batch: BatchFile, seen: dict | None) -> bool:
+    if seen is None:
+        return True
+    if seen.get("contract") != contract_fingerprint(contract.entity(batch.entity)):
+        return True
+    return seen.get("source_file") != batch.relative_path or _content_changed(batch, seen)
+
+
 def is_pending(batch: BatchFile, landed_dir: Path) -> bool:
     """True when the batch is new or its content or contract changed since it was landed."""
-    manifest = _manifest_path(landed_dir, batch)
-    if not manifest.exists():
-        return True
-    seen = json.loads(manifest.read_text())
-    return seen.get("sha256") != _sha256(batch.path) or seen.get("contract") != contract_fingerprint(
-        contract.entity(batch.entity)
-    ) or seen.get("source_file") != batch.relative_path
+    return _pending(batch, _read_manifest(landed_dir, batch))
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
@@ -147,25 +163,24 @@ def _quarantine_table(batch: BatchFile, rejected: list[RejectedRow]) -> pa.Table
     )
 
 
-def ensure_schema_files(landed_dir: Path) -> None:
-    """Zero-row files so the dbt sources find every entity and column, whatever has arrived."""
-    for ent in contract.ENTITIES.values():
-        path = landed_dir / ent.name / SCHEMA_FILE
-        schema = ent.landed_schema()
-        if not path.exists() or pq.read_schema(path) != schema:
-            _write_parquet(schema.empty_table(), path)
-        qpath = landed_dir / QUARANTINE_DIR / ent.name / SCHEMA_FILE
-        if not qpath.exists():
-            _write_parquet(QUARANTINE_SCHEMA.empty_table(), qpath)
+def ensure_schema_files(landed_dir: Path, ent: contract.Entity) -> None:
+    """Zero-row files so the dbt sources find the entity and every column, whatever has arrived."""
+    path = landed_dir / ent.name / SCHEMA_FILE
+    schema = ent.landed_schema()
+    if not path.exists() or pq.read_schema(path) != schema:
+        _write_parquet(schema.empty_table(), path)
+    qpath = landed_dir / QUARANTINE_DIR / ent.name / SCHEMA_FILE
+    if not qpath.exists():
+        _write_parquet(QUARANTINE_SCHEMA.empty_table(), qpath)
 
 
 def land_batch(batch: BatchFile, landed_dir: Path, *, keep_bodies: bool | None = None) -> BatchResult:
     """Land one batch file (unless unchanged): typed rows, quarantine, then the manifest."""
     ent = contract.entity(batch.entity)
     manifest = _manifest_path(landed_dir, batch)
-    existed = manifest.exists()
-    if existed and not is_pending(batch, landed_dir):
-        seen = json.loads(manifest.read_text())
+    seen = _read_manifest(landed_dir, batch)
+    existed = seen is not None
+    if not _pending(batch, seen):
         return BatchResult(
             batch.entity, batch.batch_id, batch.relative_path, "unchanged",
             seen["rows_read"], seen["rows_landed"], seen["rows_quarantined"],
@@ -187,7 +202,13 @@ def land_batch(batch: BatchFile, landed_dir: Path, *, keep_bodies: bool | None =
         raise AssertionError(f"{batch.relative_path}: row accounting broken: {result}")
     _write_parquet(checked.table, landed_dir / batch.entity / f"{batch.batch_id}.parquet")
     _write_parquet(_quarantine_table(batch, checked.rejected), landed_dir / QUARANTINE_DIR / batch.entity / f"{batch.batch_id}.parquet")
-    record = asdict(result) | {"sha256": _sha256(batch.path), "contract": contract_fingerprint(ent)}
+    stat = batch.path.stat()
+    record = asdict(result) | {
+        "sha256": _sha256(batch.path),
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "contract": contract_fingerprint(ent),
+    }
     record.pop("status")
     manifest.parent.mkdir(parents=True, exist_ok=True)
     tmp = manifest.with_name(f".{manifest.name}.tmp")
@@ -200,7 +221,7 @@ def land_entity(entity_name: str, extract_dir: Path | None = None, landed_dir: P
     """Land every batch of one entity; a batch that cannot be read never stops the others."""
     extract_dir = extract_dir or settings.extract_dir()
     landed_dir = landed_dir or settings.landed_dir()
-    ensure_schema_files(landed_dir)
+    ensure_schema_files(landed_dir, contract.entity(entity_name))
     return [land_batch(b, landed_dir) for b in discover_batches(extract_dir, entity_name)]
 
 

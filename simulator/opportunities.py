@@ -103,7 +103,6 @@ def build_deals(org: Org, health: np.ndarray, eligible: np.ndarray, rng: np.rand
     deals = Deals()
     _add_scenario_deal(org, health, deals)
     order, starts = org.account_people()
-    persons = org.persons
     for a in range(org.accounts.n):
         seg = int(org.accounts.segment[a])
         members = order[starts[a] : starts[a + 1]]

@@ -45,3 +45,16 @@
     {%- endif -%}
     {{ return("cast('" ~ raw ~ "' as date)") }}
 {%- endmacro %}
+
+{% macro as_of_date_select(activities_relation) -%}
+    {#- The body of an `as_of` CTE: RI_AS_OF_DATE when set, else the date of the last activity that
+        happened (scheduled meetings lie in the future; the data ends with the last thing that happened). -#}
+    {%- set literal = as_of_date_literal() -%}
+    {%- if literal %}
+    select {{ literal }} as as_of_date
+    {%- else %}
+    select max(activity_date) as as_of_date
+    from {{ activities_relation }}
+    where activity_status <> 'scheduled'
+    {%- endif %}
+{%- endmacro %}

@@ -3,7 +3,6 @@ the point-in-time features first, then the serving health tables once the Python
 written its snapshots (models/serving reads them as the `ml` source)."""
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +11,7 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from ingest import settings
-from orchestration.dbt_project import DBT_PROJECT
+from orchestration.dbt_project import DBT_PROJECT, manifest_nodes, schema_qualified
 from orchestration.locks import environment, exclusive
 from orchestration.partitions import DAILY, SINGLE_RUN, WAREHOUSE_POOL
 
@@ -37,16 +36,6 @@ def as_of_date(context: dg.AssetExecutionContext) -> dt.date:
 def range_start(context: dg.AssetExecutionContext) -> dt.date:
     """First day of the run's partition range."""
     return context.partition_time_window.start.date()
-
-
-def _manifest_nodes() -> dict[str, Any]:
-    return json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"]
-
-
-def schema_qualified(node: dict[str, Any]) -> str:
-    # Not the manifest's relation_name: that embeds the database name of whichever file the
-    # manifest was parsed against, while schema and alias are the same wherever the warehouse is.
-    return f'"{node["schema"]}"."{node["alias"]}"'
 
 
 def _row_counts(relations: dict[str, str]) -> dict[str, int]:
@@ -77,7 +66,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[A
         events = list(dbt.cli(["build"], context=context).stream())
         relations = {
             uid: schema_qualified(node)
-            for uid, node in _manifest_nodes().items()
+            for uid, node in manifest_nodes().items()
             if node.get("resource_type") in ("model", "seed", "snapshot") and node.get("alias")
         }
         counts = _row_counts(relations)

@@ -1,13 +1,11 @@
 """The serving release: published dbt models copied for BI tools and swapped in atomically."""
 
-import json
-
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from ingest import settings
-from orchestration.dbt_project import DBT_PROJECT, PUBLISHED_TAG
-from orchestration.defs.dbt_models import as_of_date, dbt_models, schema_qualified
+from orchestration.dbt_project import PUBLISHED_TAG, manifest_nodes, schema_qualified
+from orchestration.defs.dbt_models import as_of_date, dbt_models
 from orchestration.locks import exclusive
 from orchestration.partitions import DAILY, SINGLE_RUN, WAREHOUSE_POOL
 from orchestration.publishing import publish
@@ -15,10 +13,9 @@ from orchestration.publishing import publish
 
 def published_models() -> dict[str, str]:
     """Published table name -> `schema.table` in the warehouse, for every dbt model tagged `published`."""
-    nodes = json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"]
     return {
         node["alias"]: schema_qualified(node)
-        for node in sorted(nodes.values(), key=lambda n: n["unique_id"])
+        for node in sorted(manifest_nodes().values(), key=lambda n: n["unique_id"])
         if node["resource_type"] == "model" and PUBLISHED_TAG in node.get("tags", [])
     }
 

@@ -15,11 +15,10 @@ from data_quality import history
 from data_quality.evaluate_findings import load_defects, score, to_frame
 from data_quality.frames import read_landed_frame, read_published_frame
 from data_quality.gx_runner import validate
-from data_quality.relations import model_relations
 from data_quality.report import load_report_data, report_dir, write_report
 from data_quality.suites import LANDED_SUITES, PUBLISHED_SUITES, Suite
 from ingest import settings
-from orchestration.dbt_project import DBT_PROJECT
+from orchestration.dbt_project import model_relations
 from orchestration.defs.dbt_models import as_of_date, dbt_models
 from orchestration.defs.landing_assets import landed_key
 from orchestration.locks import exclusive
@@ -75,7 +74,7 @@ def build_published_check(suite: Suite) -> dg.AssetChecksDefinition:
         f"({len(suite.checks)} expectations, {len(suite.critical_checks)} critical).",
     )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        relations = model_relations(DBT_PROJECT.manifest_path)
+        relations = model_relations()
         with exclusive(settings.warehouse_path().with_suffix(".lock")):
             frame = read_published_frame(settings.warehouse_path(), relations, suite)
         return check_result(context, suite, validate(suite, frame), key)
@@ -100,7 +99,7 @@ published_quality_checks = [build_published_check(s) for s in PUBLISHED_SUITES]
 def hygiene_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Record tonight's findings in the history and write the report."""
     as_of = as_of_date(context)
-    relations = model_relations(DBT_PROJECT.manifest_path)
+    relations = model_relations()
     defects = load_defects(settings.ground_truth_dir())
     with exclusive(settings.warehouse_path().with_suffix(".lock")):
         data = load_report_data(settings.warehouse_path(), relations, as_of)

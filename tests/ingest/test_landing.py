@@ -231,3 +231,16 @@ def test_row_accounting_check_catches_a_lost_row(tmp_path: Path) -> None:
     pq.write_table(table.slice(0, 1), landed / "users" / "b.parquet")  # a row vanishes
     result = row_accounting(landed, "users")
     assert not result.passed and "read 3, landed 1, quarantined 1" in result.mismatches[0]
+
+
+def test_an_untouched_batch_is_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest import landing
+
+    extracts, landed = tmp_path / "extracts", tmp_path / "landed"
+    _write(extracts, "users", "b.csv", "user_id,full_name,email\nu1,Avery,a@x.io\n")
+    land_all(extracts, landed)
+    hashed: list[Path] = []
+    monkeypatch.setattr(landing, "_sha256", lambda path: hashed.append(path) or "")
+    (batch,) = discover_batches(extracts)
+    assert not landing.is_pending(batch, landed)
+    assert hashed == []  # same size and mtime: no need to read the file

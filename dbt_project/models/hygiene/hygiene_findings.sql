@@ -3,8 +3,6 @@
 -- suggested fix. finding_id is a hash of rule, entity and start date, so the same finding keeps
 -- its id from run to run and the report can follow it over time.
 
-{%- set as_of_literal = as_of_date_literal() %}
-
 with
 
 capture_gaps as (
@@ -45,14 +43,7 @@ users as (
 
 as_of as (
 
-    select
-        {%- if as_of_literal %}
-        {{ as_of_literal }} as as_of_date
-        {%- else %}
-        max(activity_date) as as_of_date
-    from {{ ref('fct_activities') }}
-    where activity_status <> 'scheduled'
-        {%- endif %}
+    {{ as_of_date_select(ref('fct_activities')) }}
 
 ),
 

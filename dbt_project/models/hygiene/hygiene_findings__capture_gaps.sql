@@ -2,8 +2,6 @@
 -- day the org-wide extract collapsed, and accounts with open opportunities and no activity in 30
 -- days. A calendar gap inside a mailbox gap of the same rep is the same outage: reported once.
 
-{%- set as_of_literal = as_of_date_literal() %}
-
 with
 
 runs as (
@@ -44,14 +42,7 @@ activities as (
 
 as_of as (
 
-    select
-        {%- if as_of_literal %}
-        {{ as_of_literal }} as as_of_date
-        {%- else %}
-        max(activity_date) as as_of_date
-    from activities
-    where activity_status <> 'scheduled'
-        {%- endif %}
+    {{ as_of_date_select('activities') }}
 
 ),
 

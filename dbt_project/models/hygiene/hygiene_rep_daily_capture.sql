@@ -4,8 +4,6 @@
 -- dialled. Copies are counted per mailbox (staging, before de-duplication), because a gap is
 -- about one mailbox's sync stopping, not about the de-duplicated activity.
 
-{%- set as_of_literal = as_of_date_literal() %}
-
 with
 
 activities as (
@@ -29,15 +27,7 @@ users as (
 
 as_of as (
 
-    select
-        {%- if as_of_literal %}
-        {{ as_of_literal }} as as_of_date
-        {%- else %}
-        -- scheduled meetings lie in the future; the data ends with the last thing that happened
-        max(activity_date) as as_of_date
-    from activities
-    where activity_status <> 'scheduled'
-        {%- endif %}
+    {{ as_of_date_select('activities') }}
 
 ),
 

@@ -3,8 +3,6 @@
 -- interactions per channel and direction. Days are UTC dates. Only customer-facing activities
 -- (outbound or inbound) count.
 
-{%- set as_of_literal = as_of_date_literal() %}
-
 with
 
 activities as (
@@ -27,14 +25,7 @@ reply_pairs as (
 
 as_of as (
 
-    select
-        {%- if as_of_literal %}
-        {{ as_of_literal }} as as_of_date
-        {%- else %}
-        max(activity_date) as as_of_date
-    from activities
-    where activity_status <> 'scheduled'
-        {%- endif %}
+    {{ as_of_date_select('activities') }}
 
 ),
 

@@ -1,6 +1,7 @@
 -- Daily relationship health per account: one row per account and snapshot_date; rolls up the contacts' health (decision-makers weigh most) with the account's own signals.
 -- The scores come from the Python scorer (source `ml.account_scores`, written by the scoring asset);
--- this model adds the capture-gap flag and publishes them under an enforced contract.
+-- this model adds the capture-gap flag and publishes them under an enforced contract
+-- (the columns all three health tables share come from macros/health_snapshots.sql).
 
 {{ config(materialized='table', schema='serving', tags=['published']) }}
 
@@ -20,18 +21,7 @@ capture_gaps as (
 
 gap_counts as (
 
-    -- a capture gap of the owner in the 14 days up to the snapshot makes its most recent (and most
-    -- weighted) inputs incomplete; older gaps fade out of recency and the 30-day counts
-    select
-        scores.account_id,
-        scores.snapshot_date,
-        count(*) as gap_days
-    from scores
-    inner join capture_gaps
-        on scores.owner_user_id = capture_gaps.user_id
-        and capture_gaps.gap_date <= scores.snapshot_date
-        and capture_gaps.gap_date > {{ dbt.dateadd('day', -14, 'scores.snapshot_date') }}
-    group by 1, 2
+    {{ health_capture_gap_counts('account_id') }}
 
 ),
 
@@ -42,38 +32,9 @@ final as (
         cast(scores.account_id as varchar) as account_id,
         cast(scores.entity_name as varchar) as account_name,
         cast(scores.owner_user_id as varchar) as owner_user_id,
-        cast(scores.segment as varchar) as segment,
-        cast(scores.score as double precision) as score,
-        cast(scores.rating as varchar) as rating,
-        cast(scores.rating_three_band as varchar) as rating_three_band,
-        cast(scores.segment_percentile as double precision) as segment_percentile,
-        cast(scores.threshold_excellent as double precision) as threshold_excellent,
-        cast(scores.threshold_good as double precision) as threshold_good,
-        cast(scores.threshold_fair as double precision) as threshold_fair,
-        cast(scores.unscored_reason as varchar) as unscored_reason,
-        cast(coalesce(gap_counts.gap_days, 0) > 0 as boolean) as is_low_confidence,
-        cast(coalesce(gap_counts.gap_days, 0) as integer) as capture_gap_days_14d,
-        cast(scores.scoring_method as varchar) as scoring_method,
-        cast(scores.model_version as varchar) as model_version,
-        cast(scores.rule_score as double precision) as rule_score,
-        cast(scores.recency_score as double precision) as recency_score,
-        cast(scores.frequency_score as double precision) as frequency_score,
-        cast(scores.reciprocity_score as double precision) as reciprocity_score,
-        cast(scores.response_time_score as double precision) as response_time_score,
-        cast(scores.activity_mix_score as double precision) as activity_mix_score,
-        cast(scores.sentiment_score as double precision) as sentiment_score,
-        cast(scores.breadth_score as double precision) as breadth_score,
-        cast(scores.pipeline_score as double precision) as pipeline_score,
-        cast(scores.reasons_up as varchar) as reasons_up,
-        cast(scores.reasons_down as varchar) as reasons_down,
-        cast(scores.score_7d_ago as double precision) as score_7d_ago,
-        cast(scores.score_30d_ago as double precision) as score_30d_ago,
-        cast(scores.score_delta_7d as double precision) as score_delta_7d,
-        cast(scores.score_delta_30d as double precision) as score_delta_30d,
-        cast(scores.trend as varchar) as trend,
-        cast(scores.rating_30d_ago as varchar) as rating_30d_ago,
-        cast(scores.rating_transition as varchar) as rating_transition,
-        cast(scores.is_sustained_decline as boolean) as is_sustained_decline,
+        {{ health_score_columns() }}
+        {{ health_factor_columns(['recency', 'frequency', 'reciprocity', 'response_time', 'activity_mix', 'sentiment', 'breadth', 'pipeline']) }}
+        {{ health_trend_columns() }}
         cast(scores.scored_contacts as integer) as scored_contacts,
         cast(scores.contact_rollup_score as double precision) as contact_rollup_score,
         cast(scores.own_score as double precision) as own_score,
