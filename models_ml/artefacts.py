@@ -27,7 +27,7 @@ TRUSTED_TYPES = [
     "sklearn.isotonic.IsotonicRegression",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.model_selection._split.KFold",
-    "sklearn.pipeline.Pipeline",
+    "models_ml.training.WeightedPipeline",
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.preprocessing._encoders.OneHotEncoder",
     "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
@@ -86,8 +86,9 @@ def card_markdown(card: dict[str, Any]) -> str:
              f"- Method: **{card['method']}**" + (f" — {card['fallback_reason']}" if card.get("fallback_reason") else ""),
              f"- Label: {card['label']}",
              f"- Training as of: {card['as_of_date']}; rows from {card['window']['first_as_of']} to {card['window']['last_as_of']}",
-             f"- Split: trained and calibrated on rows up to {card['window']['holdout_start']} (labels known by then); "
-             "held out after",
+             f"- Trained and calibrated on every outcome known by {card['window']['max_label_known_date']}",
+             f"- Evaluated walking forward from {card['window']['holdout_start']}: every "
+             f"{card['window']['refit_every_days']} days a model trained on what was known that day scores the next days",
              f"- Rows: {json.dumps(card['rows'])}; labelled outcomes per class: {json.dumps(card['labelled_outcomes'])}",
              f"- Data hash: `{card['data_hash']}`",
              f"- Libraries: {json.dumps(card['libraries'])}", "", "## Features (monotonic direction)", ""]

@@ -12,6 +12,7 @@ import yaml
 from ingest import settings
 
 ENTITIES = ("contact", "account", "opportunity")
+ROLLED_UP = ("account", "opportunity")  # entities whose health rolls up their contacts'
 
 
 def config_path() -> Path:
@@ -35,11 +36,13 @@ class ScoringConfig:
     step_days: dict[str, int]
     model: dict[str, dict[str, Any]]
     holdout_days: int
+    refit_every_days: int
     seed: int
     flat_band: float
     decline_points: float
-    contact_share: float
+    contact_share: dict[str, float]  # account / opportunity
     role_weights: dict[str, float]
+    primary_contact_weight: float
 
     def thresholds_for(self, segment: str | None) -> Thresholds:
         return self.thresholds.get(segment or "default", self.thresholds["default"])
@@ -60,6 +63,8 @@ def load_config(path: Path | None = None) -> ScoringConfig:
         if not t.excellent > t.good > t.fair:
             raise ValueError(f"scoring.yml: thresholds for {name} must satisfy excellent > good > fair")
     hist = raw["history_minimum"]
+    if int(raw["training"]["refit_every_days"]) < 1 or int(raw["training"]["holdout_days"]) < 1:
+        raise ValueError("scoring.yml: training.holdout_days and training.refit_every_days must be at least 1")
     return ScoringConfig(
         weights={k: float(v) for k, v in raw["weights"].items()},
         thresholds=thresholds,
@@ -69,9 +74,11 @@ def load_config(path: Path | None = None) -> ScoringConfig:
         model={e: {"params": dict(raw["training"]["model"][e].get("params", {})),
                    "calibration": str(raw["training"]["model"][e].get("calibration", "isotonic"))} for e in ENTITIES},
         holdout_days=int(raw["training"]["holdout_days"]),
+        refit_every_days=int(raw["training"]["refit_every_days"]),
         seed=int(raw["training"]["seed"]),
         flat_band=float(raw["trend"]["flat_band"]),
         decline_points=float(raw["trend"]["decline_points"]),
-        contact_share=float(raw["account_rollup"]["contact_share"]),
-        role_weights={k: float(v) for k, v in raw["account_rollup"]["role_weights"].items()},
+        contact_share={e: float(raw["contact_rollup"]["contact_share"][e]) for e in ROLLED_UP},
+        role_weights={k: float(v) for k, v in raw["contact_rollup"]["role_weights"].items()},
+        primary_contact_weight=float(raw["contact_rollup"]["primary_contact_weight"]),
     )

@@ -17,6 +17,10 @@ class EntitySpec:
     key: str  # id column
     features: dict[str, int]  # model feature -> monotonic direction
     history_column: str  # interactions in the last 90 days, for the history minimum
+    # True when an entity has one outcome however many rows it has (a deal is won or lost once):
+    # outcomes are counted per entity, training weighs each entity as one, and the evaluation
+    # reports entity-weighted figures.
+    one_outcome_per_entity: bool = False
 
 
 CONTACT = EntitySpec(
@@ -81,6 +85,7 @@ OPPORTUNITY = EntitySpec(
     feature_table="feat_opportunity_daily_signals",
     key="opportunity_id",
     history_column="interactions_90d",
+    one_outcome_per_entity=True,
     features={
         "stage_rank": 0,
         "stage_change_30d": 0,

@@ -32,6 +32,22 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = N_BINS,
     return float(sum(r["weight"] / total * abs(r["mean_predicted"] - r["observed_rate"]) for r in table)) if total else float("nan")
 
 
+def ece_noise_floor(p: np.ndarray, groups: np.ndarray | None = None, draws: int = 200, seed: int = 0) -> dict[str, float]:
+    """The ECE a perfectly calibrated scorer would still show on these rows, from sampling alone.
+
+    Outcomes are drawn from the probabilities themselves (one uniform draw per group, so the rows
+    of one deal share their luck as they share one outcome). With few groups this is far from
+    zero; an observed ECE near the median is as good as this many outcomes can show.
+    """
+    p = np.asarray(p, dtype=float)
+    if len(p) == 0:
+        return {"median": float("nan"), "p90": float("nan")}
+    _, idx = np.unique(np.arange(len(p)) if groups is None else np.asarray(groups), return_inverse=True)
+    rng = np.random.default_rng(seed)
+    eces = [expected_calibration_error((rng.random(idx.max() + 1)[idx] < p).astype(int), p) for _ in range(draws)]
+    return {"median": round(float(np.median(eces)), 4), "p90": round(float(np.quantile(eces, 0.9)), 4)}
+
+
 def top_decile_lift(y: np.ndarray, score: np.ndarray) -> float:
     """Observed positive rate among the top 10% of scores over the overall rate."""
     if len(y) == 0 or y.mean() == 0:

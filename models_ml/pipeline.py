@@ -14,7 +14,7 @@ import pandas as pd
 from models_ml import artefacts, labels, warehouse
 from models_ml.config import ENTITIES, ScoringConfig
 from models_ml.entities import SPECS
-from models_ml.scoring import account_rollup, finish, score_frame
+from models_ml.scoring import METHOD_MODEL, account_contact_links, contact_rollup, deal_contact_links, finish, score_frame
 from models_ml.train import TrainResult, train_entity
 from models_ml.trends import add_trends
 
@@ -40,12 +40,18 @@ def score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, co
     lookback = start - dt.timedelta(days=TREND_LOOKBACK_DAYS)
     frames: dict[str, pd.DataFrame] = {}
     full: dict[str, pd.DataFrame] = {}
-    for entity in ("contact", "opportunity", "account"):  # accounts roll up the contacts
+    for entity in ("contact", "opportunity", "account"):  # accounts and deals roll up the contacts
         model, card = models[entity]
         features = warehouse.load_features(con, entity, lookback, end)
         snap = score_frame(entity, features, config, model, card["version"])
         if entity == "account":
-            snap = account_rollup(snap, full["contact"], config)
+            links = account_contact_links(full["contact"], config)
+            snap = contact_rollup(snap, "account_id", full["contact"], links, config.contact_share["account"])
+        elif entity == "opportunity":
+            links = deal_contact_links(warehouse.load_deal_contacts(con), config)
+            snap = contact_rollup(snap, "opportunity_id", full["contact"], links, config.contact_share["opportunity"])
+            # The deal's own score is its calibrated chance of being won when the model scores it.
+            snap["win_probability"] = (snap["own_score"] / 100.0).where(snap["scoring_method"] == METHOD_MODEL)
         snap = finish(snap, config)
         full[entity] = snap
         snap = add_trends(snap, SPECS[entity].key, config)

@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 
 from models_ml.evaluation import spearman
-
-BASELINES = ("recency_only", "activity_count_90d", "weighted_rule")
+from models_ml.train import BASELINES
 
 
 def ground_truth_checks(con: duckdb.DuckDBPyConnection, truth_dir: Path, since: dt.date) -> dict[str, Any]:
@@ -82,23 +81,32 @@ def _decline_lead(con: duckdb.DuckDBPyConnection, status: str) -> pd.DataFrame:
 
 def markdown(cards: dict[str, dict[str, Any]], truth: dict[str, Any]) -> str:
     lines = ["# Model evaluation", "",
-             "Held-out later period (as-of dates after each card's `holdout_start`, outcomes known by the run's "
-             "as-of date). Baselines get probabilities by isotonic calibration on the same training rows as the model.", ""]
+             "Held-out later period: the as-of dates after each card's `holdout_start`, with outcomes known by the "
+             "run's as-of date, walked forward in blocks. Each block is scored by a model trained only on the rows "
+             "whose as-of date and outcome were known when the block starts, as the weekly training works in "
+             "production; the figures pool the blocks. Baselines get probabilities by isotonic calibration on the "
+             "same training rows as the model of their block.", "",
+             "ECE is the expected calibration error over 10 equal-width bins. Even a perfectly calibrated scorer "
+             "shows some on a finite sample: the *sampling floor* is the ECE it would show on the same rows, with "
+             "outcomes drawn from its own probabilities (median and 90th percentile of 200 draws, one draw per deal "
+             "for opportunities).", ""]
     for entity, card in cards.items():
+        window = card["window"]
         lines += [f"## {entity} — {card['version']}", "",
                   f"Method: {card['method']}" + (f" ({card['fallback_reason']})" if card.get("fallback_reason") else ""),
-                  f"Label: {card['label']}. Held out from {card['window']['holdout_start']}; rows {card['rows']}.", "",
-                  "| scorer | ROC AUC | Brier | ECE | top-decile lift |", "|---|---|---|---|---|"]
-        for name in ("model", *BASELINES):
-            m = card["metrics"].get(name)
-            if m:
-                lines.append(f"| {name} | {m['roc_auc']} | {m['brier']} | {m['ece']} | {m['top_decile_lift']} |")
-        weighted = {n: m for n, m in card["metrics"].items() if "ece_per_group_weighted" in m}
-        if weighted:
-            lines += ["", "Every deal weighted equally (one outcome per deal):", "",
-                      "| scorer | deals | ROC AUC | Brier | ECE |", "|---|---|---|---|---|"]
-            lines += [f"| {n} | {m['groups']} | {m['roc_auc_per_group_weighted']} | {m['brier_per_group_weighted']} | "
-                      f"{m['ece_per_group_weighted']} |" for n, m in weighted.items()]
+                  f"Label: {card['label']}. Held out from {window['holdout_start']}, a refit every "
+                  f"{window.get('refit_every_days')} days; held-out rows {card['rows']['holdout']}, rows behind the "
+                  f"published model {card['rows']['train']}.", ""]
+        if not card["metrics"]:
+            lines += ["No held-out block could be evaluated.", ""]
+        lines += _scorer_table(card)
+        blocks = card.get("evaluation_blocks", [])
+        if blocks:
+            lines += ["", "Blocks:", "", "| trained until | scores to | training outcomes (neg / pos) | held-out rows | "
+                      "held-out entities | model ROC AUC | model ECE |", "|---|---|---|---|---|---|---|"]
+            lines += [f"| {b['trained_until']} | {b['scores_to']} | {b['train_outcomes']['negative']} / "
+                      f"{b['train_outcomes']['positive']} | {b['test_rows']} | {b['test_entities']} | "
+                      f"{b.get('model_roc_auc', '')} | {b.get('model_ece', b.get('skipped', ''))} |" for b in blocks]
         cal = card.get("calibration_tables", {}).get("model")
         if cal:
             lines += ["", "Calibration (model, held out):", "", "| bin | rows | mean predicted | observed |", "|---|---|---|---|"]
@@ -108,3 +116,20 @@ def markdown(cards: dict[str, dict[str, Any]], truth: dict[str, Any]) -> str:
         lines += ["## Against the simulator's ground truth", ""]
         lines += [f"- {k}: {v}" for k, v in truth.items() if k != "available"]
     return "\n".join(lines) + "\n"
+
+
+def _scorer_table(card: dict[str, Any]) -> list[str]:
+    metrics = card["metrics"]
+    floor = metrics.get("model", {}).get("ece_noise_floor")
+    lines = ["| scorer | ROC AUC | Brier | ECE | top-decile lift |", "|---|---|---|---|---|"]
+    lines += [f"| {name} | {m['roc_auc']} | {m['brier']} | {m['ece']} | {m['top_decile_lift']} |"
+              for name in ("model", *BASELINES) if (m := metrics.get(name))]
+    if floor:
+        lines += ["", f"Sampling floor of the model's ECE on these rows: median {floor['median']}, 90th percentile {floor['p90']}."]
+    weighted = [(n, metrics[n]) for n in ("model", *BASELINES) if "ece_per_group_weighted" in metrics.get(n, {})]
+    if weighted:
+        lines += ["", "Every deal weighted equally (one outcome per deal):", "",
+                  "| scorer | deals | ROC AUC | Brier | ECE |", "|---|---|---|---|---|"]
+        lines += [f"| {n} | {m['groups']} | {m['roc_auc_per_group_weighted']} | {m['brier_per_group_weighted']} | "
+                  f"{m['ece_per_group_weighted']} |" for n, m in weighted]
+    return lines

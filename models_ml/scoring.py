@@ -100,18 +100,38 @@ def finish(out: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     return out
 
 
-def account_rollup(accounts: pd.DataFrame, contacts: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
-    """Blend an account's own score with the role-weighted mean of its scored contacts' scores."""
-    scored = contacts[contacts["score"].notna() & contacts["account_id"].notna()]
-    # Explicit floats: with no scored contacts (or no roles at all) pandas would infer object columns.
-    w = scored["contact_role"].map(config.role_weights).fillna(1.0).astype("float64")
-    agg = (scored.assign(w=w, ws=w * scored["score"].astype("float64")).groupby(["account_id", "snapshot_date"], sort=True)
-           .agg(ws=("ws", "sum"), w=("w", "sum"), scored_contacts=("score", "size")).reset_index())
-    agg["contact_rollup_score"] = (agg["ws"] / agg["w"]).round(1)
-    merged = accounts.merge(agg[["account_id", "snapshot_date", "contact_rollup_score", "scored_contacts"]],
-                            on=["account_id", "snapshot_date"], how="left")
+def account_contact_links(contacts: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
+    """account_id, contact_id, weight: every contact of an account, weighted by its role."""
+    links = contacts.loc[contacts["account_id"].notna(), ["account_id", "contact_id", "contact_role"]].drop_duplicates(
+        ["account_id", "contact_id"])
+    weight = links["contact_role"].map(config.role_weights).fillna(1.0).astype("float64")
+    return links[["account_id", "contact_id"]].assign(weight=weight)
+
+
+def deal_contact_links(deal_contacts: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
+    """opportunity_id, contact_id, weight: every contact of a deal by its deal role, the primary more."""
+    weight = deal_contacts["deal_role"].map(config.role_weights).fillna(1.0).astype("float64")
+    weight = weight * np.where(deal_contacts["is_primary"].fillna(False).astype(bool), config.primary_contact_weight, 1.0)
+    return deal_contacts[["opportunity_id", "contact_id"]].assign(weight=weight)
+
+
+def contact_rollup(snap: pd.DataFrame, key: str, contacts: pd.DataFrame, links: pd.DataFrame,
+                   share: float) -> pd.DataFrame:
+    """Blend each row's own score with the weighted mean of its scored contacts' scores that day.
+
+    `links` holds (key, contact_id, weight). Rows with no scored contact keep their own score;
+    unscored rows stay unscored. Adds `own_score`, `contact_rollup_score` and `scored_contacts`.
+    """
+    scored = contacts.loc[contacts["score"].notna(), ["contact_id", "snapshot_date", "score"]]
+    joined = links.merge(scored, on="contact_id")
+    # Explicit floats: with no scored contacts pandas would infer object columns.
+    agg = (joined.assign(ws=joined["weight"] * joined["score"].astype("float64"))
+           .groupby([key, "snapshot_date"], sort=True)
+           .agg(ws=("ws", "sum"), w=("weight", "sum"), scored_contacts=("score", "size")).reset_index())
+    agg["contact_rollup_score"] = (agg["ws"] / agg["w"]).astype("float64").round(1)
+    merged = snap.merge(agg[[key, "snapshot_date", "contact_rollup_score", "scored_contacts"]],
+                        on=[key, "snapshot_date"], how="left")
     own = merged["score"]
-    share = config.contact_share
     blended = (share * merged["contact_rollup_score"] + (1 - share) * own).round(1)
     merged["own_score"] = own
     merged["score"] = blended.where(merged["contact_rollup_score"].notna(), own).where(own.notna())

@@ -1,15 +1,20 @@
-"""Training rows, the time-based split, the scikit-learn pipeline and its calibration.
+"""Training rows, the walk-forward evaluation blocks, the scikit-learn pipeline and its calibration.
 
 Rows: one as-of date every `step_days` (counted back from the run's as-of date, so a re-run picks
-the same dates). Split on when labels became known, never at random:
+the same dates). Time decides everything, never a random split:
 
-    train + calibration  as-of date on or before T, label known by T   (T = start of the held-out period)
-    held-out             as-of date after T, label known by the run's as-of date
+    published model   every row whose label is known by the run's as-of date
+    evaluation        the last `holdout_days` of as-of dates, in blocks of `refit_every_days`: each
+                      block is scored by a model trained only on rows whose as-of date *and* label
+                      were known when the block starts (how the weekly training runs in production)
 
-Calibration uses out-of-fold predictions over the training rows in contiguous time blocks
+Calibration uses out-of-fold predictions over a model's training rows in contiguous time blocks
 (5 folds, rows in date order, no shuffling): a separate calibration period would hold only a few
-dozen closed deals, too few to estimate a calibration curve. The held-out later period is never
-seen by either step.
+dozen closed deals, too few to estimate a calibration curve.
+
+A deal is won or lost once, however many days it was open; its rows share one outcome. Training
+therefore weighs each deal as one (its rows' weights sum to the same total), so long deals do not
+outvote short ones and probabilities stay calibrated per deal.
 """
 
 from __future__ import annotations
@@ -34,10 +39,14 @@ SEGMENT = "segment"
 
 
 @dataclass(frozen=True)
-class Split:
+class Block:
+    """One step of the walk-forward evaluation: train on what was known at `trained_until`, score
+    the rows of the following days up to `scores_to`."""
+
+    trained_until: dt.date
+    scores_to: dt.date
     train: pd.DataFrame
-    holdout: pd.DataFrame
-    holdout_start: dt.date
+    test: pd.DataFrame
 
 
 def training_rows(features: pd.DataFrame, labels: pd.DataFrame, spec: EntitySpec, as_of: dt.date,
@@ -57,15 +66,23 @@ def training_rows(features: pd.DataFrame, labels: pd.DataFrame, spec: EntitySpec
     return rows.sort_values(["as_of_date", spec.key], kind="stable").reset_index(drop=True)
 
 
-def time_split(rows: pd.DataFrame, as_of: dt.date, config: ScoringConfig) -> Split:
-    holdout_start = pd.Timestamp(as_of) - pd.Timedelta(days=config.holdout_days)
-    as_of_dates = pd.to_datetime(rows["as_of_date"])
+def holdout_start(as_of: dt.date, config: ScoringConfig) -> dt.date:
+    return as_of - dt.timedelta(days=config.holdout_days)
+
+
+def walk_forward(rows: pd.DataFrame, as_of: dt.date, config: ScoringConfig) -> list[Block]:
+    """Blocks of `refit_every_days` over the held-out period, each with the rows known at its start."""
+    dates = pd.to_datetime(rows["as_of_date"])
     known = rows["label_known_date"]
-    return Split(
-        train=rows[(as_of_dates <= holdout_start) & (known <= holdout_start)],
-        holdout=rows[as_of_dates > holdout_start],
-        holdout_start=holdout_start.date(),
-    )
+    blocks = []
+    cut = holdout_start(as_of, config)
+    while cut < as_of:
+        until = min(cut + dt.timedelta(days=config.refit_every_days), as_of)
+        t_cut, t_until = pd.Timestamp(cut), pd.Timestamp(until)
+        blocks.append(Block(cut, until, train=rows[(dates <= t_cut) & (known <= t_cut)],
+                            test=rows[(dates > t_cut) & (dates <= t_until)]))
+        cut = until
+    return blocks
 
 
 def model_frame(df: pd.DataFrame, spec: EntitySpec) -> pd.DataFrame:
@@ -89,10 +106,32 @@ def build_pipeline(spec: EntitySpec, seed: int, params: dict[str, Any] | None = 
     settings = {"learning_rate": 0.05, "max_iter": 250, "max_leaf_nodes": 15, "min_samples_leaf": 40,
                 "l2_regularization": 1.0, **(params or {})}
     model = HistGradientBoostingClassifier(**settings, monotonic_cst=monotone, early_stopping=False, random_state=seed)
-    return Pipeline([("preprocess", pre), ("model", model)])
+    return WeightedPipeline([("preprocess", pre), ("model", model)])
 
 
 CALIBRATION_FOLDS = 5
+
+
+class WeightedPipeline(Pipeline):
+    """A Pipeline whose fit takes `sample_weight` and hands it to its final step.
+
+    CalibratedClassifierCV passes sample weights only to estimators whose fit names the parameter,
+    and a plain Pipeline's does not; without this the weights would reach the calibrator only.
+    """
+
+    def fit(self, X: Any, y: Any = None, sample_weight: np.ndarray | None = None, **params: Any) -> "WeightedPipeline":
+        if sample_weight is not None:
+            params[f"{self.steps[-1][0]}__sample_weight"] = sample_weight
+        return super().fit(X, y, **params)
+
+
+def row_weights(rows: pd.DataFrame, spec: EntitySpec) -> np.ndarray:
+    """1 per row; with one outcome per entity, 1 / (the entity's rows), rescaled to a mean of 1."""
+    if not spec.one_outcome_per_entity or len(rows) == 0:
+        return np.ones(len(rows))
+    per_entity = rows[spec.key].map(rows[spec.key].value_counts()).to_numpy(dtype=float)
+    w = 1.0 / per_entity
+    return w / w.mean()
 
 
 def fit_calibrated(train: pd.DataFrame, spec: EntitySpec, seed: int, params: dict[str, Any] | None = None,
@@ -100,16 +139,13 @@ def fit_calibrated(train: pd.DataFrame, spec: EntitySpec, seed: int, params: dic
     """Fit the pipeline on all training rows; calibrate on its out-of-fold predictions in time blocks."""
     calibrated = CalibratedClassifierCV(build_pipeline(spec, seed, params), method=method,
                                         cv=KFold(CALIBRATION_FOLDS, shuffle=False), ensemble=False)
-    calibrated.fit(model_frame(train, spec), train["label"].to_numpy())
+    calibrated.fit(model_frame(train, spec), train["label"].to_numpy(), sample_weight=row_weights(train, spec))
     return calibrated
 
 
 def labelled_outcomes(rows: pd.DataFrame, spec: EntitySpec) -> dict[int, int]:
-    """Labelled outcomes per class: distinct deals for opportunities (one outcome each), rows otherwise."""
-    if spec.name == "opportunity":
-        per = rows.drop_duplicates(spec.key)
-    else:
-        per = rows
+    """Labelled outcomes per class: distinct entities when each has one outcome (deals), rows otherwise."""
+    per = rows.drop_duplicates(spec.key) if spec.one_outcome_per_entity else rows
     counts = per["label"].value_counts()
     return {0: int(counts.get(0, 0)), 1: int(counts.get(1, 0))}
 

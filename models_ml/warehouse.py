@@ -37,6 +37,14 @@ _EXTRA = {
 KEYS = {"contact": "contact_id", "account": "account_id", "opportunity": "opportunity_id"}
 
 
+def load_deal_contacts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """opportunity_id, contact_id, deal_role, is_primary of every deal (the dim_opportunity_contacts mart)."""
+    return con.sql(f"""
+        select opportunity_id, contact_id, deal_role, is_primary
+        from {MARTS_SCHEMA}.dim_opportunity_contacts order by opportunity_id, contact_id
+    """).df()
+
+
 def load_features(con: duckdb.DuckDBPyConnection, entity: str, start: dt.date | None = None,
                   end: dt.date | None = None) -> pd.DataFrame:
     """Feature rows of an entity type with segment and display names, ordered by date and key."""
@@ -68,6 +76,14 @@ def write_snapshots(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFr
             f"create table {ML_SCHEMA}.{table} as "
             "select * replace (cast(snapshot_date as date) as snapshot_date) from incoming limit 0"
         )
+    else:
+        # A newer scorer may publish more columns than the table was created with: add them, so
+        # earlier snapshots read as null there instead of the write failing.
+        have = {r[0] for r in con.sql(f"select column_name from information_schema.columns where table_schema = "
+                                      f"'{ML_SCHEMA}' and table_name = '{table}'").fetchall()}
+        for name, dtype in con.sql("select column_name, column_type from (describe incoming)").fetchall():
+            if name not in have:
+                con.execute(f'alter table {ML_SCHEMA}.{table} add column "{name}" {dtype}')
     con.execute(f"delete from {ML_SCHEMA}.{table} where snapshot_date between date '{start}' and date '{end}'")
     con.execute(f"insert into {ML_SCHEMA}.{table} by name select * from incoming")
     con.unregister("incoming")

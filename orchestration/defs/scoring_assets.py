@@ -20,6 +20,8 @@ from orchestration.partitions import DAILY, SINGLE_RUN, WAREHOUSE_POOL
 
 FEATURE_MODELS = ["feat_contact_daily_signals", "feat_account_daily_signals", "feat_opportunity_daily_signals"]
 LABEL_MODELS = ["fct_contact_daily_engagement", "dim_opportunities", "dim_contacts"]
+# What the scoring reads besides the features: the deal contacts whose health a deal rolls up.
+ROLLUP_MODELS = ["dim_opportunity_contacts"]
 MODELS_KEY = dg.AssetKey(["ml", "models"])
 SCORE_KEYS = {e: dg.AssetKey([ML_SCHEMA, f"{e}_scores"]) for e in ENTITIES}
 EVALUATION_KEY = dg.AssetKey(["reports", "model_evaluation"])
@@ -65,7 +67,8 @@ def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 
 @dg.multi_asset(
     specs=[dg.AssetSpec(key, description=f"Daily {e} health snapshots (score, rating, sub-scores, reasons, trend) for the partition range.",
-                        group_name="scoring", kinds={"python", "duckdb"}, deps=[MODELS_KEY, *_upstream(FEATURE_MODELS)])
+                        group_name="scoring", kinds={"python", "duckdb"},
+                        deps=[MODELS_KEY, *_upstream(FEATURE_MODELS + ROLLUP_MODELS)])
            for e, key in SCORE_KEYS.items()],
     check_specs=[dg.AssetCheckSpec(name, asset=SCORE_KEYS[e], blocking=True, description=text)
                  for e in ENTITIES for name, text in (

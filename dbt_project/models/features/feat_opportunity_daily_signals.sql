@@ -14,7 +14,7 @@ opportunities as (
 
 opportunity_contacts as (
 
-    select * from {{ ref('stg_landed__opportunity_contacts') }}
+    select * from {{ ref('dim_opportunity_contacts') }}
 
 ),
 

@@ -1,4 +1,5 @@
--- Daily relationship health per open opportunity: one row per deal and snapshot_date, with each deal contact's engagement.
+-- Daily relationship health per open opportunity: one row per deal and snapshot_date, with each deal contact's engagement
+-- and the deal's calibrated win probability.
 -- The scores come from the Python scorer (source `ml.opportunity_scores`, written by the scoring asset);
 -- this model adds the capture-gap flag and publishes them under an enforced contract
 -- (the columns all three health tables share come from macros/health_snapshots.sql).
@@ -27,7 +28,7 @@ gap_counts as (
 
 deal_contacts as (
 
-    select * from {{ ref('stg_landed__opportunity_contacts') }}
+    select * from {{ ref('dim_opportunity_contacts') }}
 
 ),
 
@@ -82,6 +83,10 @@ final as (
         cast(scores.primary_unanswered_streak as integer) as primary_unanswered_streak,
         cast(scores.interactions_90d as integer) as interactions_90d,
         cast(scores.is_going_quiet as boolean) as is_going_quiet,
+        cast(scores.scored_contacts as integer) as scored_contacts,
+        cast(scores.contact_rollup_score as double precision) as contact_rollup_score,
+        cast(scores.own_score as double precision) as own_score,
+        cast(scores.win_probability as double precision) as win_probability,
         cast(engagement.contact_engagement as varchar) as contact_engagement
     from scores
     left join gap_counts
