@@ -1,0 +1,107 @@
+"""Training mechanics on hand-made rows: one deal is one outcome, the walk-forward evaluation never
+trains on what was not yet known, the ECE sampling floor, and the contact roll-up of deals."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from models_ml.config import load_config
+from models_ml.entities import SPECS
+from models_ml.evaluation import ece_noise_floor
+from models_ml.scoring import contact_rollup, deal_contact_links
+from models_ml.training import labelled_outcomes, row_weights, walk_forward
+
+AS_OF = dt.date(2025, 12, 31)
+
+
+def deal_rows() -> pd.DataFrame:
+    """Deal A open 90 days (won), deal B open 10 days (lost), deal C open 30 days (won), one row a day."""
+    parts = []
+    for deal, opened, days, label in (("A", "2025-06-01", 90, 1), ("B", "2025-09-20", 10, 0), ("C", "2025-11-15", 30, 1)):
+        dates = pd.date_range(opened, periods=days, freq="D")
+        parts.append(pd.DataFrame({"opportunity_id": deal, "as_of_date": dates, "label": label,
+                                   "label_known_date": dates.max() + pd.Timedelta(days=1)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_every_deal_weighs_as_one_outcome_however_long_it_was_open() -> None:
+    rows = deal_rows()
+    w = pd.Series(row_weights(rows, SPECS["opportunity"]), index=rows.index)
+    per_deal = w.groupby(rows["opportunity_id"]).sum()
+    assert np.allclose(per_deal, per_deal.iloc[0])
+    assert np.isclose(w.mean(), 1.0)
+    assert labelled_outcomes(rows, SPECS["opportunity"]) == {0: 1, 1: 2}
+    # contacts have one outcome per row: plain weights, outcomes counted per row
+    contact_rows = rows.rename(columns={"opportunity_id": "contact_id"})
+    assert (row_weights(contact_rows, SPECS["contact"]) == 1.0).all()
+    assert labelled_outcomes(contact_rows, SPECS["contact"]) == {0: 10, 1: 120}
+
+
+def test_walk_forward_trains_each_block_only_on_what_was_known_at_its_start() -> None:
+    config = dataclasses.replace(load_config(), holdout_days=100, refit_every_days=40)
+    rows = deal_rows()
+    blocks = walk_forward(rows, AS_OF, config)
+    assert [(b.trained_until, b.scores_to) for b in blocks] == [
+        (dt.date(2025, 9, 22), dt.date(2025, 11, 1)), (dt.date(2025, 11, 1), dt.date(2025, 12, 11)),
+        (dt.date(2025, 12, 11), AS_OF)]
+    for block in blocks:
+        cut = pd.Timestamp(block.trained_until)
+        assert (block.train["as_of_date"] <= cut).all() and (block.train["label_known_date"] <= cut).all()
+        assert (block.test["as_of_date"] > cut).all()
+        assert (block.test["as_of_date"] <= pd.Timestamp(block.scores_to)).all()
+    # deal B closed on 2025-09-30: its rows before the first cut are not yet labelled there
+    assert "B" not in set(blocks[0].train["opportunity_id"])
+    assert "B" in set(blocks[1].train["opportunity_id"])
+    # every held-out row is scored exactly once
+    held = pd.concat([b.test for b in blocks])
+    assert len(held) == int((rows["as_of_date"] > pd.Timestamp(AS_OF - dt.timedelta(days=100))).sum())
+    assert not held.duplicated().any()
+
+
+def test_ece_sampling_floor_shrinks_with_more_outcomes_and_is_reproducible() -> None:
+    p = np.random.default_rng(1).uniform(0.05, 0.95, 4000)
+    few = ece_noise_floor(p, groups=np.arange(4000) // 40)  # 100 deals of 40 rows
+    many = ece_noise_floor(p)  # 4000 independent rows
+    assert few == ece_noise_floor(p, groups=np.arange(4000) // 40)
+    assert many["median"] < few["median"] <= few["p90"]
+    assert 0.0 < many["median"] < 0.03
+
+
+def test_deal_health_weighs_the_primary_decision_maker_most_and_keeps_its_own_score() -> None:
+    config = load_config()
+    day = dt.date(2026, 3, 31)
+    deal_contacts = pd.DataFrame({
+        "opportunity_id": ["o1", "o1", "o2"], "contact_id": ["c1", "c2", "c3"],
+        "deal_role": ["decision_maker", "influencer", "user"], "is_primary": [True, False, True]})
+    contacts = pd.DataFrame({"contact_id": ["c1", "c2", "c3"], "snapshot_date": day, "score": [40.0, 100.0, None]})
+    deals = pd.DataFrame({"opportunity_id": ["o1", "o2", "o3"], "snapshot_date": day, "score": [20.0, 70.0, None]})
+    out = contact_rollup(deals, "opportunity_id", contacts, deal_contact_links(deal_contacts, config),
+                         config.contact_share["opportunity"]).set_index("opportunity_id")
+    w_primary = config.role_weights["decision_maker"] * config.primary_contact_weight
+    w_other = config.role_weights["influencer"]
+    rollup = round((w_primary * 40 + w_other * 100) / (w_primary + w_other), 1)
+    share = config.contact_share["opportunity"]
+    assert out.loc["o1", "contact_rollup_score"] == rollup and rollup < 70  # the silent primary pulls hardest
+    assert out.loc["o1", "score"] == round(share * rollup + (1 - share) * 20.0, 1)
+    assert out.loc["o1", "own_score"] == 20.0 and out.loc["o1", "scored_contacts"] == 2
+    # no scored contact: the deal keeps its own score; an unscored deal stays unscored
+    assert out.loc["o2", "score"] == 70.0 and out.loc["o2", "scored_contacts"] == 0
+    assert pd.isna(out.loc["o3", "score"])
+
+
+def test_snapshot_table_takes_columns_a_newer_scorer_adds() -> None:
+    import duckdb
+
+    from models_ml.warehouse import ML_SCHEMA, write_snapshots
+
+    con = duckdb.connect()
+    day1, day2 = dt.date(2026, 3, 30), dt.date(2026, 3, 31)
+    write_snapshots(con, "deal_scores", pd.DataFrame({"snapshot_date": [day1], "score": [50.0]}), day1, day1)
+    write_snapshots(con, "deal_scores", pd.DataFrame({"snapshot_date": [day2], "score": [40.0],
+                                                      "win_probability": [0.3]}), day2, day2)
+    rows = con.sql(f"select snapshot_date, score, win_probability from {ML_SCHEMA}.deal_scores order by 1").fetchall()
+    assert rows == [(day1, 50.0, None), (day2, 40.0, 0.3)]
