@@ -52,6 +52,8 @@ def synthetic_contacts(n: int, seed: int = 0) -> pd.DataFrame:
         "two_way_exchanges_90d": touch90 + rng.poisson(3, n),
         "their_response_hours_90d": rng.lognormal(2, 1, n),
         "our_response_hours_90d": rng.lognormal(1.5, 1, n),
+        "their_response_business_hours_90d": rng.lognormal(1.5, 1, n),
+        "our_response_business_hours_90d": rng.lognormal(1.0, 1, n),
         "channel_count_90d": rng.integers(0, 4, n),
         "sentiment_90d": rng.uniform(-0.5, 0.9, n),
         "meetings_missed_90d": rng.poisson(0.3, n),

@@ -16,18 +16,23 @@ THREE_BANDS = {"Excellent": "Healthy", "Good": "Healthy", "Fair": "Fair", "Poor"
 METHOD_MODEL = "model"
 METHOD_RULE = "weighted_rule"
 
+# F10: reply times in working hours, where our user's time zone is known.
+RESPONSE_BUSINESS_HOURS = ["their_response_business_hours_90d", "our_response_business_hours_90d"]
+
 # Signals carried into the snapshot so a reader can see what the reasons are about (F10 KPIs).
 CARRIED = {
     "contact": ["account_id", "owner_user_id", "contact_role", "days_since_meaningful", "last_meaningful_date",
                 "days_since_customer_touch", "unanswered_streak", "reply_rate_90d", "their_response_hours_90d",
-                "our_response_hours_90d", "emails_human_opened_90d", "emails_machine_opened_only_90d",
-                "interactions_90d", "is_going_quiet"],
+                "our_response_hours_90d", *RESPONSE_BUSINESS_HOURS, "emails_human_opened_90d",
+                "emails_machine_opened_only_90d", "interactions_90d", "is_going_quiet"],
     "account": ["owner_user_id", "days_since_meaningful", "contacts_engaged_90d", "decision_makers_engaged_90d",
                 "role_coverage_90d", "is_single_threaded", "open_opportunity_count", "reply_rate_90d",
-                "their_response_hours_90d", "our_response_hours_90d", "interactions_90d", "is_going_quiet"],
+                "their_response_hours_90d", "our_response_hours_90d", *RESPONSE_BUSINESS_HOURS, "interactions_90d",
+                "is_going_quiet"],
     "opportunity": ["account_id", "owner_user_id", "primary_contact_id", "stage_rank", "days_in_stage",
                     "days_to_expected_close", "close_date_slips", "contacts_engaged_90d", "decision_makers_engaged_90d",
-                    "primary_days_since_meaningful", "primary_unanswered_streak", "interactions_90d", "is_going_quiet"],
+                    "primary_days_since_meaningful", "primary_unanswered_streak", "their_response_hours_90d",
+                    "our_response_hours_90d", *RESPONSE_BUSINESS_HOURS, "interactions_90d", "is_going_quiet"],
 }
 
 

@@ -52,3 +52,11 @@
         cast(scores.rating_transition as varchar) as rating_transition,
         cast(scores.is_sustained_decline as boolean) as is_sustained_decline,
 {%- endmacro %}
+
+{% macro health_response_time_columns() -%}
+        {#- F10: reply times, wall-clock and in working hours on our user's calendar -#}
+        cast(scores.their_response_hours_90d as double precision) as their_response_hours_90d,
+        cast(scores.our_response_hours_90d as double precision) as our_response_hours_90d,
+        cast(scores.their_response_business_hours_90d as double precision) as their_response_business_hours_90d,
+        cast(scores.our_response_business_hours_90d as double precision) as our_response_business_hours_90d,
+{%- endmacro %}

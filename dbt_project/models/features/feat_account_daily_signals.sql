@@ -70,6 +70,8 @@ contact_rollup as (
             as their_response_hours_90d,
         sum(contact_signals.our_response_hours_90d) / nullif(count(contact_signals.our_response_hours_90d), 0)
             as our_response_hours_90d,
+        avg(contact_signals.their_response_business_hours_90d) as their_response_business_hours_90d,
+        avg(contact_signals.our_response_business_hours_90d) as our_response_business_hours_90d,
         sum(contact_signals.emails_human_opened_90d) as emails_human_opened_90d,
         sum(contact_signals.emails_machine_opened_only_90d) as emails_machine_opened_only_90d
     from contact_signals
@@ -149,6 +151,8 @@ final as (
         ) as sentiment_90d,
         cast(contact_rollup.their_response_hours_90d as double precision) as their_response_hours_90d,
         cast(contact_rollup.our_response_hours_90d as double precision) as our_response_hours_90d,
+        cast(contact_rollup.their_response_business_hours_90d as double precision) as their_response_business_hours_90d,
+        cast(contact_rollup.our_response_business_hours_90d as double precision) as our_response_business_hours_90d,
         cast(contact_rollup.emails_human_opened_90d as integer) as emails_human_opened_90d,
         cast(contact_rollup.emails_machine_opened_only_90d as integer) as emails_machine_opened_only_90d,
         cast(coalesce(pipeline_rollup.open_opportunity_count, 0) as integer) as open_opportunity_count,

@@ -60,7 +60,9 @@ daily_their_response as (
         reply_sender_contact_id as contact_id,
         {{ utc_date('replied_at') }} as signal_date,
         sum(reply_minutes) as their_reply_minutes_sum,
-        count(*) as their_reply_count
+        count(*) as their_reply_count,
+        sum(reply_business_minutes) as their_reply_business_minutes_sum,
+        count(reply_business_minutes) as their_reply_business_count
     from reply_pairs
     where reply_from = 'customer' and is_replied and reply_sender_contact_id is not null
     group by 1, 2
@@ -73,7 +75,9 @@ daily_our_response as (
         sender_contact_id as contact_id,
         {{ utc_date('replied_at') }} as signal_date,
         sum(reply_minutes) as our_reply_minutes_sum,
-        count(*) as our_reply_count
+        count(*) as our_reply_count,
+        sum(reply_business_minutes) as our_reply_business_minutes_sum,
+        count(reply_business_minutes) as our_reply_business_count
     from reply_pairs
     where reply_from = 'us' and is_replied and sender_contact_id is not null
     group by 1, 2
@@ -170,8 +174,12 @@ days as (
         coalesce(daily_sentiment.sentiment_count, 0) as sentiment_count,
         coalesce(daily_their_response.their_reply_minutes_sum, 0) as their_reply_minutes_sum,
         coalesce(daily_their_response.their_reply_count, 0) as their_reply_count,
+        coalesce(daily_their_response.their_reply_business_minutes_sum, 0) as their_reply_business_minutes_sum,
+        coalesce(daily_their_response.their_reply_business_count, 0) as their_reply_business_count,
         coalesce(daily_our_response.our_reply_minutes_sum, 0) as our_reply_minutes_sum,
         coalesce(daily_our_response.our_reply_count, 0) as our_reply_count,
+        coalesce(daily_our_response.our_reply_business_minutes_sum, 0) as our_reply_business_minutes_sum,
+        coalesce(daily_our_response.our_reply_business_count, 0) as our_reply_business_count,
         coalesce(daily_opens_summed.emails_human_opened, 0) as emails_human_opened,
         coalesce(daily_opens_summed.emails_machine_opened_only, 0) as emails_machine_opened_only
 
@@ -237,8 +245,12 @@ windowed as (
         sum(sentiment_count) over w90 as sentiment_count_90d,
         sum(their_reply_minutes_sum) over w90 as their_reply_minutes_sum_90d,
         sum(their_reply_count) over w90 as their_reply_count_90d,
+        sum(their_reply_business_minutes_sum) over w90 as their_reply_business_minutes_sum_90d,
+        sum(their_reply_business_count) over w90 as their_reply_business_count_90d,
         sum(our_reply_minutes_sum) over w90 as our_reply_minutes_sum_90d,
         sum(our_reply_count) over w90 as our_reply_count_90d,
+        sum(our_reply_business_minutes_sum) over w90 as our_reply_business_minutes_sum_90d,
+        sum(our_reply_business_count) over w90 as our_reply_business_count_90d,
         max(case when emails_inbound > 0 then 1 else 0 end) over w90 as has_email_90d,
         max(case when meetings_completed > 0 then 1 else 0 end) over w90 as has_meeting_90d,
         max(case when calls_outbound + calls_inbound > 0 then 1 else 0 end) over w90 as has_call_90d
@@ -289,9 +301,19 @@ final as (
             as double precision
         ) as their_response_hours_90d,
         cast(
+            case when their_reply_business_count_90d > 0
+                then their_reply_business_minutes_sum_90d / their_reply_business_count_90d / 60.0
+            end as double precision
+        ) as their_response_business_hours_90d,
+        cast(
             case when our_reply_count_90d > 0 then our_reply_minutes_sum_90d / our_reply_count_90d / 60.0 end
             as double precision
         ) as our_response_hours_90d,
+        cast(
+            case when our_reply_business_count_90d > 0
+                then our_reply_business_minutes_sum_90d / our_reply_business_count_90d / 60.0
+            end as double precision
+        ) as our_response_business_hours_90d,
         cast(has_email_90d + has_meeting_90d + has_call_90d as integer) as channel_count_90d,
         cast(emails_human_opened_90d as integer) as emails_human_opened_90d,
         cast(emails_machine_opened_only_90d as integer) as emails_machine_opened_only_90d,

@@ -141,6 +141,11 @@ contact_engagement as (
         sum(contact_signals.emails_outbound_raw_90d) as emails_outbound_raw_90d,
         sum(contact_signals.sentiment_count_90d) as sentiment_count_90d,
         sum(contact_signals.sentiment_90d * contact_signals.sentiment_count_90d) as sentiment_sum_90d,
+        -- F10 response times: the mean over the deal's contacts who have one
+        avg(contact_signals.their_response_hours_90d) as their_response_hours_90d,
+        avg(contact_signals.our_response_hours_90d) as our_response_hours_90d,
+        avg(contact_signals.their_response_business_hours_90d) as their_response_business_hours_90d,
+        avg(contact_signals.our_response_business_hours_90d) as our_response_business_hours_90d,
         max(case when opportunity_contacts.is_primary then contact_signals.days_since_meaningful end)
             as primary_days_since_meaningful,
         max(case when opportunity_contacts.is_primary then contact_signals.unanswered_streak end)
@@ -204,6 +209,10 @@ joined as (
             when contact_engagement.sentiment_count_90d > 0
                 then contact_engagement.sentiment_sum_90d / contact_engagement.sentiment_count_90d
         end as sentiment_90d,
+        contact_engagement.their_response_hours_90d,
+        contact_engagement.our_response_hours_90d,
+        contact_engagement.their_response_business_hours_90d,
+        contact_engagement.our_response_business_hours_90d,
         contact_engagement.primary_days_since_meaningful,
         contact_engagement.primary_unanswered_streak,
         contact_engagement.primary_customer_touch_days_30d,
@@ -248,6 +257,10 @@ final as (
         cast(interactions_90d as integer) as interactions_90d,
         cast(reply_rate_90d as double precision) as reply_rate_90d,
         cast(sentiment_90d as double precision) as sentiment_90d,
+        cast(their_response_hours_90d as double precision) as their_response_hours_90d,
+        cast(our_response_hours_90d as double precision) as our_response_hours_90d,
+        cast(their_response_business_hours_90d as double precision) as their_response_business_hours_90d,
+        cast(our_response_business_hours_90d as double precision) as our_response_business_hours_90d,
         cast(primary_days_since_meaningful as integer) as primary_days_since_meaningful,
         cast(primary_unanswered_streak as integer) as primary_unanswered_streak,
         cast(primary_customer_touch_days_30d as integer) as primary_customer_touch_days_30d,

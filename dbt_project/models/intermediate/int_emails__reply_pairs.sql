@@ -5,6 +5,8 @@
 --              sent by someone on the other side who was a recipient (to / cc / bcc) of this one.
 -- People are compared by resolved identity, so a reply from a contact's second address counts.
 -- Timestamps are UTC, so replies across time zones are ordered and timed correctly.
+-- reply_business_minutes counts only working time on the calendar of our user in the pair (the
+-- one who answered, or the one who was answered): the only calendar the extracts tell us.
 
 with
 
@@ -17,6 +19,12 @@ activities as (
 parties as (
 
     select * from {{ ref('int_activity_parties__resolved') }}
+
+),
+
+users as (
+
+    select * from {{ ref('stg_landed__users') }}
 
 ),
 
@@ -137,7 +145,7 @@ first_replies as (
 
 ),
 
-final as (
+paired as (
 
     select
         customer_facing_emails.activity_id,
@@ -160,18 +168,36 @@ final as (
         first_replies.reply_sender_contact_id,
         first_replies.reply_link,
         first_replies.reply_activity_id is not null as is_replied,
-        -- an explicit parent link can meet a skewed clock; a reply never takes negative time
-        case
-            when first_replies.reply_activity_id is not null
-                then greatest(
-                    {{ dbt.datediff('customer_facing_emails.started_at', 'first_replies.replied_at', 'second') }},
-                    0
-                ) / 60.0
-        end as reply_minutes
+        case customer_facing_emails.sender_side
+            when 'internal' then customer_facing_emails.sender_user_id
+            else first_replies.reply_sender_user_id
+        end as calendar_user_id
 
     from customer_facing_emails
     left join first_replies
         on customer_facing_emails.activity_id = first_replies.activity_id
+
+),
+
+final as (
+
+    select
+        paired.*,
+        users.timezone as calendar_time_zone,
+        -- an explicit parent link can meet a skewed clock; a reply never takes negative time
+        case
+            when paired.is_replied
+                then greatest({{ dbt.datediff('paired.sent_at', 'paired.replied_at', 'second') }}, 0) / 60.0
+        end as reply_minutes,
+        case
+            when paired.is_replied and users.timezone is not null
+                then {{ business_minutes(local_time('paired.sent_at', 'users.timezone'),
+                                         local_time('paired.replied_at', 'users.timezone')) }}
+        end as reply_business_minutes
+
+    from paired
+    left join users
+        on paired.calendar_user_id = users.user_id
 
 )
 

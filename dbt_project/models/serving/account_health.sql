@@ -45,8 +45,7 @@ final as (
         cast(scores.is_single_threaded as boolean) as is_single_threaded,
         cast(scores.open_opportunity_count as integer) as open_opportunity_count,
         cast(scores.reply_rate_90d as double precision) as reply_rate_90d,
-        cast(scores.their_response_hours_90d as double precision) as their_response_hours_90d,
-        cast(scores.our_response_hours_90d as double precision) as our_response_hours_90d,
+        {{ health_response_time_columns() }}
         cast(scores.interactions_90d as integer) as interactions_90d,
         cast(scores.is_going_quiet as boolean) as is_going_quiet
     from scores

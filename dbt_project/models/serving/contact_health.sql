@@ -42,8 +42,7 @@ final as (
         cast(scores.days_since_customer_touch as integer) as days_since_customer_touch,
         cast(scores.unanswered_streak as integer) as unanswered_streak,
         cast(scores.reply_rate_90d as double precision) as reply_rate_90d,
-        cast(scores.their_response_hours_90d as double precision) as their_response_hours_90d,
-        cast(scores.our_response_hours_90d as double precision) as our_response_hours_90d,
+        {{ health_response_time_columns() }}
         cast(scores.emails_human_opened_90d as integer) as emails_human_opened_90d,
         cast(scores.emails_machine_opened_only_90d as integer) as emails_machine_opened_only_90d,
         cast(scores.interactions_90d as integer) as interactions_90d,

@@ -81,6 +81,7 @@ final as (
         cast(scores.decision_makers_engaged_90d as integer) as decision_makers_engaged_90d,
         cast(scores.primary_days_since_meaningful as integer) as primary_days_since_meaningful,
         cast(scores.primary_unanswered_streak as integer) as primary_unanswered_streak,
+        {{ health_response_time_columns() }}
         cast(scores.interactions_90d as integer) as interactions_90d,
         cast(scores.is_going_quiet as boolean) as is_going_quiet,
         cast(scores.scored_contacts as integer) as scored_contacts,

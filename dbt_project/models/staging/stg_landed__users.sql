@@ -6,6 +6,12 @@ source as (
 
 ),
 
+known_time_zones as (
+
+    {{ known_time_zones() }}
+
+),
+
 renamed as (
 
     select
@@ -17,7 +23,11 @@ renamed as (
         nullif(trim(team), '') as team,
         nullif(trim(title), '') as title,
         nullif(lower(trim(job_role)), '') as job_role,
-        nullif(trim(timezone), '') as timezone,
+        -- a time zone the database cannot convert to is as good as none (business hours need it)
+        (
+            select known_time_zones.name from known_time_zones
+            where known_time_zones.name = trim(source.timezone)
+        ) as timezone,
         coalesce(is_active, true) as is_active,
         _batch_id as batch_id,
         _source_row as source_row

@@ -1,0 +1,49 @@
+{#- Working time between two instants on a user's calendar: Monday to Friday, from
+    var('business_day_start_hour') (9) to var('business_day_end_hour') (17) local time. The
+    calendar is the user's IANA time zone from the users extract; names the database does not know
+    are dropped at staging, so a conversion never fails on a typo. -#}
+
+{% macro known_time_zones() -%}
+    {#- one column `name`: every IANA zone name the database can convert to -#}
+    {{ return(adapter.dispatch('known_time_zones')()) }}
+{%- endmacro %}
+
+{% macro default__known_time_zones() -%}
+    select name from pg_timezone_names
+{%- endmacro %}
+
+{% macro duckdb__known_time_zones() -%}
+    select name from pg_timezone_names()
+{%- endmacro %}
+
+{% macro local_time(column, time_zone) -%}
+    {#- timestamp with time zone -> the wall-clock time in time_zone (naive) -#}
+    ({{ column }} at time zone {{ time_zone }})
+{%- endmacro %}
+
+{% macro business_minutes(start_local, end_local) -%}
+    {#- working minutes between two local (naive) timestamps; 0 when end is not after start -#}
+    greatest(
+        {{ _business_minutes_since_epoch(end_local) }} - {{ _business_minutes_since_epoch(start_local) }},
+        0
+    )
+{%- endmacro %}
+
+{% macro _business_minutes_since_epoch(ts) -%}
+    {#- working minutes from Monday 1970-01-05 00:00 up to ts: whole weeks, whole weekdays of
+        the week so far, then the part of ts's own day inside working hours (weekdays only) -#}
+    {%- set start_minute = var('business_day_start_hour', 9) * 60 -%}
+    {%- set day_minutes = (var('business_day_end_hour', 17) - var('business_day_start_hour', 9)) * 60 -%}
+    {%- set days = dbt.datediff("cast('1970-01-05' as date)", 'cast(' ~ ts ~ ' as date)', 'day') -%}
+    {%- set weekday = '(((' ~ days ~ ') % 7 + 7) % 7)' -%}
+    (
+        floor(({{ days }}) / 7.0) * {{ 5 * day_minutes }}
+        + least({{ weekday }}, 5) * {{ day_minutes }}
+        + case when {{ weekday }} < 5 then
+            least(greatest(
+                extract(hour from {{ ts }}) * 60 + extract(minute from {{ ts }}) + extract(second from {{ ts }}) / 60.0
+                    - {{ start_minute }},
+                0), {{ day_minutes }})
+          else 0 end
+    )
+{%- endmacro %}
