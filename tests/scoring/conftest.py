@@ -38,6 +38,12 @@ def build_features(extract_dir: Path, root: Path, as_of: dt.date) -> Warehouse:
     """Land the extracts and run the dbt models up to the point-in-time features."""
     landed, warehouse = root / "landed", root / "warehouse.duckdb"
     land_all(extract_dir, landed)
+    run_features(landed, warehouse, root, as_of)
+    return Warehouse(root, warehouse, as_of)
+
+
+def run_features(landed: Path, warehouse: Path, root: Path, as_of: dt.date) -> None:
+    """dbt run of every model the features need, into `warehouse`."""
     env = {**os.environ, "RI_LANDED_DIR": str(landed), "RI_WAREHOUSE": str(warehouse),
            "RI_AS_OF_DATE": as_of.isoformat(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     result = subprocess.run(
@@ -46,7 +52,6 @@ def build_features(extract_dir: Path, root: Path, as_of: dt.date) -> Warehouse:
         env=env, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:]
-    return Warehouse(root, warehouse, as_of)
 
 
 @pytest.fixture(scope="session")

@@ -65,13 +65,11 @@ contact_rollup as (
         sum(contact_signals.two_way_exchanges_90d) as two_way_exchanges_90d,
         max(contact_signals.channel_count_90d) as channel_count_90d,
         sum(contact_signals.sentiment_count_90d) as sentiment_count_90d,
-        sum(contact_signals.sentiment_90d * contact_signals.sentiment_count_90d) as sentiment_sum_90d,
-        sum(contact_signals.their_response_hours_90d) / nullif(count(contact_signals.their_response_hours_90d), 0)
-            as their_response_hours_90d,
-        sum(contact_signals.our_response_hours_90d) / nullif(count(contact_signals.our_response_hours_90d), 0)
-            as our_response_hours_90d,
-        avg(contact_signals.their_response_business_hours_90d) as their_response_business_hours_90d,
-        avg(contact_signals.our_response_business_hours_90d) as our_response_business_hours_90d,
+        {{ exact_sum('contact_signals.sentiment_90d * contact_signals.sentiment_count_90d') }} as sentiment_sum_90d,
+        {{ exact_avg('contact_signals.their_response_hours_90d') }} as their_response_hours_90d,
+        {{ exact_avg('contact_signals.our_response_hours_90d') }} as our_response_hours_90d,
+        {{ exact_avg('contact_signals.their_response_business_hours_90d') }} as their_response_business_hours_90d,
+        {{ exact_avg('contact_signals.our_response_business_hours_90d') }} as our_response_business_hours_90d,
         sum(contact_signals.emails_human_opened_90d) as emails_human_opened_90d,
         sum(contact_signals.emails_machine_opened_only_90d) as emails_machine_opened_only_90d
     from contact_signals

@@ -44,7 +44,7 @@ daily_sentiment as (
     select
         initiator_contact_id as contact_id,
         activity_date as signal_date,
-        sum(body_sentiment) as sentiment_sum,
+        {{ exact_sum('body_sentiment') }} as sentiment_sum,
         count(body_sentiment) as sentiment_count
     from activities
     where initiated_by = 'customer'
@@ -59,9 +59,9 @@ daily_their_response as (
     select
         reply_sender_contact_id as contact_id,
         {{ utc_date('replied_at') }} as signal_date,
-        sum(reply_minutes) as their_reply_minutes_sum,
+        {{ exact_sum('reply_minutes') }} as their_reply_minutes_sum,
         count(*) as their_reply_count,
-        sum(reply_business_minutes) as their_reply_business_minutes_sum,
+        {{ exact_sum('reply_business_minutes') }} as their_reply_business_minutes_sum,
         count(reply_business_minutes) as their_reply_business_count
     from reply_pairs
     where reply_from = 'customer' and is_replied and reply_sender_contact_id is not null
@@ -74,9 +74,9 @@ daily_our_response as (
     select
         sender_contact_id as contact_id,
         {{ utc_date('replied_at') }} as signal_date,
-        sum(reply_minutes) as our_reply_minutes_sum,
+        {{ exact_sum('reply_minutes') }} as our_reply_minutes_sum,
         count(*) as our_reply_count,
-        sum(reply_business_minutes) as our_reply_business_minutes_sum,
+        {{ exact_sum('reply_business_minutes') }} as our_reply_business_minutes_sum,
         count(reply_business_minutes) as our_reply_business_count
     from reply_pairs
     where reply_from = 'us' and is_replied and sender_contact_id is not null

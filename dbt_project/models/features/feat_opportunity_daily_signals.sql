@@ -140,12 +140,12 @@ contact_engagement as (
         sum(contact_signals.replies_received_90d) as replies_received_90d,
         sum(contact_signals.emails_outbound_raw_90d) as emails_outbound_raw_90d,
         sum(contact_signals.sentiment_count_90d) as sentiment_count_90d,
-        sum(contact_signals.sentiment_90d * contact_signals.sentiment_count_90d) as sentiment_sum_90d,
+        {{ exact_sum('contact_signals.sentiment_90d * contact_signals.sentiment_count_90d') }} as sentiment_sum_90d,
         -- F10 response times: the mean over the deal's contacts who have one
-        avg(contact_signals.their_response_hours_90d) as their_response_hours_90d,
-        avg(contact_signals.our_response_hours_90d) as our_response_hours_90d,
-        avg(contact_signals.their_response_business_hours_90d) as their_response_business_hours_90d,
-        avg(contact_signals.our_response_business_hours_90d) as our_response_business_hours_90d,
+        {{ exact_avg('contact_signals.their_response_hours_90d') }} as their_response_hours_90d,
+        {{ exact_avg('contact_signals.our_response_hours_90d') }} as our_response_hours_90d,
+        {{ exact_avg('contact_signals.their_response_business_hours_90d') }} as their_response_business_hours_90d,
+        {{ exact_avg('contact_signals.our_response_business_hours_90d') }} as our_response_business_hours_90d,
         max(case when opportunity_contacts.is_primary then contact_signals.days_since_meaningful end)
             as primary_days_since_meaningful,
         max(case when opportunity_contacts.is_primary then contact_signals.unanswered_streak end)
