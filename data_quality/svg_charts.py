@@ -26,6 +26,16 @@ def _nice_max(value: float) -> float:
     return float(10 * magnitude)
 
 
+def _chart_start(title: str, width: int, height: int, title_x: int, title_y: int) -> list[str]:
+    """The opening of every chart: the svg element, its accessible title and the visible title."""
+    return [
+        f"<svg xmlns='http://www.w3.org/2000/svg' role='img' class='chart' width='{width}' height='{height}' "
+        f"viewBox='0 0 {width} {height}' aria-label='{escape(title)}'>",
+        f"<title>{escape(title)}</title>",
+        f"<text x='{title_x}' y='{title_y}' {FONT} font-weight='bold'>{escape(title)}</text>",
+    ]
+
+
 def horizontal_bars(title: str, bars: Sequence[tuple[str, float, str]], width: int = 640,
                     value_format: str = "{:,.0f}") -> str:
     """One bar per (label, value, colour), largest first as given; labels left, values right."""
@@ -33,12 +43,7 @@ def horizontal_bars(title: str, bars: Sequence[tuple[str, float, str]], width: i
     height = pad * 2 + 24 + row * max(len(bars), 1)
     top = max((v for _, v, _ in bars), default=0) or 1
     plot_w = width - label_w - 70
-    parts = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' role='img' class='chart' width='{width}' height='{height}' "
-        f"viewBox='0 0 {width} {height}' aria-label='{escape(title)}'>",
-        f"<title>{escape(title)}</title>",
-        f"<text x='{pad}' y='{pad + 12}' {FONT} font-weight='bold'>{escape(title)}</text>",
-    ]
+    parts = _chart_start(title, width, height, pad, pad + 12)
     if not bars:
         parts.append(f"<text x='{pad}' y='{pad + 40}' {FONT}>nothing to show</text>")
     for i, (label, value, colour) in enumerate(bars):
@@ -59,10 +64,7 @@ def line_chart(title: str, x_labels: Sequence[str], series: dict[str, Sequence[f
     y_max = _nice_max(max((max(v) for v in series.values() if len(v)), default=0))
     n = len(x_labels)
     parts = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' role='img' class='chart' width='{width}' height='{height}' "
-        f"viewBox='0 0 {width} {height}' aria-label='{escape(title)}'>",
-        f"<title>{escape(title)}</title>",
-        f"<text x='8' y='16' {FONT} font-weight='bold'>{escape(title)}</text>",
+        *_chart_start(title, width, height, 8, 16),
         f"<line x1='{left}' y1='{top_pad + plot_h}' x2='{left + plot_w}' y2='{top_pad + plot_h}' stroke='#999'/>",
         f"<line x1='{left}' y1='{top_pad}' x2='{left}' y2='{top_pad + plot_h}' stroke='#999'/>",
     ]
@@ -107,10 +109,7 @@ def stacked_columns(title: str, x_labels: Sequence[str], stacks: dict[str, Seque
     y_max = _nice_max(max(totals, default=0))
     col_w = plot_w / max(n, 1)
     parts = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' role='img' class='chart' width='{width}' height='{height}' "
-        f"viewBox='0 0 {width} {height}' aria-label='{escape(title)}'>",
-        f"<title>{escape(title)}</title>",
-        f"<text x='8' y='16' {FONT} font-weight='bold'>{escape(title)}</text>",
+        *_chart_start(title, width, height, 8, 16),
         f"<line x1='{left}' y1='{top_pad + plot_h}' x2='{left + plot_w}' y2='{top_pad + plot_h}' stroke='#999'/>",
         f"<text x='{left - 4}' y='{top_pad + 4}' {FONT} text-anchor='end'>{_fmt(y_max)}</text>",
         f"<text x='{left - 4}' y='{top_pad + plot_h + 4}' {FONT} text-anchor='end'>0</text>",

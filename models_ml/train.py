@@ -34,7 +34,6 @@ class TrainResult:
     version: str
     model: Any | None
     card: dict[str, Any]
-    holdout: pd.DataFrame  # held-out rows with the walk-forward model's and baselines' probabilities
 
 
 def baseline_scores(entity: str, rows: pd.DataFrame, config: ScoringConfig) -> dict[str, np.ndarray]:
@@ -90,7 +89,7 @@ def train_entity(features: pd.DataFrame, label_frame: pd.DataFrame, entity: str,
         "libraries": {lib: md.version(lib) for lib in LIBRARIES},
         "config": {"weights": config.weights, "minimum_labels_per_class": config.minimum_labels_per_class},
     }
-    return TrainResult(entity, version, model, card, holdout)
+    return TrainResult(entity, version, model, card)
 
 
 def walk_forward_predictions(rows: pd.DataFrame, entity: str, as_of: dt.date,

@@ -37,3 +37,8 @@
     {%- endfor -%}
     {{ return(domains) }}
 {%- endmacro %}
+
+{% macro is_on_domain(email_domain, domain) -%}
+    {#- the address's domain is `domain` or one of its subdomains (mail.x.com is on x.com) -#}
+    ({{ email_domain }} = {{ domain }} or {{ email_domain }} like {{ dbt.concat(["'%.'", domain]) }})
+{%- endmacro %}

@@ -58,11 +58,7 @@ addresses as (
 
 account_domains as (
 
-    -- the same reading of the account's domains as dim_contacts
-    select distinct
-        account_id,
-        lower(trim(unnest(account_domains))) as domain
-    from {{ ref('stg_landed__accounts') }}
+    select * from {{ ref('int_account_domains__unnested') }}
 
 ),
 
@@ -84,14 +80,13 @@ domain_checks as (
 
     select
         primary_domains.*,
-        {{ dbt.bool_or("account_domains.domain is not null and (primary_domains.email_domain = account_domains.domain or primary_domains.email_domain like '%.' || account_domains.domain)") }}
+        {{ dbt.bool_or("account_domains.domain is not null and " ~ is_on_domain('primary_domains.email_domain', 'account_domains.domain')) }}
             as is_on_account_domain,
         count(account_domains.domain) as account_domain_count,
         {{ dbt.listagg('account_domains.domain', "';'", 'order by account_domains.domain') }} as account_domain_list
     from primary_domains
     left join account_domains
         on account_domains.account_id = primary_domains.account_id
-        and account_domains.domain <> ''
     group by 1, 2, 3, 4, 5
 
 ),

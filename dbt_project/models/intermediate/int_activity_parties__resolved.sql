@@ -103,8 +103,7 @@ internal_party_domains as (
 
     from party_domains
     inner join internal_domains
-        on party_domains.email_domain = internal_domains.internal_domain
-        or party_domains.email_domain like {{ dbt.concat(["'%.'", "internal_domains.internal_domain"]) }}
+        on {{ is_on_domain('party_domains.email_domain', 'internal_domains.internal_domain') }}
 
 ),
 

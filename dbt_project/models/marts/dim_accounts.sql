@@ -20,11 +20,7 @@ opportunities as (
 
 account_domains as (
 
-    select
-        account_id,
-        lower(trim(unnest(account_domains))) as domain
-
-    from accounts
+    select * from {{ ref('int_account_domains__unnested') }}
 
 ),
 
@@ -44,7 +40,7 @@ domain_lists as (
         account_id,
         {{ dbt.listagg('domain', "';'", 'order by domain') }} as domains
 
-    from (select distinct account_id, domain from account_domains where domain <> '') as distinct_domains
+    from account_domains
     group by 1
 
 ),

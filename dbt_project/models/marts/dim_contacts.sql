@@ -20,11 +20,7 @@ addresses as (
 
 account_domains as (
 
-    select distinct
-        account_id,
-        lower(trim(unnest(account_domains))) as domain
-
-    from accounts
+    select * from {{ ref('int_account_domains__unnested') }}
 
 ),
 
@@ -48,9 +44,7 @@ domain_matches as (
     -- does any of the contact's addresses sit on (a subdomain of) one of its account's domains?
     select
         addresses.contact_id,
-        {{ dbt.bool_or(
-            "account_domains.domain is not null and (addresses.email_domain = account_domains.domain or addresses.email_domain like " ~ dbt.concat(["'%.'", "account_domains.domain"]) ~ ")"
-        ) }} as is_on_account_domain
+        {{ dbt.bool_or(is_on_domain('addresses.email_domain', 'account_domains.domain')) }} as is_on_account_domain
 
     from addresses
     inner join account_domains

@@ -25,14 +25,7 @@ renamed as (
 ranked as (
 
     -- the key is compared after clean-up: "J@X.com" and "j@x.com" in one role are one party
-    select
-        *,
-        row_number() over (
-            partition by activity_id, party_role, email_address
-            order by batch_id desc, source_row desc
-        ) as batch_rank
-
-    from renamed
+    {{ rank_by_latest_batch('renamed', 'activity_id, party_role, email_address') }}
 
 ),
 

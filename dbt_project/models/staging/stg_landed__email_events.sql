@@ -26,14 +26,7 @@ renamed as (
 
 ranked as (
 
-    select
-        *,
-        row_number() over (
-            partition by event_id
-            order by batch_id desc, source_row desc
-        ) as batch_rank
-
-    from renamed
+    {{ rank_by_latest_batch('renamed', 'event_id') }}
 
 ),
 

@@ -22,14 +22,7 @@ renamed as (
 
 ranked as (
 
-    select
-        *,
-        row_number() over (
-            partition by opportunity_id, contact_id
-            order by batch_id desc, source_row desc
-        ) as batch_rank
-
-    from renamed
+    {{ rank_by_latest_batch('renamed', 'opportunity_id, contact_id') }}
 
 ),
 

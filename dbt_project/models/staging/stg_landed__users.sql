@@ -38,15 +38,7 @@ renamed as (
 
 ranked as (
 
-    -- a key delivered again in a later batch supersedes the earlier row
-    select
-        *,
-        row_number() over (
-            partition by user_id
-            order by batch_id desc, source_row desc
-        ) as batch_rank
-
-    from renamed
+    {{ rank_by_latest_batch('renamed', 'user_id') }}
 
 ),
 
