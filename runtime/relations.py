@@ -1,0 +1,82 @@
+"""Where each dbt model and source lives in the warehouse, resolved from the dbt manifest.
+
+The one place that knows schema names: Python never spells `main`, `main_features` or `ml`; it asks
+for a model or source by its dbt name and gets a quoted `"schema"."table"`. The schema is whatever
+dbt decided for the target (the profile's schema plus the folder's `+schema`), so the same code
+runs on another warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from runtime.settings import DBT_PROJECT_DIR
+from runtime.sql import qualified
+
+MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
+
+# Models carrying this dbt tag are copied to the serving release for BI tools.
+PUBLISHED_TAG = "published"
+
+
+@dataclass(frozen=True)
+class Relation:
+    name: str  # the dbt model's or source table's name
+    schema: str
+    identifier: str  # the table's name in the schema (a model's alias)
+    tags: tuple[str, ...] = ()
+
+    @property
+    def sql(self) -> str:
+        """`"schema"."table"`: not the manifest's relation_name, which embeds the database name of
+        whichever file the manifest was parsed against."""
+        return qualified(self.schema, self.identifier)
+
+
+class Relations:
+    """The models and sources of one dbt manifest."""
+
+    def __init__(self, manifest: dict[str, Any]):
+        self._models = {
+            node["name"]: Relation(node["name"], node["schema"], node["alias"], tuple(node.get("tags", [])))
+            for node in sorted(manifest["nodes"].values(), key=lambda n: n["unique_id"])
+            if node["resource_type"] == "model" and node.get("config", {}).get("materialized") != "ephemeral"
+        }
+        self._sources = {
+            (node["source_name"], node["name"]): Relation(node["name"], node["schema"], node["identifier"])
+            for node in manifest["sources"].values()
+        }
+        self.nodes: dict[str, Any] = manifest["nodes"]
+
+    def model(self, name: str) -> Relation:
+        try:
+            return self._models[name]
+        except KeyError:
+            raise KeyError(f"no dbt model {name!r} in the manifest ({MANIFEST_PATH}); run `make setup`") from None
+
+    def source(self, source_name: str, table: str) -> Relation:
+        try:
+            return self._sources[(source_name, table)]
+        except KeyError:
+            raise KeyError(f"no dbt source {source_name}.{table} in the manifest ({MANIFEST_PATH})") from None
+
+    def models(self) -> dict[str, Relation]:
+        """Every materialised model by name."""
+        return dict(self._models)
+
+    def published(self) -> dict[str, Relation]:
+        """Models tagged `published`, by their table name in the serving release."""
+        return {r.identifier: r for r in self._models.values() if PUBLISHED_TAG in r.tags}
+
+
+def load(manifest_path: Path = MANIFEST_PATH) -> Relations:
+    return _load(manifest_path, manifest_path.stat().st_mtime_ns)
+
+
+@cache
+def _load(manifest_path: Path, _mtime: int) -> Relations:
+    return Relations(json.loads(manifest_path.read_text()))

@@ -1,0 +1,98 @@
+"""Every setting the pipeline reads from its environment: one typed object, read once per run.
+
+Entry points (the Dagster assets, the `relintel` command, the demo, benchmarks) call `load()` once
+and pass the object down; nothing else reads an `RI_*` variable. dbt receives the values it needs
+from `dbt_environment()`, never from whatever the calling process happens to have set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+# The first date scores can be rebuilt for; the embedded sample starts here.
+DEFAULT_PARTITION_START = "2025-01-01"
+
+_TRUE = {"1", "true", "yes"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path  # RI_DATA_DIR: root of everything the pipeline writes (default ./data)
+    extract_dir: Path  # RI_EXTRACT_DIR: where extract batches arrive, one folder per entity
+    landed_dir: Path  # RI_LANDED_DIR: typed Parquet written by landing, read by dbt
+    warehouse_path: Path  # RI_WAREHOUSE: the pipeline's own DuckDB file (single writer)
+    serving_dir: Path  # RI_SERVING_DIR: published releases for BI tools, swapped in atomically
+    ground_truth_dir: Path  # RI_GROUND_TRUTH_DIR: the simulator's ground truth, apart from the extracts
+    reports_dir: Path  # RI_REPORTS_DIR: model evaluation and hygiene reports
+    hygiene_report_dir: Path  # RI_REPORT_DIR: the hygiene report (default <reports>/hygiene)
+    quality_dir: Path  # RI_QUALITY_DIR: the quality history
+    models_dir: Path  # RI_MODELS_DIR: versioned scorer artefacts
+    scoring_config: Path  # RI_SCORING_CONFIG: config/scoring.yml
+    partition_start: str  # RI_PARTITION_START: first as-of date of the daily partitions
+    internal_domains: str  # RI_INTERNAL_DOMAINS: extra internal mail domains, comma-separated
+    store_bodies: bool  # RI_STORE_BODIES=1 keeps message bodies; by default they are discarded
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def path(name: str, default: Path) -> Path:
+            return Path(env.get(name) or default).resolve()
+
+        data = path("RI_DATA_DIR", PROJECT_ROOT / "data")
+        reports = path("RI_REPORTS_DIR", data / "reports")
+        start = env.get("RI_PARTITION_START") or DEFAULT_PARTITION_START
+        try:
+            dt.date.fromisoformat(start)
+        except ValueError:
+            raise ValueError(f"RI_PARTITION_START must be a date YYYY-MM-DD, got {start!r}") from None
+        return cls(
+            data_dir=data,
+            extract_dir=path("RI_EXTRACT_DIR", data / "extracts"),
+            landed_dir=path("RI_LANDED_DIR", data / "landed"),
+            warehouse_path=path("RI_WAREHOUSE", data / "warehouse.duckdb"),
+            serving_dir=path("RI_SERVING_DIR", data / "serving"),
+            ground_truth_dir=path("RI_GROUND_TRUTH_DIR", data / "ground_truth"),
+            reports_dir=reports,
+            hygiene_report_dir=path("RI_REPORT_DIR", reports / "hygiene"),
+            quality_dir=path("RI_QUALITY_DIR", data / "quality"),
+            models_dir=path("RI_MODELS_DIR", data / "models"),
+            scoring_config=path("RI_SCORING_CONFIG", PROJECT_ROOT / "config" / "scoring.yml"),
+            partition_start=start,
+            internal_domains=env.get("RI_INTERNAL_DOMAINS", ""),
+            store_bodies=env.get("RI_STORE_BODIES", "0").strip().lower() in _TRUE,
+        )
+
+    @property
+    def warehouse_lock(self) -> Path:
+        """The OS file lock every warehouse writer holds (DuckDB has one writer)."""
+        return self.warehouse_path.with_suffix(".lock")
+
+    @property
+    def landing_lock(self) -> Path:
+        """The OS file lock landing holds while it writes the landed folder."""
+        return self.landed_dir / ".landing.lock"
+
+    def dbt_environment(self, as_of: dt.date | None = None) -> dict[str, str]:
+        """The values dbt reads (profiles.yml, sources, macros), for a dbt process of this run."""
+        env = {
+            "RI_LANDED_DIR": str(self.landed_dir),
+            "RI_WAREHOUSE": str(self.warehouse_path),
+            "RI_INTERNAL_DOMAINS": self.internal_domains,
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        if as_of is not None:
+            env["RI_AS_OF_DATE"] = as_of.isoformat()
+        return env
+
+
+def load(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings as the environment gives them now (entry points call this once)."""
+    return Settings.from_environment(environ)
