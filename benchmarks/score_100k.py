@@ -26,7 +26,8 @@ from models_ml.config import load_config  # noqa: E402
 from models_ml.entities import CONTACT  # noqa: E402
 from models_ml.factors import factor_scores, weighted_rule  # noqa: E402
 from models_ml.scoring import finish, score_frame  # noqa: E402
-from models_ml.training import fit_calibrated  # noqa: E402
+from models_ml.training.estimator import fit_calibrated  # noqa: E402
+from runtime import settings  # noqa: E402
 
 
 def synthetic_contacts(n: int, seed: int = 0) -> pd.DataFrame:
@@ -72,9 +73,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contacts", type=int, default=100_000)
     args = parser.parse_args()
-    config = load_config()
+    config = load_config(settings.load().scoring_config)
     train = synthetic_contacts(20_000, seed=1)
-    rule = weighted_rule(factor_scores("contact", train), config.weights)
+    rule = weighted_rule(factor_scores("contact", train, config.factors), config.weights)
     train["label"] = (np.random.default_rng(2).random(len(train)) < rule / 110).astype(int)
     started = time.perf_counter()
     model = fit_calibrated(train, CONTACT, config.seed, config.model["contact"]["params"], "isotonic")

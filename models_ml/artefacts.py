@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import skops.io as sio
 
-from ingest import settings
 
 TRUSTED_TYPES = [
     "sklearn.calibration.CalibratedClassifierCV",
@@ -27,7 +25,7 @@ TRUSTED_TYPES = [
     "sklearn.isotonic.IsotonicRegression",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.model_selection._split.KFold",
-    "models_ml.training.WeightedPipeline",
+    "models_ml.training.estimator.WeightedPipeline",
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.preprocessing._encoders.OneHotEncoder",
     "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
@@ -44,18 +42,14 @@ TRUSTED_TYPES = [
 ]
 
 
-def models_dir() -> Path:
-    return Path(os.environ.get("RI_MODELS_DIR", settings.data_dir() / "models")).resolve()
-
-
 def data_hash(frame: pd.DataFrame) -> str:
     """Content hash of the training rows (order-independent of the frame's index)."""
     h = hashlib.sha256(pd.util.hash_pandas_object(frame.reset_index(drop=True), index=False).to_numpy().tobytes())
     return h.hexdigest()
 
 
-def save(entity: str, version: str, model: Any | None, card: dict[str, Any], root: Path | None = None) -> Path:
-    folder = (root or models_dir()) / entity / version
+def save(entity: str, version: str, model: Any | None, card: dict[str, Any], root: Path) -> Path:
+    folder = root / entity / version
     folder.mkdir(parents=True, exist_ok=True)
     if model is not None:
         untrusted = [t for t in sio.get_untrusted_types(data=sio.dumps(model)) if t not in TRUSTED_TYPES]
@@ -68,9 +62,9 @@ def save(entity: str, version: str, model: Any | None, card: dict[str, Any], roo
     return folder
 
 
-def load_current(entity: str, root: Path | None = None) -> tuple[Any | None, dict[str, Any]] | None:
+def load_current(entity: str, root: Path) -> tuple[Any | None, dict[str, Any]] | None:
     """(model or None for the weighted rule, card) of the current version, or None if never trained."""
-    base = (root or models_dir()) / entity
+    base = root / entity
     pointer = base / "current.json"
     if not pointer.exists():
         return None

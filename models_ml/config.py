@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ingest import settings
-
-ENTITIES = ("contact", "account", "opportunity")
-ROLLED_UP = ("account", "opportunity")  # entities whose health rolls up their contacts'
-
-
-def config_path() -> Path:
-    """config/scoring.yml, or RI_SCORING_CONFIG."""
-    return Path(os.environ.get("RI_SCORING_CONFIG", settings.PROJECT_ROOT / "config" / "scoring.yml"))
-
+from models_ml.entities import ENTITIES, ROLLED_UP
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -43,6 +33,8 @@ class ScoringConfig:
     contact_share: dict[str, float]  # account / opportunity
     role_weights: dict[str, float]
     primary_contact_weight: float
+    factors: dict[str, Any]  # the factor curves' numbers (models_ml/factors.py)
+    evaluation_minimum_rows_per_day: int
 
     def thresholds_for(self, segment: str | None) -> Thresholds:
         return self.thresholds.get(segment or "default", self.thresholds["default"])
@@ -54,8 +46,9 @@ class ScoringConfig:
         return asdict(self)
 
 
-def load_config(path: Path | None = None) -> ScoringConfig:
-    raw = yaml.safe_load((path or config_path()).read_text())
+def load_config(path: Path) -> ScoringConfig:
+    """The scoring configuration at `path` (the settings' `scoring_config`: config/scoring.yml)."""
+    raw = yaml.safe_load(path.read_text())
     thresholds = {k: Thresholds(**{n: float(x) for n, x in v.items()}) for k, v in raw["thresholds"].items()}
     if "default" not in thresholds:
         raise ValueError("scoring.yml: thresholds need a `default` entry")
@@ -81,4 +74,24 @@ def load_config(path: Path | None = None) -> ScoringConfig:
         contact_share={e: float(raw["contact_rollup"]["contact_share"][e]) for e in ROLLED_UP},
         role_weights={k: float(v) for k, v in raw["contact_rollup"]["role_weights"].items()},
         primary_contact_weight=float(raw["contact_rollup"]["primary_contact_weight"]),
+        factors=_factor_params(raw["factors"]),
+        evaluation_minimum_rows_per_day=int(raw["evaluation"]["minimum_rows_per_day"]),
     )
+
+
+def _factor_params(raw: dict[str, Any]) -> dict[str, Any]:
+    """The factor curves' numbers, checked: weights of a blend must add up to 1, scales be positive."""
+    for where, parts in (("reciprocity", ("reply_rate_weight", "two_way_weight")),
+                         ("reciprocity", ("streak_floor", "streak_weight")),
+                         ("contact.recency", ("meaningful_weight", "customer_touch_weight")),
+                         ("contact.response_time", ("their_weight", "our_weight")),
+                         ("account.breadth", ("contacts_weight", "decision_makers_weight", "role_coverage_weight")),
+                         ("opportunity.recency", ("primary_weight", "best_weight")),
+                         ("opportunity.breadth", ("engaged_share_weight", "decision_maker_weight"))):
+        section = raw
+        for key in where.split("."):
+            section = section[key]
+        total = sum(float(section[p]) for p in parts)
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"scoring.yml: factors.{where}: {' + '.join(parts)} must add up to 1, not {total}")
+    return raw

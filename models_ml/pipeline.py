@@ -1,5 +1,6 @@
-"""The three jobs the orchestration runs, as plain functions over a DuckDB connection:
-train every entity type, score a range of snapshot dates, evaluate."""
+"""The scorer's three jobs over a warehouse connection: train every entity type, score a range of
+snapshot dates, and read the first feature date when nothing has been scored yet. The Dagster
+assets (orchestration/defs/scoring_assets.py) hold the warehouse lock around them."""
 
 from __future__ import annotations
 
@@ -11,24 +12,23 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from models_ml import artefacts, labels, warehouse
-from models_ml.config import ENTITIES, ScoringConfig
-from models_ml.entities import SPECS
+from models_ml import artefacts, warehouse
+from models_ml.config import ScoringConfig
+from models_ml.entities import ENTITIES, SCORING_ORDER, SPECS
 from models_ml.scoring import METHOD_MODEL, account_contact_links, contact_rollup, deal_contact_links, finish, score_frame
-from models_ml.train import TrainResult, train_entity
+from models_ml.training import TrainResult, train_entity
 from models_ml.trends import add_trends
 
 TREND_LOOKBACK_DAYS = 30
-SCORE_TABLES = {e: f"{e}_scores" for e in ENTITIES}
 
 
 def train_all(con: duckdb.DuckDBPyConnection, as_of: dt.date, config: ScoringConfig,
-              models_root: Path | None = None) -> dict[str, TrainResult]:
+              models_root: Path) -> dict[str, TrainResult]:
     """Train (or fall back to the rule for) every entity type as of `as_of`; save the artefacts."""
     results = {}
     for entity in ENTITIES:
         features = warehouse.load_features(con, entity, end=as_of)
-        result = train_entity(features, labels.labels_for(entity, con), entity, as_of, config)
+        result = train_entity(features, warehouse.load_labels(con, entity), entity, as_of, config)
         artefacts.save(entity, result.version, result.model, result.card, models_root)
         results[entity] = result
     return results
@@ -40,7 +40,7 @@ def score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, co
     lookback = start - dt.timedelta(days=TREND_LOOKBACK_DAYS)
     frames: dict[str, pd.DataFrame] = {}
     full: dict[str, pd.DataFrame] = {}
-    for entity in ("contact", "opportunity", "account"):  # accounts and deals roll up the contacts
+    for entity in SCORING_ORDER:
         model, card = models[entity]
         features = warehouse.load_features(con, entity, lookback, end)
         snap = score_frame(entity, features, config, model, card["version"])
@@ -62,20 +62,17 @@ def score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, co
 
 def first_run_start(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The first feature date when no snapshot has been written yet, else None."""
-    exists = con.sql(f"select count(*) from information_schema.tables where table_schema = '{warehouse.ML_SCHEMA}'"
-                     f" and table_name = '{SCORE_TABLES['contact']}'").fetchall()[0][0]
-    if exists and con.sql(f"select count(*) from {warehouse.ML_SCHEMA}.{SCORE_TABLES['contact']}").fetchall()[0][0]:
+    if warehouse.snapshot_rows(con, "contact"):
         return None
-    first = con.sql(f"select min(as_of_date) from {warehouse.FEATURES_SCHEMA}.feat_contact_daily_signals").fetchall()[0][0]
-    return first
+    return warehouse.first_feature_date(con)
 
 
 def write_scores(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], start: dt.date, end: dt.date) -> None:
     for entity, frame in frames.items():
-        warehouse.write_snapshots(con, SCORE_TABLES[entity], frame, start, end)
+        warehouse.write_snapshots(con, entity, frame, start, end)
 
 
-def current_models(root: Path | None = None) -> dict[str, tuple[Any | None, dict[str, Any]]]:
+def current_models(root: Path) -> dict[str, tuple[Any | None, dict[str, Any]]]:
     out = {}
     for entity in ENTITIES:
         loaded = artefacts.load_current(entity, root)

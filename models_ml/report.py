@@ -11,47 +11,48 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from models_ml import warehouse
+from models_ml.entities import SPECS
 from models_ml.evaluation import spearman
-from models_ml.train import BASELINES
+from models_ml.training.walk_forward import BASELINES
+
+# The dbt model of closed deals and how early their health declined (models/scoring).
+DECLINE_LEADS_MODEL = "eval_closed_deal_decline_leads"
 
 
-def ground_truth_checks(con: duckdb.DuckDBPyConnection, truth_dir: Path, since: dt.date) -> dict[str, Any]:
+def ground_truth_checks(con: duckdb.DuckDBPyConnection, truth_dir: Path, since: dt.date,
+                        minimum_rows_per_day: int) -> dict[str, Any]:
     """Rank correlation of scores with latent health, and how early a sustained decline shows before a lost deal."""
     latent = truth_dir / "latent_health.parquet"
     if not latent.exists():
         return {"available": False}
     out: dict[str, Any] = {"available": True, "since": since.isoformat()}
-    joined = con.sql(f"""
-        select s.snapshot_date, s.score, t.latent_health
-        from ml.contact_scores as s
-        inner join read_parquet('{latent}') as t
-            on s.contact_id = cast(t.contact_id as varchar) and s.snapshot_date = t.date
-        where s.score is not null and s.snapshot_date >= date '{since}'
-    """).df()
+    truth = _truth(latent, "contact_id")
+    joined = _scored(con, "contact", since).merge(
+        truth.rename(columns={"date": "snapshot_date"}), on=["contact_id", "snapshot_date"])
     if len(joined):
         per_day = [spearman(g["score"].to_numpy(), g["latent_health"].to_numpy())
-                   for _, g in joined.groupby("snapshot_date") if len(g) > 10]
+                   for _, g in joined.groupby("snapshot_date") if len(g) > minimum_rows_per_day]
         out["contact_latent_spearman_pooled"] = round(spearman(joined["score"].to_numpy(), joined["latent_health"].to_numpy()), 4)
         out["contact_latent_spearman_mean_per_day"] = round(float(np.nanmean(per_day)), 4) if per_day else None
         out["contact_rows_compared"] = int(len(joined))
     opp_latent = truth_dir / "opportunity_latent_health.parquet"
     if opp_latent.exists():
-        o = con.sql(f"""
-            select s.score, t.value from ml.opportunity_scores as s
-            inner join read_parquet('{opp_latent}') as t
-                on s.opportunity_id = t.opportunity_id and s.snapshot_date = t.date
-            where s.score is not null and s.snapshot_date >= date '{since}'
-        """).df()
+        o = _scored(con, "opportunity", since).merge(
+            _truth(opp_latent, "opportunity_id").rename(columns={"date": "snapshot_date"}),
+            on=["opportunity_id", "snapshot_date"])
         if len(o):
             out["opportunity_latent_spearman_pooled"] = round(spearman(o["score"].to_numpy(), o["value"].to_numpy()), 4)
-    lead = _decline_lead(con, "lost")
+    leads = warehouse.read_model(con, DECLINE_LEADS_MODEL, ("opportunity_id",),
+                                 columns=("opportunity_id", "opportunity_status", "lead_days"))
+    lead = leads[leads["opportunity_status"] == "lost"]
     if len(lead):
         flagged = lead["lead_days"].dropna()
         out["lost_deals_scored"] = int(len(lead))
         out["lost_deals_with_sustained_decline_in_prior_90d"] = int(len(flagged))
         out["decline_lead_days_median"] = float(flagged.median()) if len(flagged) else None
         out["decline_lead_days_p25_p75"] = [float(flagged.quantile(0.25)), float(flagged.quantile(0.75))] if len(flagged) else None
-    won = _decline_lead(con, "won")
+    won = leads[leads["opportunity_status"] == "won"]
     if len(won):
         # the same flag on deals that were won: how often it cries wolf
         out["won_deals_with_sustained_decline_in_prior_90d_share"] = round(float(won["lead_days"].notna().mean()), 4)
@@ -59,24 +60,18 @@ def ground_truth_checks(con: duckdb.DuckDBPyConnection, truth_dir: Path, since: 
     return out
 
 
-def _decline_lead(con: duckdb.DuckDBPyConnection, status: str) -> pd.DataFrame:
-    """Per closed deal of `status` scored up to its close: days from its first sustained-decline flag
-    in the 90 days before closing to the close (null when never flagged)."""
-    return con.sql(f"""
-        with lost as (
-            select opportunity_id, closed_date from main.dim_opportunities where opportunity_status = '{status}'
-        ),
-        first_decline as (
-            select s.opportunity_id, min(s.snapshot_date) as first_decline_date
-            from ml.opportunity_scores as s
-            inner join lost on s.opportunity_id = lost.opportunity_id
-            where s.is_sustained_decline and s.snapshot_date >= lost.closed_date - 90
-            group by 1
-        )
-        select lost.opportunity_id, lost.closed_date - f.first_decline_date as lead_days
-        from lost left join first_decline as f on lost.opportunity_id = f.opportunity_id
-        where lost.closed_date in (select snapshot_date + 1 from ml.opportunity_scores)
-    """).df()
+def _scored(con: duckdb.DuckDBPyConnection, entity: str, since: dt.date) -> pd.DataFrame:
+    """key, snapshot_date, score of an entity type's scored snapshots from `since` on."""
+    key = SPECS[entity].key
+    frame = warehouse.read_snapshots(con, entity, (key, "snapshot_date", "score"), since)
+    frame = frame[frame["score"].notna()]
+    return frame.assign(snapshot_date=pd.to_datetime(frame["snapshot_date"]), **{key: frame[key].astype(str)})
+
+
+def _truth(path: Path, key: str) -> pd.DataFrame:
+    """A ground-truth file of the simulator, with its key as text and its dates as timestamps."""
+    frame = pd.read_parquet(path)
+    return frame.assign(date=pd.to_datetime(frame["date"]), **{key: frame[key].astype(str)})
 
 
 def markdown(cards: dict[str, dict[str, Any]], truth: dict[str, Any]) -> str:

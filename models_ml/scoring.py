@@ -7,34 +7,14 @@ import pandas as pd
 
 from models_ml.config import ScoringConfig
 from models_ml.entities import SPECS
-from models_ml.factors import ENTITY_FACTORS, FACTORS, factor_scores, weighted_rule
+from models_ml.factors import FACTORS, factor_scores, weighted_rule
 from models_ml.reasons import top_reasons
-from models_ml.training import predict
+from models_ml.training.estimator import predict
 
 RATINGS = ("Excellent", "Good", "Fair", "Poor")
 THREE_BANDS = {"Excellent": "Healthy", "Good": "Healthy", "Fair": "Fair", "Poor": "Poor"}
 METHOD_MODEL = "model"
 METHOD_RULE = "weighted_rule"
-
-# F10: reply times in working hours, where our user's time zone is known.
-RESPONSE_BUSINESS_HOURS = ["their_response_business_hours_90d", "our_response_business_hours_90d"]
-
-# Signals carried into the snapshot so a reader can see what the reasons are about (F10 KPIs).
-CARRIED = {
-    "contact": ["account_id", "owner_user_id", "contact_role", "days_since_meaningful", "last_meaningful_date",
-                "days_since_customer_touch", "unanswered_streak", "reply_rate_90d", "their_response_hours_90d",
-                "our_response_hours_90d", *RESPONSE_BUSINESS_HOURS, "emails_human_opened_90d",
-                "emails_machine_opened_only_90d", "interactions_90d", "is_going_quiet"],
-    "account": ["owner_user_id", "days_since_meaningful", "contacts_engaged_90d", "decision_makers_engaged_90d",
-                "role_coverage_90d", "is_single_threaded", "open_opportunity_count", "reply_rate_90d",
-                "their_response_hours_90d", "our_response_hours_90d", *RESPONSE_BUSINESS_HOURS, "interactions_90d",
-                "is_going_quiet"],
-    "opportunity": ["account_id", "owner_user_id", "primary_contact_id", "stage_rank", "days_in_stage",
-                    "days_to_expected_close", "close_date_slips", "contacts_engaged_90d", "decision_makers_engaged_90d",
-                    "primary_days_since_meaningful", "primary_unanswered_streak", "their_response_hours_90d",
-                    "our_response_hours_90d", *RESPONSE_BUSINESS_HOURS, "interactions_90d", "is_going_quiet"],
-}
-
 
 def cutoffs(segment: pd.Series, config: ScoringConfig) -> pd.DataFrame:
     """Each row's excellent / good / fair cut-offs (its segment's, else the default); no rows is fine."""
@@ -63,7 +43,7 @@ def score_frame(entity: str, df: pd.DataFrame, config: ScoringConfig, model: obj
                 model_version: str) -> pd.DataFrame:
     """One snapshot row per input row. `model` None means the weighted rule scores (fallback)."""
     spec = SPECS[entity]
-    factors = factor_scores(entity, df)
+    factors = factor_scores(entity, df, config.factors)
     rule = pd.Series(weighted_rule(factors, config.weights), index=df.index)
     if model is not None:
         raw = pd.Series(np.round(predict(model, df, spec) * 100.0, 1), index=df.index)
@@ -87,8 +67,8 @@ def score_frame(entity: str, df: pd.DataFrame, config: ScoringConfig, model: obj
         "reasons_down": down.where(reason.isna(), None),
     }, index=df.index)
     for f in FACTORS:
-        out[f"{f}_score"] = factors[f] if f in ENTITY_FACTORS[entity] else np.nan
-    for c in CARRIED[entity]:
+        out[f"{f}_score"] = factors[f] if f in spec.factors else np.nan
+    for c in spec.carried:
         out[c] = df[c].to_numpy()
     return out
 

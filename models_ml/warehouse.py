@@ -1,6 +1,9 @@
-"""Reading features from, and writing scores to, the warehouse DuckDB.
+"""Reading the scorer's inputs from, and writing its snapshots to, the warehouse DuckDB.
 
-Callers hold the warehouse lock (orchestration/locks.py): DuckDB has one writer.
+The scorer reads contracted dbt models only (models/scoring: inputs and labels) and writes the
+tables of the dbt source `ml`; every relation name comes from the manifest (runtime.relations).
+Values reach SQL as bound parameters; identifiers through runtime.sql. Callers hold the warehouse
+lock: DuckDB has one writer.
 """
 
 from __future__ import annotations
@@ -10,80 +13,115 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-FEATURES_SCHEMA = "main_features"
-MARTS_SCHEMA = "main"
-ML_SCHEMA = "ml"
+from models_ml.entities import SPECS
+from runtime import relations
+from runtime.sql import quote_identifier
 
-_EXTRA = {
-    "contact": f"""
-        select f.*, coalesce(a.segment, 'unknown') as segment, c.account_id, c.full_name as entity_name,
-               c.contact_role, a.owner_user_id
-        from {FEATURES_SCHEMA}.feat_contact_daily_signals as f
-        left join {MARTS_SCHEMA}.dim_contacts as c on f.contact_id = c.contact_id
-        left join {MARTS_SCHEMA}.dim_accounts as a on c.account_id = a.account_id""",
-    "account": f"""
-        select f.*, coalesce(a.segment, 'unknown') as segment, a.account_name as entity_name
-        from {FEATURES_SCHEMA}.feat_account_daily_signals as f
-        left join {MARTS_SCHEMA}.dim_accounts as a on f.account_id = a.account_id""",
-    "opportunity": f"""
-        select f.*, coalesce(a.segment, 'unknown') as segment, o.opportunity_name as entity_name,
-               o.primary_contact_id, pc.full_name as primary_contact_name
-        from {FEATURES_SCHEMA}.feat_opportunity_daily_signals as f
-        left join {MARTS_SCHEMA}.dim_opportunities as o on f.opportunity_id = o.opportunity_id
-        left join {MARTS_SCHEMA}.dim_accounts as a on f.account_id = a.account_id
-        left join {MARTS_SCHEMA}.dim_contacts as pc on o.primary_contact_id = pc.contact_id""",
-}
-
-KEYS = {"contact": "contact_id", "account": "account_id", "opportunity": "opportunity_id"}
+ML_SOURCE = "ml"  # the dbt source of the scorer's output (models/serving/_ml__sources.yml)
 
 
-def load_deal_contacts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """opportunity_id, contact_id, deal_role, is_primary of every deal (the dim_opportunity_contacts mart)."""
-    return con.sql(f"""
-        select opportunity_id, contact_id, deal_role, is_primary
-        from {MARTS_SCHEMA}.dim_opportunity_contacts order by opportunity_id, contact_id
-    """).df()
+def read_model(con: duckdb.DuckDBPyConnection, model: str, order_by: tuple[str, ...] = (),
+               start: dt.date | None = None, end: dt.date | None = None, date_column: str = "as_of_date",
+               columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows of a dbt model, optionally within start..end of its date column, in a stable order."""
+    return _read(con, relations.load().model(model).sql, order_by, start, end, date_column, columns)
+
+
+def read_snapshots(con: duckdb.DuckDBPyConnection, entity: str, columns: tuple[str, ...],
+                   since: dt.date | None = None) -> pd.DataFrame:
+    """Columns of an entity's snapshots written by the scorer (from `since` on)."""
+    relation = relations.load().source(ML_SOURCE, SPECS[entity].snapshot_table).sql
+    return _read(con, relation, ("snapshot_date", SPECS[entity].key), since, None, "snapshot_date", columns)
+
+
+def _read(con: duckdb.DuckDBPyConnection, relation: str, order_by: tuple[str, ...], start: dt.date | None,
+          end: dt.date | None, date_column: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    where, params = [], []
+    if start is not None:
+        where.append(f"{quote_identifier(date_column)} >= ?")
+        params.append(start)
+    if end is not None:
+        where.append(f"{quote_identifier(date_column)} <= ?")
+        params.append(end)
+    select = ", ".join(quote_identifier(c) for c in columns) if columns else "*"
+    sql = f"select {select} from {relation}"
+    if where:
+        sql += " where " + " and ".join(where)
+    if order_by:
+        sql += " order by " + ", ".join(quote_identifier(c) for c in order_by)
+    return con.execute(sql, params).df()
 
 
 def load_features(con: duckdb.DuckDBPyConnection, entity: str, start: dt.date | None = None,
                   end: dt.date | None = None) -> pd.DataFrame:
-    """Feature rows of an entity type with segment and display names, ordered by date and key."""
-    where = []
-    if start is not None:
-        where.append(f"as_of_date >= date '{start.isoformat()}'")
-    if end is not None:
-        where.append(f"as_of_date <= date '{end.isoformat()}'")
-    sql = f"select * from ({_EXTRA[entity]}) as x {'where ' + ' and '.join(where) if where else ''} order by as_of_date, {KEYS[entity]}"
-    df = con.sql(sql).df()
+    """The scorer's input rows of an entity type (signals, segment, names), ordered by date and key."""
+    spec = SPECS[entity]
+    df = read_model(con, spec.inputs_model, ("as_of_date", spec.key), start, end)
     df["as_of_date"] = pd.to_datetime(df["as_of_date"])
     return df
 
 
-def write_snapshots(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, start: dt.date,
+def load_labels(con: duckdb.DuckDBPyConnection, entity: str) -> pd.DataFrame:
+    """An entity type's outcomes with the day each became known."""
+    spec = SPECS[entity]
+    order = (spec.key,) if spec.one_outcome_per_entity else (spec.key, "as_of_date")
+    return read_model(con, spec.label_model, order)
+
+
+def load_deal_contacts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """opportunity_id, contact_id, deal_role, is_primary of every deal (the dim_opportunity_contacts mart)."""
+    return read_model(con, "dim_opportunity_contacts", ("opportunity_id", "contact_id"),
+                      columns=("opportunity_id", "contact_id", "deal_role", "is_primary"))
+
+
+def first_feature_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The first as-of date the contact signals hold."""
+    relation = relations.load().model(SPECS["contact"].inputs_model).sql
+    return con.execute(f"select min(as_of_date) from {relation}").fetchall()[0][0]
+
+
+def feature_rows(con: duckdb.DuckDBPyConnection, entity: str, start: dt.date, end: dt.date) -> int:
+    """How many input rows an entity type has in start..end (one snapshot is due for each)."""
+    relation = relations.load().model(SPECS[entity].inputs_model).sql
+    return con.execute(f"select count(*) from {relation} where as_of_date between ? and ?", [start, end]).fetchall()[0][0]
+
+
+def snapshot_rows(con: duckdb.DuckDBPyConnection, entity: str) -> int:
+    """Snapshots written so far for an entity type (0 when the table does not exist yet)."""
+    source = relations.load().source(ML_SOURCE, SPECS[entity].snapshot_table)
+    if not _table_exists(con, source.schema, source.identifier):
+        return 0
+    return con.execute(f"select count(*) from {source.sql}").fetchall()[0][0]
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                       [schema, table]).fetchall()[0][0] > 0
+
+
+def write_snapshots(con: duckdb.DuckDBPyConnection, entity: str, frame: pd.DataFrame, start: dt.date,
                     end: dt.date) -> None:
-    """Replace the rows of snapshot dates start..end in ml.<table>: a re-run of a range gives the same table."""
-    con.execute(f"create schema if not exists {ML_SCHEMA}")
+    """Replace the rows of snapshot dates start..end in the entity's ml table: a re-run of a range gives the same table."""
+    source = relations.load().source(ML_SOURCE, SPECS[entity].snapshot_table)
+    con.execute(f"create schema if not exists {quote_identifier(source.schema)}")
     if frame.empty:
         # With no rows pandas cannot tell what an object column holds; DuckDB would type it NULL,
         # and the serving models could not read the table. Every object column here is text.
         frame = frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
     con.register("incoming", frame)
-    exists = con.sql(
-        f"select count(*) from information_schema.tables where table_schema = '{ML_SCHEMA}' and table_name = '{table}'"
-    ).fetchall()[0][0]
-    if not exists:
-        con.execute(
-            f"create table {ML_SCHEMA}.{table} as "
-            "select * replace (cast(snapshot_date as date) as snapshot_date) from incoming limit 0"
-        )
+    if not _table_exists(con, source.schema, source.identifier):
+        con.execute(f"create table {source.sql} as "
+                    "select * replace (cast(snapshot_date as date) as snapshot_date) from incoming limit 0")
     else:
         # A newer scorer may publish more columns than the table was created with: add them, so
         # earlier snapshots read as null there instead of the write failing.
-        have = {r[0] for r in con.sql(f"select column_name from information_schema.columns where table_schema = "
-                                      f"'{ML_SCHEMA}' and table_name = '{table}'").fetchall()}
-        for name, dtype in con.sql("select column_name, column_type from (describe incoming)").fetchall():
+        have = {r[0] for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [source.schema, source.identifier]).fetchall()}
+        for name, dtype in con.execute("select column_name, column_type from (describe incoming)").fetchall():
             if name not in have:
-                con.execute(f'alter table {ML_SCHEMA}.{table} add column "{name}" {dtype}')
-    con.execute(f"delete from {ML_SCHEMA}.{table} where snapshot_date between date '{start}' and date '{end}'")
-    con.execute(f"insert into {ML_SCHEMA}.{table} by name select * from incoming")
+                # dtype is DuckDB's own name for a type it just inferred, not outside text
+                con.execute(f"alter table {source.sql} add column {quote_identifier(name)} {dtype}")
+    con.execute(f"delete from {source.sql} where snapshot_date between ? and ?", [start, end])
+    con.execute(f"insert into {source.sql} by name select * from incoming")
     con.unregister("incoming")

@@ -30,7 +30,7 @@ class Settings:
     warehouse_path: Path  # RI_WAREHOUSE: the pipeline's own DuckDB file (single writer)
     serving_dir: Path  # RI_SERVING_DIR: published releases for BI tools, swapped in atomically
     ground_truth_dir: Path  # RI_GROUND_TRUTH_DIR: the simulator's ground truth, apart from the extracts
-    reports_dir: Path  # RI_REPORTS_DIR: model evaluation and hygiene reports
+    reports_dir: Path  # <data>/reports: the model evaluation, and the hygiene report by default
     hygiene_report_dir: Path  # RI_REPORT_DIR: the hygiene report (default <reports>/hygiene)
     quality_dir: Path  # RI_QUALITY_DIR: the quality history
     models_dir: Path  # RI_MODELS_DIR: versioned scorer artefacts
@@ -47,7 +47,7 @@ class Settings:
             return Path(env.get(name) or default).resolve()
 
         data = path("RI_DATA_DIR", PROJECT_ROOT / "data")
-        reports = path("RI_REPORTS_DIR", data / "reports")
+        reports = data / "reports"
         start = env.get("RI_PARTITION_START") or DEFAULT_PARTITION_START
         try:
             dt.date.fromisoformat(start)

@@ -9,34 +9,30 @@ import duckdb
 import pyarrow as pa
 from dagster_dbt import get_asset_key_for_model
 
-from ingest import settings
-from models_ml import artefacts, pipeline, report
-from models_ml.config import ENTITIES, load_config
-from models_ml.warehouse import ML_SCHEMA
-from orchestration.defs.dbt_models import as_of_date, dbt_models, range_start
-from orchestration.locks import exclusive
+from models_ml import artefacts, pipeline, report, warehouse
+from models_ml.config import load_config
+from models_ml.entities import ENTITIES, SPECS
+from orchestration.defs.dbt_models import as_of_date, dbt_models, dbt_serving_models, range_start
 from orchestration.metadata import markdown_preview
 from orchestration.partitions import DAILY, SINGLE_RUN, WAREHOUSE_POOL
+from runtime import settings
+from runtime.locks import exclusive
 
-FEATURE_MODELS = ["feat_contact_daily_signals", "feat_account_daily_signals", "feat_opportunity_daily_signals"]
-LABEL_MODELS = ["fct_contact_daily_engagement", "dim_opportunities", "dim_contacts"]
-# What the scoring reads besides the features: the deal contacts whose health a deal rolls up.
+INPUT_MODELS = [SPECS[e].inputs_model for e in ENTITIES]
+LABEL_MODELS = [SPECS[e].label_model for e in ENTITIES]
+# What the scoring reads besides its inputs: the deal contacts whose health a deal rolls up.
 ROLLUP_MODELS = ["dim_opportunity_contacts"]
 MODELS_KEY = dg.AssetKey(["ml", "models"])
-SCORE_KEYS = {e: dg.AssetKey([ML_SCHEMA, f"{e}_scores"]) for e in ENTITIES}
+# Asset keys of the scorer's snapshot tables: the dbt source `ml` they are, so dbt models reading
+# them hang off these assets.
+SCORE_KEYS = {e: dg.AssetKey([warehouse.ML_SOURCE, SPECS[e].snapshot_table]) for e in ENTITIES}
 EVALUATION_KEY = dg.AssetKey(["reports", "model_evaluation"])
+# A rule-scored entity's card has no label date: it trained on no outcome, so nothing can leak.
+NO_LABEL_DATE = "0000-00-00"
 
 
 def _upstream(names: list[str]) -> list[dg.AssetKey]:
     return [get_asset_key_for_model([dbt_models], n) for n in names]
-
-
-def _lock():  # noqa: ANN202 - a context manager
-    return exclusive(settings.warehouse_path().with_suffix(".lock"))
-
-
-def reports_dir():
-    return settings.data_dir() / "reports"
 
 
 @dg.asset(
@@ -47,20 +43,21 @@ def reports_dir():
     partitions_def=DAILY,
     backfill_policy=SINGLE_RUN,
     pool=WAREHOUSE_POOL,
-    deps=_upstream(FEATURE_MODELS + LABEL_MODELS),
+    deps=_upstream(INPUT_MODELS + LABEL_MODELS),
 )
 def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Train every entity's scorer on labels known by the run's as-of date; save skops artefacts and cards."""
     as_of = as_of_date(context)
-    config = load_config()
-    with _lock(), duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
-        results = pipeline.train_all(con, as_of, config)
+    cfg = settings.load()
+    config = load_config(cfg.scoring_config)
+    with exclusive(cfg.warehouse_lock), duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
+        results = pipeline.train_all(con, as_of, config, cfg.models_dir)
     summary = {e: {"version": r.version, "method": r.card["method"], "fallback_reason": r.card["fallback_reason"],
                    "holdout": {k: {"roc_auc": m["roc_auc"], "ece": m["ece"]} for k, m in r.card["metrics"].items()}}
                for e, r in results.items()}
     return dg.MaterializeResult(metadata={
         "as_of_date": as_of.isoformat(),
-        "models_dir": dg.MetadataValue.path(str(artefacts.models_dir())),
+        "models_dir": dg.MetadataValue.path(str(cfg.models_dir)),
         "models": dg.MetadataValue.json(summary),
     })
 
@@ -68,7 +65,7 @@ def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 @dg.multi_asset(
     specs=[dg.AssetSpec(key, description=f"Daily {e} health snapshots (score, rating, sub-scores, reasons, trend) for the partition range.",
                         group_name="scoring", kinds={"python", "duckdb"},
-                        deps=[MODELS_KEY, *_upstream(FEATURE_MODELS + ROLLUP_MODELS)])
+                        deps=[MODELS_KEY, *_upstream(INPUT_MODELS + ROLLUP_MODELS)])
            for e, key in SCORE_KEYS.items()],
     check_specs=[dg.AssetCheckSpec(name, asset=SCORE_KEYS[e], blocking=True, description=text)
                  for e in ENTITIES for name, text in (
@@ -82,9 +79,10 @@ def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 def ml_scores(context: dg.AssetExecutionContext):
     """Score every entity for each day of the partition range and replace those days in ml.*_scores."""
     start, end = range_start(context), as_of_date(context)
-    config = load_config()
-    models = pipeline.current_models()
-    with _lock(), duckdb.connect(str(settings.warehouse_path())) as con:
+    cfg = settings.load()
+    config = load_config(cfg.scoring_config)
+    models = pipeline.current_models(cfg.models_dir)
+    with exclusive(cfg.warehouse_lock), duckdb.connect(str(cfg.warehouse_path)) as con:
         first = pipeline.first_run_start(con)
         if first is not None and first < start:
             # No snapshots yet: score the whole feature history once, so trends and the evaluation
@@ -93,8 +91,7 @@ def ml_scores(context: dg.AssetExecutionContext):
             start = first
         frames = pipeline.score_range(con, start, end, config, models)
         pipeline.write_scores(con, frames, start, end)
-        expected = {e: con.sql(f"select count(*) from main_features.{n} where as_of_date between date '{start}' and date '{end}'").fetchall()[0][0]
-                    for e, n in zip(("contact", "account", "opportunity"), FEATURE_MODELS)}
+        expected = {e: warehouse.feature_rows(con, e, start, end) for e in ENTITIES}
     for entity, frame in frames.items():
         key = SCORE_KEYS[entity]
         scored = frame["score"].notna()
@@ -105,7 +102,7 @@ def ml_scores(context: dg.AssetExecutionContext):
                         and (scored | frame["unscored_reason"].notna()).all())
         card = models[entity][1]
         leak_free = bool((len(frame) == 0 or frame["snapshot_date"].max() <= end)
-                         and (card.get("window", {}).get("max_label_known_date") or "0000") <= card["as_of_date"] <= end.isoformat())
+                         and (card.get("window", {}).get("max_label_known_date") or NO_LABEL_DATE) <= card["as_of_date"] <= end.isoformat())
         yield dg.MaterializeResult(asset_key=key, metadata={
             "dagster/row_count": len(frame),
             "snapshot_dates": f"{start} .. {end}",
@@ -132,16 +129,19 @@ def ml_scores(context: dg.AssetExecutionContext):
     partitions_def=DAILY,
     backfill_policy=SINGLE_RUN,
     pool=WAREHOUSE_POOL,
-    deps=[MODELS_KEY, *SCORE_KEYS.values()],
+    deps=[MODELS_KEY, *SCORE_KEYS.values(),
+          get_asset_key_for_model([dbt_serving_models], report.DECLINE_LEADS_MODEL)],
 )
 def model_evaluation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Write the evaluation report from the current model cards and the snapshots."""
-    cards = {e: artefacts.load_current(e)[1] for e in ENTITIES}
+    cfg = settings.load()
+    config = load_config(cfg.scoring_config)
+    cards = {e: artefacts.load_current(e, cfg.models_dir)[1] for e in ENTITIES}
     since = min(dt.date.fromisoformat(c["window"]["holdout_start"]) for c in cards.values())
-    with _lock(), duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
-        truth = report.ground_truth_checks(con, settings.ground_truth_dir(), since)
+    with exclusive(cfg.warehouse_lock), duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
+        truth = report.ground_truth_checks(con, cfg.ground_truth_dir, since, config.evaluation_minimum_rows_per_day)
     payload = {"as_of_date": as_of_date(context).isoformat(), "entities": cards, "ground_truth": truth}
-    out = reports_dir()
+    out = cfg.reports_dir
     pipeline.write_json(out / "model_evaluation.json", payload)
     (out / "model_evaluation.md").write_text(report.markdown(cards, truth))
     headline = {e: {k: c["metrics"].get(k, {}).get("roc_auc") for k in ("model", *report.BASELINES)} for e, c in cards.items()}

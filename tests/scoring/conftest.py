@@ -17,6 +17,7 @@ import pytest
 from ingest.landing import land_all
 from models_ml import pipeline
 from models_ml.config import ScoringConfig, load_config
+from runtime import settings
 from simulator import SimulationConfig, simulate
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -44,10 +45,11 @@ def build_features(extract_dir: Path, root: Path, as_of: dt.date) -> Warehouse:
 
 def run_features(landed: Path, warehouse: Path, root: Path, as_of: dt.date) -> None:
     """dbt run of every model the features need, into `warehouse`."""
-    env = {**os.environ, "RI_LANDED_DIR": str(landed), "RI_WAREHOUSE": str(warehouse),
-           "RI_AS_OF_DATE": as_of.isoformat(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    run_settings = settings.load({"RI_LANDED_DIR": str(landed), "RI_WAREHOUSE": str(warehouse)})
+    env = {**os.environ, **run_settings.dbt_environment(as_of)}
+    # Everything the scorer reads (models/scoring), but not what reads the scorer's own output.
     result = subprocess.run(
-        [DBT, "run", "--select", "+path:models/features", "--project-dir", str(PROJECT_DIR),
+        [DBT, "run", "--select", "+path:models/scoring", "--exclude", "source:ml+", "--project-dir", str(PROJECT_DIR),
          "--profiles-dir", str(PROJECT_DIR), "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
         env=env, capture_output=True, text=True, timeout=600,
     )
@@ -56,7 +58,7 @@ def run_features(landed: Path, warehouse: Path, root: Path, as_of: dt.date) -> N
 
 @pytest.fixture(scope="session")
 def config() -> ScoringConfig:
-    return load_config()
+    return load_config(settings.load().scoring_config)
 
 
 @pytest.fixture(scope="session")

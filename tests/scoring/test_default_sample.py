@@ -14,7 +14,7 @@ import pytest
 
 from models_ml import pipeline
 from models_ml.config import ScoringConfig
-from models_ml.train import BASELINES
+from models_ml.training.walk_forward import BASELINES
 from simulator import SimulationConfig, simulate
 from simulator.config import DEFAULT_END
 from tests.scoring.conftest import Warehouse, build_features, run_features

@@ -11,6 +11,7 @@ import pytest
 
 from ingest.extract_writer import write_batch
 from models_ml import warehouse
+from runtime import relations
 from models_ml.config import ScoringConfig
 from models_ml.scoring import score_frame
 from tests.scoring.conftest import build_features
@@ -56,7 +57,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple:
 
 def rows_as_of(build, table: str) -> pd.DataFrame:
     with build.connect() as con:
-        df = con.sql(f"select * from {warehouse.FEATURES_SCHEMA}.{table} where as_of_date <= date '{AS_OF}'").df()
+        df = warehouse.read_model(con, table, end=AS_OF)
     return df.sort_values(list(df.columns[:2])).reset_index(drop=True)
 
 
@@ -66,7 +67,7 @@ def test_later_activities_change_no_feature_as_of_earlier_dates(builds: tuple) -
         pd.testing.assert_frame_equal(rows_as_of(before, table), rows_as_of(after, table), check_dtype=False)
     # ... while they do show up after the as-of date, so the test would notice a leak.
     with before.connect() as b, after.connect() as a:
-        sql = "select max(last_meaningful_date) from main_features.feat_contact_daily_signals"
+        sql = f"select max(last_meaningful_date) from {relations.load().model('feat_contact_daily_signals').sql}"
         assert a.sql(sql).fetchall()[0][0] > b.sql(sql).fetchall()[0][0]
 
 

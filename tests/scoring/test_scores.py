@@ -8,10 +8,10 @@ import datetime as dt
 
 import pandas as pd
 
-from models_ml import artefacts, labels, pipeline, warehouse
+from models_ml import artefacts, pipeline, warehouse
 from models_ml.config import ScoringConfig
 from models_ml.scoring import METHOD_RULE, finish, score_frame
-from models_ml.train import train_entity
+from models_ml.training import train_entity
 from tests.scoring.conftest import Warehouse
 
 RANGE = (dt.date(2025, 12, 1), dt.date(2025, 12, 31))
@@ -91,7 +91,7 @@ def test_scarce_labels_fall_back_to_the_weighted_rule_and_say_so(sim: Warehouse,
     strict = dataclasses.replace(config, minimum_labels_per_class={**config.minimum_labels_per_class, "contact": 10**9})
     with sim.connect() as con:
         features = warehouse.load_features(con, "contact", end=sim.as_of)
-        result = train_entity(features, labels.labels_for("contact", con), "contact", sim.as_of, strict)
+        result = train_entity(features, warehouse.load_labels(con, "contact"), "contact", sim.as_of, strict)
     assert result.model is None and result.card["method"] == METHOD_RULE
     assert "too few labelled outcomes" in result.card["fallback_reason"]
     folder = artefacts.save("contact", result.version, None, result.card, sim.root / "fallback_models")

@@ -13,7 +13,10 @@ from models_ml.config import load_config
 from models_ml.entities import SPECS
 from models_ml.evaluation import ece_noise_floor
 from models_ml.scoring import contact_rollup, deal_contact_links
-from models_ml.training import labelled_outcomes, row_weights, walk_forward
+from models_ml.training.rows import labelled_outcomes, row_weights, walk_forward
+from runtime import settings
+
+SCORING_CONFIG = settings.load().scoring_config
 
 AS_OF = dt.date(2025, 12, 31)
 
@@ -42,7 +45,7 @@ def test_every_deal_weighs_as_one_outcome_however_long_it_was_open() -> None:
 
 
 def test_walk_forward_trains_each_block_only_on_what_was_known_at_its_start() -> None:
-    config = dataclasses.replace(load_config(), holdout_days=100, refit_every_days=40)
+    config = dataclasses.replace(load_config(SCORING_CONFIG), holdout_days=100, refit_every_days=40)
     rows = deal_rows()
     blocks = walk_forward(rows, AS_OF, config)
     assert [(b.trained_until, b.scores_to) for b in blocks] == [
@@ -72,7 +75,7 @@ def test_ece_sampling_floor_shrinks_with_more_outcomes_and_is_reproducible() -> 
 
 
 def test_deal_health_weighs_the_primary_decision_maker_most_and_keeps_its_own_score() -> None:
-    config = load_config()
+    config = load_config(SCORING_CONFIG)
     day = dt.date(2026, 3, 31)
     deal_contacts = pd.DataFrame({
         "opportunity_id": ["o1", "o1", "o2"], "contact_id": ["c1", "c2", "c3"],
@@ -96,12 +99,14 @@ def test_deal_health_weighs_the_primary_decision_maker_most_and_keeps_its_own_sc
 def test_snapshot_table_takes_columns_a_newer_scorer_adds() -> None:
     import duckdb
 
-    from models_ml.warehouse import ML_SCHEMA, write_snapshots
+    from models_ml.warehouse import ML_SOURCE, write_snapshots
+    from runtime import relations
 
     con = duckdb.connect()
     day1, day2 = dt.date(2026, 3, 30), dt.date(2026, 3, 31)
-    write_snapshots(con, "deal_scores", pd.DataFrame({"snapshot_date": [day1], "score": [50.0]}), day1, day1)
-    write_snapshots(con, "deal_scores", pd.DataFrame({"snapshot_date": [day2], "score": [40.0],
+    write_snapshots(con, "opportunity", pd.DataFrame({"snapshot_date": [day1], "score": [50.0]}), day1, day1)
+    write_snapshots(con, "opportunity", pd.DataFrame({"snapshot_date": [day2], "score": [40.0],
                                                       "win_probability": [0.3]}), day2, day2)
-    rows = con.sql(f"select snapshot_date, score, win_probability from {ML_SCHEMA}.deal_scores order by 1").fetchall()
+    table = relations.load().source(ML_SOURCE, "opportunity_scores").sql
+    rows = con.sql(f"select snapshot_date, score, win_probability from {table} order by 1").fetchall()
     assert rows == [(day1, 50.0, None), (day2, 40.0, 0.3)]

@@ -1,0 +1,24 @@
+"""Training a health scorer: rows (rows.py), the scikit-learn pipeline and its calibration
+(estimator.py), the walk-forward evaluation against baselines (walk_forward.py), and the whole
+run with its model card (trainer.py).
+
+Rows: one as-of date every `step_days` (counted back from the run's as-of date, so a re-run picks
+the same dates). Time decides everything, never a random split:
+
+    published model   every row whose label is known by the run's as-of date
+    evaluation        the last `holdout_days` of as-of dates, in blocks of `refit_every_days`: each
+                      block is scored by a model trained only on rows whose as-of date *and* label
+                      were known when the block starts (how the weekly training runs in production)
+
+Calibration uses out-of-fold predictions over a model's training rows in contiguous time blocks
+(5 folds, rows in date order, no shuffling): a separate calibration period would hold only a few
+dozen closed deals, too few to estimate a calibration curve.
+
+A deal is won or lost once, however many days it was open; its rows share one outcome. Training
+therefore weighs each deal as one (its rows' weights sum to the same total), so long deals do not
+outvote short ones and probabilities stay calibrated per deal.
+"""
+
+from models_ml.training.trainer import TrainResult, train_entity
+
+__all__ = ["TrainResult", "train_entity"]

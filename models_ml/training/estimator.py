@@ -1,0 +1,75 @@
+"""The scikit-learn pipeline (one-hot segment + monotone gradient boosting), its calibration on
+time-blocked out-of-fold predictions, and prediction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import KFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+from models_ml.entities import EntitySpec
+from models_ml.training.rows import row_weights
+
+SEGMENT = "segment"
+
+
+def model_frame(df: pd.DataFrame, spec: EntitySpec) -> pd.DataFrame:
+    """The model's input columns with stable dtypes (float features, string segment)."""
+    missing = [c for c in [*spec.features, SEGMENT] if c not in df.columns]
+    if missing:
+        raise KeyError(f"{spec.name} features are missing columns: {missing}")
+    out = df[list(spec.features)].apply(pd.to_numeric, errors="coerce").astype("float64")
+    out[SEGMENT] = df[SEGMENT].fillna("unknown").astype(str).to_numpy(dtype=object)
+    return out
+
+
+def build_pipeline(spec: EntitySpec, seed: int, params: dict[str, Any] | None = None) -> Pipeline:
+    """Preprocessing and model in one Pipeline, so training and scoring cannot drift apart."""
+    pre = ColumnTransformer(
+        [("signals", "passthrough", list(spec.features)),
+         (SEGMENT, OneHotEncoder(handle_unknown="ignore", sparse_output=False), [SEGMENT])],
+        verbose_feature_names_out=False,
+    ).set_output(transform="pandas")
+    monotone = {f: d for f, d in spec.features.items() if d != 0}
+    hyperparameters = {"learning_rate": 0.05, "max_iter": 250, "max_leaf_nodes": 15, "min_samples_leaf": 40,
+                "l2_regularization": 1.0, **(params or {})}
+    model = HistGradientBoostingClassifier(**hyperparameters, monotonic_cst=monotone, early_stopping=False, random_state=seed)
+    return WeightedPipeline([("preprocess", pre), ("model", model)])
+
+
+CALIBRATION_FOLDS = 5
+
+
+class WeightedPipeline(Pipeline):
+    """A Pipeline whose fit takes `sample_weight` and hands it to its final step.
+
+    CalibratedClassifierCV passes sample weights only to estimators whose fit names the parameter,
+    and a plain Pipeline's does not; without this the weights would reach the calibrator only.
+    """
+
+    def fit(self, X: Any, y: Any = None, sample_weight: np.ndarray | None = None, **params: Any) -> "WeightedPipeline":
+        if sample_weight is not None:
+            params[f"{self.steps[-1][0]}__sample_weight"] = sample_weight
+        return super().fit(X, y, **params)
+
+
+def fit_calibrated(train: pd.DataFrame, spec: EntitySpec, seed: int, params: dict[str, Any] | None = None,
+                   method: str = "isotonic") -> CalibratedClassifierCV:
+    """Fit the pipeline on all training rows; calibrate on its out-of-fold predictions in time blocks."""
+    calibrated = CalibratedClassifierCV(build_pipeline(spec, seed, params), method=method,
+                                        cv=KFold(CALIBRATION_FOLDS, shuffle=False), ensemble=False)
+    calibrated.fit(model_frame(train, spec), train["label"].to_numpy(), sample_weight=row_weights(train, spec))
+    return calibrated
+
+
+def predict(model: CalibratedClassifierCV, df: pd.DataFrame, spec: EntitySpec) -> np.ndarray:
+    if len(df) == 0:
+        return np.zeros(0)
+    return model.predict_proba(model_frame(df, spec))[:, 1]
