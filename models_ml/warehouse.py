@@ -24,17 +24,17 @@ def read_model(con: duckdb.DuckDBPyConnection, model: str, order_by: tuple[str, 
                start: dt.date | None = None, end: dt.date | None = None, date_column: str = "as_of_date",
                columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """Rows of a dbt model, optionally within start..end of its date column, in a stable order."""
-    return _read(con, relations.load().model(model).sql, order_by, start, end, date_column, columns)
+    return _read(con, relations.load().model(model), order_by, start, end, date_column, columns)
 
 
 def read_snapshots(con: duckdb.DuckDBPyConnection, entity: str, columns: tuple[str, ...],
                    since: dt.date | None = None) -> pd.DataFrame:
     """Columns of an entity's snapshots written by the scorer (from `since` on)."""
-    relation = relations.load().source(ML_SOURCE, SPECS[entity].snapshot_table).sql
+    relation = relations.load().source(ML_SOURCE, SPECS[entity].snapshot_table)
     return _read(con, relation, ("snapshot_date", SPECS[entity].key), since, None, "snapshot_date", columns)
 
 
-def _read(con: duckdb.DuckDBPyConnection, relation: str, order_by: tuple[str, ...], start: dt.date | None,
+def _read(con: duckdb.DuckDBPyConnection, relation: relations.Relation, order_by: tuple[str, ...], start: dt.date | None,
           end: dt.date | None, date_column: str, columns: tuple[str, ...]) -> pd.DataFrame:
     where, params = [], []
     if start is not None:
@@ -43,8 +43,8 @@ def _read(con: duckdb.DuckDBPyConnection, relation: str, order_by: tuple[str, ..
     if end is not None:
         where.append(f"{quote_identifier(date_column)} <= ?")
         params.append(end)
-    select = ", ".join(quote_identifier(c) for c in columns) if columns else "*"
-    sql = f"select {select} from {relation}"
+    columns_sql = ", ".join(quote_identifier(c) for c in columns) if columns else "*"
+    sql = f"select {columns_sql} from {relation.sql}"
     if where:
         sql += " where " + " and ".join(where)
     if order_by:
@@ -76,14 +76,15 @@ def load_deal_contacts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def first_feature_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The first as-of date the contact signals hold."""
-    relation = relations.load().model(SPECS["contact"].inputs_model).sql
-    return con.execute(f"select min(as_of_date) from {relation}").fetchall()[0][0]
+    relation = relations.load().model(SPECS["contact"].inputs_model)
+    return con.execute(f"select min(as_of_date) from {relation.sql}").fetchall()[0][0]
 
 
 def feature_rows(con: duckdb.DuckDBPyConnection, entity: str, start: dt.date, end: dt.date) -> int:
     """How many input rows an entity type has in start..end (one snapshot is due for each)."""
-    relation = relations.load().model(SPECS[entity].inputs_model).sql
-    return con.execute(f"select count(*) from {relation} where as_of_date between ? and ?", [start, end]).fetchall()[0][0]
+    relation = relations.load().model(SPECS[entity].inputs_model)
+    return con.execute(f"select count(*) from {relation.sql} where as_of_date between ? and ?",
+                       [start, end]).fetchall()[0][0]
 
 
 def snapshot_rows(con: duckdb.DuckDBPyConnection, entity: str) -> int:
@@ -118,10 +119,10 @@ def write_snapshots(con: duckdb.DuckDBPyConnection, entity: str, frame: pd.DataF
         have = {r[0] for r in con.execute(
             "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
             [source.schema, source.identifier]).fetchall()}
-        for name, dtype in con.execute("select column_name, column_type from (describe incoming)").fetchall():
+        for name, type_sql in con.execute("select column_name, column_type from (describe incoming)").fetchall():
             if name not in have:
-                # dtype is DuckDB's own name for a type it just inferred, not outside text
-                con.execute(f"alter table {source.sql} add column {quote_identifier(name)} {dtype}")
+                # type_sql is DuckDB's own name for a type it just inferred, not outside text
+                con.execute(f"alter table {source.sql} add column {quote_identifier(name)} {type_sql}")
     con.execute(f"delete from {source.sql} where snapshot_date between ? and ?", [start, end])
     con.execute(f"insert into {source.sql} by name select * from incoming")
     con.unregister("incoming")

@@ -16,6 +16,9 @@ from pathlib import Path
 
 import duckdb
 
+from runtime.settings import load as load_settings
+from runtime.sql import qualified, quote_identifier
+
 
 def fingerprints(release: Path) -> dict[str, dict[str, object]]:
     out: dict[str, dict[str, object]] = {}
@@ -26,16 +29,12 @@ def fingerprints(release: Path) -> dict[str, dict[str, object]]:
             columns = [r[0] for r in con.execute(
                 "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
                 "order by column_name", [schema, table]).fetchall()]
-            relation = f"{_quote(schema)}.{_quote(table)}"
-            row = "row(" + ", ".join(_quote(c) for c in columns) + ")"
+            relation_sql = qualified(schema, table)
+            row_sql = "row(" + ", ".join(quote_identifier(c) for c in columns) + ")"
             rows, digest = con.execute(
-                f"select count(*), coalesce(sum(hash({row})::hugeint), 0)::varchar from {relation}").fetchone()
+                f"select count(*), coalesce(sum(hash({row_sql})::hugeint), 0)::varchar from {relation_sql}").fetchone()
             out[f"{schema}.{table}"] = {"rows": rows, "columns": columns, "hash": digest}
     return out
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def compare(before: dict, after: dict) -> list[str]:
@@ -59,8 +58,7 @@ def main() -> int:
         print("\n".join(problems) if problems else f"identical: {len(before)} tables")
         return 1 if problems else 0
     if args.release is None:
-        from ingest import settings
-        args.release = settings.serving_dir() / "current" / "relintel.duckdb"
+        args.release = load_settings().serving_dir / "current" / "relintel.duckdb"
     json.dump(fingerprints(args.release), sys.stdout, indent=1, sort_keys=True)
     print()
     return 0
