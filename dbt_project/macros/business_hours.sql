@@ -1,5 +1,6 @@
 {#- Working time between two instants on a user's calendar: Monday to Friday, from
-    var('business_day_start_hour') (9) to var('business_day_end_hour') (17) local time. The
+    var('business_day_start_hour') (9) to var('business_day_end_hour') (17) local time (whole
+    hours, checked to be numbers). The
     calendar is the user's IANA time zone from the users extract; names the database does not know
     are dropped at staging, so a conversion never fails on a typo. -#}
 
@@ -32,8 +33,10 @@
 {% macro _business_minutes_since_epoch(ts) -%}
     {#- working minutes from Monday 1970-01-05 00:00 up to ts: whole weeks, whole weekdays of
         the week so far, then the part of ts's own day inside working hours (weekdays only) -#}
-    {%- set start_minute = var('business_day_start_hour', 9) * 60 -%}
-    {%- set day_minutes = (var('business_day_end_hour', 17) - var('business_day_start_hour', 9)) * 60 -%}
+    {%- set start_hour = numeric_var('business_day_start_hour', 9) | int -%}
+    {%- set end_hour = numeric_var('business_day_end_hour', 17) | int -%}
+    {%- set start_minute = start_hour * 60 -%}
+    {%- set day_minutes = (end_hour - start_hour) * 60 -%}
     {%- set days = dbt.datediff("cast('1970-01-05' as date)", 'cast(' ~ ts ~ ' as date)', 'day') -%}
     {%- set weekday = '(((' ~ days ~ ') % 7 + 7) % 7)' -%}
     (

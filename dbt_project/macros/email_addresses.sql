@@ -15,8 +15,10 @@
 {%- endmacro %}
 
 {% macro email_base_address(column) -%}
-    {#- Plus-addressing: "name+tag@x.com" -> "name@x.com"; other addresses unchanged -#}
-    regexp_replace({{ column }}, '^([^@+]+)\+[^@]*@', '\1@')
+    {#- Plus-addressing: "name+tag@x.com" -> "name@x.com"; other addresses unchanged. The rule is
+        var('plus_addressing') in dbt_project.yml, which the Python connectors apply too. -#}
+    {%- set rule = var('plus_addressing') -%}
+    regexp_replace({{ column }}, '{{ rule.pattern | replace("'", "''") }}', '{{ rule.replacement | replace("'", "''") }}')
 {%- endmacro %}
 
 {% macro email_domain(column) -%}

@@ -1,5 +1,40 @@
 {#- Shared pieces of the three published health tables (models/serving). Each table differs only in
-    its identity columns, its factor sub-scores and its entity-specific signals. -#}
+    its identity columns, its factor sub-scores and its entity-specific signals; a model reads
+
+        with
+        {{ health_snapshot_ctes('<entity>_scores', '<entity>_id') }},
+        ...
+        final as (
+            select
+                {{ health_identity_columns('<entity>_id', '<entity>_name') }}
+                {{ health_score_columns() }}
+                {{ health_factor_columns([...]) }}
+                {{ health_trend_columns() }}
+                ... its own columns, {{ health_response_time_columns() }} where it lists them ...
+            {{ health_snapshot_from('<entity>_id') }}
+        )
+-#}
+
+{% macro health_snapshot_ctes(scores_table, key_column) -%}
+    {#- The CTEs `scores` (the scorer's snapshots, source ml.<scores_table>), `capture_gaps` and
+        `gap_counts` (capture-gap days of the owner in the 14 days up to each snapshot) -#}
+scores as (select * from {{ source('ml', scores_table) }}),
+capture_gaps as (select * from {{ ref('hygiene_capture_gap_days') }}),
+
+gap_counts as (
+
+    {{ health_capture_gap_counts(key_column) }}
+
+)
+{%- endmacro %}
+
+{% macro health_snapshot_from(key_column) -%}
+    {#- FROM clause of the final select: each snapshot with its capture-gap count -#}
+    from scores
+    left join gap_counts
+        on scores.{{ key_column }} = gap_counts.{{ key_column }}
+        and scores.snapshot_date = gap_counts.snapshot_date
+{%- endmacro %}
 
 {% macro health_capture_gap_counts(key_column) -%}
     {#- Capture-gap days of the entity's owner in the 14 days up to each snapshot: such a gap makes
@@ -17,46 +52,73 @@
     group by 1, 2
 {%- endmacro %}
 
+{% macro health_score_casts(columns) -%}
+    {#- `cast(scores.<name> as <type>) as <name>,` for each (name, type) pair -#}
+    {%- for name, data_type in columns %}
+        cast(scores.{{ name }} as {{ data_type }}) as {{ name }},
+    {%- endfor %}
+{%- endmacro %}
+
+{% macro health_identity_columns(key_column, name_column, with_account=true) -%}
+    {#- snapshot date, the entity's key and name, its account (unless it is the account) and owner -#}
+        cast(scores.snapshot_date as date) as snapshot_date,
+        cast(scores.{{ key_column }} as varchar) as {{ key_column }},
+        cast(scores.entity_name as varchar) as {{ name_column }},
+    {%- if with_account %}
+        cast(scores.account_id as varchar) as account_id,
+    {%- endif %}
+        cast(scores.owner_user_id as varchar) as owner_user_id,
+{%- endmacro %}
+
 {% macro health_score_columns() -%}
-        cast(scores.segment as varchar) as segment,
-        cast(scores.score as double precision) as score,
-        cast(scores.rating as varchar) as rating,
-        cast(scores.rating_three_band as varchar) as rating_three_band,
-        cast(scores.segment_percentile as double precision) as segment_percentile,
-        cast(scores.threshold_excellent as double precision) as threshold_excellent,
-        cast(scores.threshold_good as double precision) as threshold_good,
-        cast(scores.threshold_fair as double precision) as threshold_fair,
-        cast(scores.unscored_reason as varchar) as unscored_reason,
+    {{- health_score_casts([
+        ('segment', 'varchar'),
+        ('score', 'double precision'),
+        ('rating', 'varchar'),
+        ('rating_three_band', 'varchar'),
+        ('segment_percentile', 'double precision'),
+        ('threshold_excellent', 'double precision'),
+        ('threshold_good', 'double precision'),
+        ('threshold_fair', 'double precision'),
+        ('unscored_reason', 'varchar'),
+    ]) }}
         cast(coalesce(gap_counts.gap_days, 0) > 0 as boolean) as is_low_confidence,
         cast(coalesce(gap_counts.gap_days, 0) as integer) as capture_gap_days_14d,
-        cast(scores.scoring_method as varchar) as scoring_method,
-        cast(scores.model_version as varchar) as model_version,
-        cast(scores.rule_score as double precision) as rule_score,
+    {{- health_score_casts([
+        ('scoring_method', 'varchar'),
+        ('model_version', 'varchar'),
+        ('rule_score', 'double precision'),
+    ]) }}
 {%- endmacro %}
 
 {% macro health_factor_columns(factors) -%}
+    {#- the factor sub-scores, `<factor>_score` for each factor the entity is scored on -#}
     {%- for factor in factors %}
         cast(scores.{{ factor }}_score as double precision) as {{ factor }}_score,
     {%- endfor %}
 {%- endmacro %}
 
 {% macro health_trend_columns() -%}
-        cast(scores.reasons_up as varchar) as reasons_up,
-        cast(scores.reasons_down as varchar) as reasons_down,
-        cast(scores.score_7d_ago as double precision) as score_7d_ago,
-        cast(scores.score_30d_ago as double precision) as score_30d_ago,
-        cast(scores.score_delta_7d as double precision) as score_delta_7d,
-        cast(scores.score_delta_30d as double precision) as score_delta_30d,
-        cast(scores.trend as varchar) as trend,
-        cast(scores.rating_30d_ago as varchar) as rating_30d_ago,
-        cast(scores.rating_transition as varchar) as rating_transition,
-        cast(scores.is_sustained_decline as boolean) as is_sustained_decline,
+    {{- health_score_casts([
+        ('reasons_up', 'varchar'),
+        ('reasons_down', 'varchar'),
+        ('score_7d_ago', 'double precision'),
+        ('score_30d_ago', 'double precision'),
+        ('score_delta_7d', 'double precision'),
+        ('score_delta_30d', 'double precision'),
+        ('trend', 'varchar'),
+        ('rating_30d_ago', 'varchar'),
+        ('rating_transition', 'varchar'),
+        ('is_sustained_decline', 'boolean'),
+    ]) }}
 {%- endmacro %}
 
 {% macro health_response_time_columns() -%}
-        {#- F10: reply times, wall-clock and in working hours on our user's calendar -#}
-        cast(scores.their_response_hours_90d as double precision) as their_response_hours_90d,
-        cast(scores.our_response_hours_90d as double precision) as our_response_hours_90d,
-        cast(scores.their_response_business_hours_90d as double precision) as their_response_business_hours_90d,
-        cast(scores.our_response_business_hours_90d as double precision) as our_response_business_hours_90d,
+    {#- F10: reply times, wall-clock and in working hours on our user's calendar -#}
+    {{- health_score_casts([
+        ('their_response_hours_90d', 'double precision'),
+        ('our_response_hours_90d', 'double precision'),
+        ('their_response_business_hours_90d', 'double precision'),
+        ('our_response_business_hours_90d', 'double precision'),
+    ]) }}
 {%- endmacro %}

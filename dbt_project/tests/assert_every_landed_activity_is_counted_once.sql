@@ -6,17 +6,8 @@
 
 with
 
-landed as (
-
-    select count(*) as activity_count from {{ ref('stg_landed__activities') }}
-
-),
-
-published as (
-
-    select coalesce(sum(copy_count), 0) as activity_count from {{ ref('fct_activities') }}
-
-)
+landed as (select count(*) as activity_count from {{ ref('stg_landed__activities') }}),
+published as (select coalesce(sum(copy_count), 0) as activity_count from {{ ref('fct_activities') }})
 
 select
     landed.activity_count as landed_activities,

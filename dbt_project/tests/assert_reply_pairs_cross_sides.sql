@@ -6,17 +6,8 @@
 
 with
 
-pairs as (
-
-    select * from {{ ref('int_emails__reply_pairs') }}
-
-),
-
-activities as (
-
-    select * from {{ ref('int_activities__directed') }}
-
-)
+pairs as (select * from {{ ref('int_emails__reply_pairs') }}),
+activities as (select * from {{ ref('int_activities__directed') }})
 
 select
     pairs.activity_id,

@@ -1,39 +1,13 @@
 -- One row per account and day: the account's breadth (people, decision-makers and buying roles
 -- engaged), the summed engagement of its contacts, and its pipeline, each as known on that day.
 
-{{ config(materialized='table', schema='features') }}
-
 with
 
-contacts as (
-
-    select * from {{ ref('dim_contacts') }}
-
-),
-
-accounts as (
-
-    select * from {{ ref('dim_accounts') }}
-
-),
-
-opportunities as (
-
-    select * from {{ ref('dim_opportunities') }}
-
-),
-
-contact_signals as (
-
-    select * from {{ ref('feat_contact_daily_signals') }}
-
-),
-
-opportunity_signals as (
-
-    select * from {{ ref('feat_opportunity_daily_signals') }}
-
-),
+contacts as (select * from {{ ref('dim_contacts') }}),
+accounts as (select * from {{ ref('dim_accounts') }}),
+opportunities as (select * from {{ ref('dim_opportunities') }}),
+contact_signals as (select * from {{ ref('feat_contact_daily_signals') }}),
+opportunity_signals as (select * from {{ ref('feat_opportunity_daily_signals') }}),
 
 contact_rollup as (
 
@@ -65,11 +39,7 @@ contact_rollup as (
         sum(contact_signals.two_way_exchanges_90d) as two_way_exchanges_90d,
         max(contact_signals.channel_count_90d) as channel_count_90d,
         sum(contact_signals.sentiment_count_90d) as sentiment_count_90d,
-        {{ exact_sum('contact_signals.sentiment_90d * contact_signals.sentiment_count_90d') }} as sentiment_sum_90d,
-        {{ exact_avg('contact_signals.their_response_hours_90d') }} as their_response_hours_90d,
-        {{ exact_avg('contact_signals.our_response_hours_90d') }} as our_response_hours_90d,
-        {{ exact_avg('contact_signals.their_response_business_hours_90d') }} as their_response_business_hours_90d,
-        {{ exact_avg('contact_signals.our_response_business_hours_90d') }} as our_response_business_hours_90d,
+        {{ contact_signal_means('contact_signals') }}
         sum(contact_signals.emails_human_opened_90d) as emails_human_opened_90d,
         sum(contact_signals.emails_machine_opened_only_90d) as emails_machine_opened_only_90d
     from contact_signals
@@ -135,17 +105,14 @@ final as (
         cast(contact_rollup.meetings_90d as integer) as meetings_90d,
         cast(contact_rollup.interactions_90d as integer) as interactions_90d,
         cast(
-            case when contact_rollup.emails_outbound_raw_90d > 0
-                then least(cast(contact_rollup.replies_received_90d as double precision)
-                    / contact_rollup.emails_outbound_raw_90d, 1.0)
-            end as double precision
+            {{ reply_rate('contact_rollup.replies_received_90d', 'contact_rollup.emails_outbound_raw_90d') }}
+            as double precision
         ) as reply_rate_90d,
         cast(contact_rollup.two_way_exchanges_90d as integer) as two_way_exchanges_90d,
         cast(contact_rollup.channel_count_90d as integer) as channel_count_90d,
         cast(
-            case when contact_rollup.sentiment_count_90d > 0
-                then contact_rollup.sentiment_sum_90d / contact_rollup.sentiment_count_90d
-            end as double precision
+            {{ mean_or_null('contact_rollup.sentiment_sum_90d', 'contact_rollup.sentiment_count_90d') }}
+            as double precision
         ) as sentiment_90d,
         cast(contact_rollup.their_response_hours_90d as double precision) as their_response_hours_90d,
         cast(contact_rollup.our_response_hours_90d as double precision) as our_response_hours_90d,

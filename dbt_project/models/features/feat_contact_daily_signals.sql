@@ -1,42 +1,17 @@
 -- One row per contact and day: every signal of the contact as it was known at the end of that day.
 -- Windows only look backwards over the dense contact x day table (rows = days), so a row never
 -- sees anything that happened after its own date. A "meaningful interaction" is one the customer
--- side took part in: an e-mail from the contact, a completed meeting the contact attended, or a
--- connected call; our one-way e-mails, opens, unanswered calls and missed meetings are not.
-
-{{ config(materialized='table', schema='features') }}
+-- side took part in: an e-mail or reply from the contact, a completed meeting the contact attended,
+-- or a connected call; our one-way e-mails, opens, unanswered calls and missed meetings are not.
+-- That rule, "customer touch" and "interaction" are defined once, in macros/engagement_rules.sql.
 
 with
 
-daily as (
-
-    select * from {{ ref('fct_contact_daily_engagement') }}
-
-),
-
-activities as (
-
-    select * from {{ ref('fct_activities') }}
-
-),
-
-reply_pairs as (
-
-    select * from {{ ref('int_emails__reply_pairs') }}
-
-),
-
-email_engagement as (
-
-    select * from {{ ref('fct_email_engagement') }}
-
-),
-
-participants as (
-
-    select * from {{ ref('fct_activity_participants') }}
-
-),
+daily as (select * from {{ ref('fct_contact_daily_engagement') }}),
+activities as (select * from {{ ref('fct_activities') }}),
+reply_pairs as (select * from {{ ref('int_emails__reply_pairs') }}),
+email_engagement as (select * from {{ ref('fct_email_engagement') }}),
+participants as (select * from {{ ref('fct_activity_participants') }}),
 
 daily_sentiment as (
 
@@ -54,35 +29,27 @@ daily_sentiment as (
 
 ),
 
-daily_their_response as (
+{#- reply times per contact and day of the reply: theirs (the contact answered us) and ours -#}
+{%- for side, contact_column, reply_from in [
+    ('their', 'reply_sender_contact_id', 'customer'),
+    ('our', 'sender_contact_id', 'us'),
+] %}
+
+daily_{{ side }}_response as (
 
     select
-        reply_sender_contact_id as contact_id,
+        {{ contact_column }} as contact_id,
         {{ utc_date('replied_at') }} as signal_date,
-        {{ exact_sum('reply_minutes') }} as their_reply_minutes_sum,
-        count(*) as their_reply_count,
-        {{ exact_sum('reply_business_minutes') }} as their_reply_business_minutes_sum,
-        count(reply_business_minutes) as their_reply_business_count
+        {{ exact_sum('reply_minutes') }} as {{ side }}_reply_minutes_sum,
+        count(*) as {{ side }}_reply_count,
+        {{ exact_sum('reply_business_minutes') }} as {{ side }}_reply_business_minutes_sum,
+        count(reply_business_minutes) as {{ side }}_reply_business_count
     from reply_pairs
-    where reply_from = 'customer' and is_replied and reply_sender_contact_id is not null
+    where reply_from = '{{ reply_from }}' and is_replied and {{ contact_column }} is not null
     group by 1, 2
 
 ),
-
-daily_our_response as (
-
-    select
-        sender_contact_id as contact_id,
-        {{ utc_date('replied_at') }} as signal_date,
-        {{ exact_sum('reply_minutes') }} as our_reply_minutes_sum,
-        count(*) as our_reply_count,
-        {{ exact_sum('reply_business_minutes') }} as our_reply_business_minutes_sum,
-        count(reply_business_minutes) as our_reply_business_count
-    from reply_pairs
-    where reply_from = 'us' and is_replied and sender_contact_id is not null
-    group by 1, 2
-
-),
+{%- endfor %}
 
 contact_recipients as (
 
@@ -157,19 +124,10 @@ days as (
         least(daily.meetings_completed, 2) as meetings_capped,
         least(daily.calls_outbound + daily.calls_inbound, 2) as calls_capped,
         least(daily.replies_received, 3) as replies_received_capped,
-        case
-            when daily.emails_inbound + daily.meetings_completed + daily.calls_outbound
-                + daily.calls_inbound + daily.replies_received > 0 then 1 else 0
-        end as is_meaningful_day,
-        case
-            when daily.emails_inbound + daily.calls_inbound + daily.customer_initiated_count > 0 then 1 else 0
-        end as is_customer_touch_day,
-        case
-            when daily.emails_outbound + daily.emails_inbound + daily.meetings_completed
-                + daily.calls_outbound + daily.calls_inbound > 0 then 1 else 0
-        end as is_any_interaction_day,
-        daily.emails_outbound + daily.emails_inbound + daily.meetings_completed
-            + daily.calls_outbound + daily.calls_inbound as interactions,
+        -- the engagement rules: macros/engagement_rules.sql
+        case when {{ meaningful_interaction_count('daily') }} > 0 then 1 else 0 end as is_meaningful_day,
+        case when {{ customer_touch_count('daily') }} > 0 then 1 else 0 end as is_customer_touch_day,
+        {{ interaction_count('daily') }} as interactions,
         coalesce(daily_sentiment.sentiment_sum, 0) as sentiment_sum,
         coalesce(daily_sentiment.sentiment_count, 0) as sentiment_count,
         coalesce(daily_their_response.their_reply_minutes_sum, 0) as their_reply_minutes_sum,
@@ -287,33 +245,19 @@ final as (
         cast(replies_sent_90d as integer) as replies_sent_90d,
         cast(meetings_missed_90d as integer) as meetings_missed_90d,
         cast(calls_unanswered_90d as integer) as calls_unanswered_90d,
-        cast(
-            case when emails_outbound_raw_90d > 0
-                then least(cast(replies_received_90d as double precision) / emails_outbound_raw_90d, 1.0)
-            end as double precision
-        ) as reply_rate_90d,
+        cast({{ reply_rate('replies_received_90d', 'emails_outbound_raw_90d') }} as double precision) as reply_rate_90d,
         cast(replies_received_90d + replies_sent_90d + meetings_90d + calls_90d as integer) as two_way_exchanges_90d,
-        cast(case when sentiment_count_90d > 0 then sentiment_sum_90d / sentiment_count_90d end as double precision)
-            as sentiment_90d,
+        cast({{ mean_or_null('sentiment_sum_90d', 'sentiment_count_90d') }} as double precision) as sentiment_90d,
         cast(sentiment_count_90d as integer) as sentiment_count_90d,
+        -- mean reply times in hours
+        {%- for side in ['their', 'our'] %}
+        cast({{ mean_or_null(side ~ '_reply_minutes_sum_90d', side ~ '_reply_count_90d') }} / 60.0 as double precision)
+            as {{ side }}_response_hours_90d,
         cast(
-            case when their_reply_count_90d > 0 then their_reply_minutes_sum_90d / their_reply_count_90d / 60.0 end
+            {{ mean_or_null(side ~ '_reply_business_minutes_sum_90d', side ~ '_reply_business_count_90d') }} / 60.0
             as double precision
-        ) as their_response_hours_90d,
-        cast(
-            case when their_reply_business_count_90d > 0
-                then their_reply_business_minutes_sum_90d / their_reply_business_count_90d / 60.0
-            end as double precision
-        ) as their_response_business_hours_90d,
-        cast(
-            case when our_reply_count_90d > 0 then our_reply_minutes_sum_90d / our_reply_count_90d / 60.0 end
-            as double precision
-        ) as our_response_hours_90d,
-        cast(
-            case when our_reply_business_count_90d > 0
-                then our_reply_business_minutes_sum_90d / our_reply_business_count_90d / 60.0
-            end as double precision
-        ) as our_response_business_hours_90d,
+        ) as {{ side }}_response_business_hours_90d,
+        {%- endfor %}
         cast(has_email_90d + has_meeting_90d + has_call_90d as integer) as channel_count_90d,
         cast(emails_human_opened_90d as integer) as emails_human_opened_90d,
         cast(emails_machine_opened_only_90d as integer) as emails_machine_opened_only_90d,

@@ -2,33 +2,12 @@
 -- (from the landed stage history, not today's CRM record), and the engagement of its contacts as
 -- of that day. Rows stop the day before the deal closed, so an outcome never shows in its features.
 
-{{ config(materialized='table', schema='features') }}
-
 with
 
-opportunities as (
-
-    select * from {{ ref('dim_opportunities') }}
-
-),
-
-opportunity_contacts as (
-
-    select * from {{ ref('dim_opportunity_contacts') }}
-
-),
-
-stage_history as (
-
-    select * from {{ ref('stg_landed__opportunity_stage_history') }}
-
-),
-
-contact_signals as (
-
-    select * from {{ ref('feat_contact_daily_signals') }}
-
-),
+opportunities as (select * from {{ ref('dim_opportunities') }}),
+opportunity_contacts as (select * from {{ ref('dim_opportunity_contacts') }}),
+stage_history as (select * from {{ ref('stg_landed__opportunity_stage_history') }}),
+contact_signals as (select * from {{ ref('feat_contact_daily_signals') }}),
 
 bounds as (
 
@@ -140,12 +119,8 @@ contact_engagement as (
         sum(contact_signals.replies_received_90d) as replies_received_90d,
         sum(contact_signals.emails_outbound_raw_90d) as emails_outbound_raw_90d,
         sum(contact_signals.sentiment_count_90d) as sentiment_count_90d,
-        {{ exact_sum('contact_signals.sentiment_90d * contact_signals.sentiment_count_90d') }} as sentiment_sum_90d,
         -- F10 response times: the mean over the deal's contacts who have one
-        {{ exact_avg('contact_signals.their_response_hours_90d') }} as their_response_hours_90d,
-        {{ exact_avg('contact_signals.our_response_hours_90d') }} as our_response_hours_90d,
-        {{ exact_avg('contact_signals.their_response_business_hours_90d') }} as their_response_business_hours_90d,
-        {{ exact_avg('contact_signals.our_response_business_hours_90d') }} as our_response_business_hours_90d,
+        {{ contact_signal_means('contact_signals') }}
         max(case when opportunity_contacts.is_primary then contact_signals.days_since_meaningful end)
             as primary_days_since_meaningful,
         max(case when opportunity_contacts.is_primary then contact_signals.unanswered_streak end)
@@ -197,18 +172,10 @@ joined as (
         coalesce(contact_engagement.customer_touch_days_90d, 0) as customer_touch_days_90d,
         coalesce(contact_engagement.meetings_90d, 0) as meetings_90d,
         coalesce(contact_engagement.interactions_90d, 0) as interactions_90d,
-        case
-            when contact_engagement.emails_outbound_raw_90d > 0
-                then least(
-                    cast(contact_engagement.replies_received_90d as double precision)
-                    / contact_engagement.emails_outbound_raw_90d,
-                    1.0
-                )
-        end as reply_rate_90d,
-        case
-            when contact_engagement.sentiment_count_90d > 0
-                then contact_engagement.sentiment_sum_90d / contact_engagement.sentiment_count_90d
-        end as sentiment_90d,
+        {{ reply_rate('contact_engagement.replies_received_90d', 'contact_engagement.emails_outbound_raw_90d') }}
+            as reply_rate_90d,
+        {{ mean_or_null('contact_engagement.sentiment_sum_90d', 'contact_engagement.sentiment_count_90d') }}
+            as sentiment_90d,
         contact_engagement.their_response_hours_90d,
         contact_engagement.our_response_hours_90d,
         contact_engagement.their_response_business_hours_90d,

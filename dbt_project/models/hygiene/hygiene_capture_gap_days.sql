@@ -5,25 +5,13 @@
 -- (mailbox, then calendar, then org_extract), so (user_id, gap_date) is unique.
 -- The scoring marks snapshots whose inputs fall on these days as low-confidence.
 
+{{ config(tags=['published']) }}
+
 with
 
-runs as (
-
-    select * from {{ ref('hygiene_capture_gap_runs') }}
-
-),
-
-collapse_days as (
-
-    select * from {{ ref('hygiene_extract_collapse_days') }}
-
-),
-
-capture as (
-
-    select * from {{ ref('hygiene_rep_daily_capture') }}
-
-),
+runs as (select * from {{ ref('hygiene_capture_gap_runs') }}),
+collapse_days as (select * from {{ ref('hygiene_extract_collapse_days') }}),
+capture as (select * from {{ ref('hygiene_rep_daily_capture') }}),
 
 rep_gap_days as (
 

@@ -14,17 +14,8 @@
 
 with
 
-capture as (
-
-    select * from {{ ref('hygiene_rep_daily_capture') }}
-
-),
-
-collapse_days as (
-
-    select collapse_date from {{ ref('hygiene_extract_collapse_days') }}
-
-),
+capture as (select * from {{ ref('hygiene_rep_daily_capture') }}),
+collapse_days as (select collapse_date from {{ ref('hygiene_extract_collapse_days') }}),
 
 kinds as (
 
@@ -106,9 +97,9 @@ select
     cast(weekday_empty_share as double precision) as weekday_empty_share
 from islands
 where has_own_empty_day = 1
-    and gap_weekdays >= {{ var('hygiene_gap_min_weekdays', 3) }}
-    and expected_count >= {{ var('hygiene_gap_min_expected', 25) }}
+    and gap_weekdays >= {{ numeric_var('hygiene_gap_min_weekdays', 3) }}
+    and expected_count >= {{ numeric_var('hygiene_gap_min_expected', 25) }}
     -- a mailbox that is often empty on a working day has no normal to fall short of
-    and weekday_empty_share <= {{ var('hygiene_gap_max_empty_share', 0.25) }}
+    and weekday_empty_share <= {{ numeric_var('hygiene_gap_max_empty_share', 0.25) }}
     -- so many empty working days in a row would happen by chance less than once in 10,000
     and power(greatest(weekday_empty_share, 0.01), gap_weekdays) <= 0.0001

@@ -6,11 +6,7 @@
 
 with
 
-capture as (
-
-    select * from {{ ref('hygiene_rep_daily_capture') }}
-
-),
+capture as (select * from {{ ref('hygiene_rep_daily_capture') }}),
 
 daily as (
 
@@ -48,6 +44,6 @@ select
     cast(captured_users as bigint) as captured_users,
     cast(synced_count / nullif(usual_synced, 0) as double precision) as synced_ratio
 from baseline
-where usual_synced >= {{ var('hygiene_collapse_min_usual', 20) }}
-    and synced_count < {{ var('hygiene_collapse_ratio', 0.2) }} * usual_synced
+where usual_synced >= {{ numeric_var('hygiene_collapse_min_usual', 20) }}
+    and synced_count < {{ numeric_var('hygiene_collapse_ratio', 0.2) }} * usual_synced
     and logged_count >= 0.5 * usual_logged

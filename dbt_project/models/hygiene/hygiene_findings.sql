@@ -3,43 +3,16 @@
 -- suggested fix. finding_id is a hash of rule, entity and start date, so the same finding keeps
 -- its id from run to run and the report can follow it over time.
 
+{{ config(tags=['published']) }}
+
 with
 
-capture_gaps as (
-
-    select * from {{ ref('hygiene_findings__capture_gaps') }}
-
-),
-
-contact_links as (
-
-    select * from {{ ref('hygiene_findings__contact_links') }}
-
-),
-
-roles as (
-
-    select * from {{ ref('hygiene_findings__roles') }}
-
-),
-
-discipline as (
-
-    select * from {{ ref('hygiene_findings__capture_discipline') }}
-
-),
-
-rules as (
-
-    select * from {{ ref('hygiene_rules') }}
-
-),
-
-users as (
-
-    select * from {{ ref('dim_users') }}
-
-),
+capture_gaps as (select * from {{ ref('hygiene_findings__capture_gaps') }}),
+contact_links as (select * from {{ ref('hygiene_findings__contact_links') }}),
+roles as (select * from {{ ref('hygiene_findings__roles') }}),
+discipline as (select * from {{ ref('hygiene_findings__capture_discipline') }}),
+rules as (select * from {{ ref('hygiene_rules') }}),
+users as (select * from {{ ref('dim_users') }}),
 
 as_of as (
 
@@ -49,17 +22,13 @@ as_of as (
 
 unioned as (
 
+    {%- for part in ['capture_gaps', 'contact_links', 'roles', 'discipline'] %}
     select rule, entity_type, entity_id, entity_name, account_id, user_id, start_date, end_date, evidence, suggested_fix, metric_value
-    from capture_gaps
+    from {{ part }}
+    {%- if not loop.last %}
     union all
-    select rule, entity_type, entity_id, entity_name, account_id, user_id, start_date, end_date, evidence, suggested_fix, metric_value
-    from contact_links
-    union all
-    select rule, entity_type, entity_id, entity_name, account_id, user_id, start_date, end_date, evidence, suggested_fix, metric_value
-    from roles
-    union all
-    select rule, entity_type, entity_id, entity_name, account_id, user_id, start_date, end_date, evidence, suggested_fix, metric_value
-    from discipline
+    {%- endif %}
+    {%- endfor %}
 
 ),
 

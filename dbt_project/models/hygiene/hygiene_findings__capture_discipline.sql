@@ -3,32 +3,17 @@
 -- more than selling), and reps whose hand-logged activities with contacts go unanswered far more
 -- often than their peers' (at least 2.5 times the median rep's count and mostly unanswered).
 
+-- a part of hygiene_findings, inlined there: no table of its own
+{{ config(materialized='ephemeral', contract={'enforced': false}) }}
+
 with
 
-activities as (
+activities as (select * from {{ ref('fct_activities') }}),
 
-    select * from {{ ref('fct_activities') }}
-
-),
-
-staged_activities as (
-
-    -- subjects are not in the marts; the burst rule needs them
-    select activity_id, subject from {{ ref('stg_landed__activities') }}
-
-),
-
-users as (
-
-    select * from {{ ref('dim_users') }}
-
-),
-
-discipline as (
-
-    select * from {{ ref('hygiene_rep_capture_discipline') }}
-
-),
+-- subjects are not in the marts; the burst rule needs them
+staged_activities as (select activity_id, subject from {{ ref('stg_landed__activities') }}),
+users as (select * from {{ ref('dim_users') }}),
+discipline as (select * from {{ ref('hygiene_rep_capture_discipline') }}),
 
 manual as (
 
@@ -60,8 +45,8 @@ bursts as (
     from manual
     where subject_key <> ''
     group by 1, 2, 3
-    having count(*) >= {{ var('hygiene_burst_min_activities', 5) }}
-        and {{ dbt.datediff('min(started_at)', 'max(started_at)', 'minute') }} <= {{ var('hygiene_burst_max_minutes', 120) }}
+    having count(*) >= {{ numeric_var('hygiene_burst_min_activities', 5) }}
+        and {{ dbt.datediff('min(started_at)', 'max(started_at)', 'minute') }} <= {{ numeric_var('hygiene_burst_max_minutes', 120) }}
 
 ),
 
@@ -112,7 +97,7 @@ no_response_findings as (
         discipline.manual_unanswered_share as metric_value
     from discipline
     cross join peer_median
-    where discipline.manual_unanswered_count >= {{ var('hygiene_no_response_peer_factor', 2.5) }} * peer_median.median_unanswered
+    where discipline.manual_unanswered_count >= {{ numeric_var('hygiene_no_response_peer_factor', 2.5) }} * peer_median.median_unanswered
         and discipline.manual_unanswered_share >= 0.5
         and discipline.manual_unanswered_count >= 10
 

@@ -2,43 +2,17 @@
 -- day the org-wide extract collapsed, and accounts with open opportunities and no activity in 30
 -- days. A calendar gap inside a mailbox gap of the same rep is the same outage: reported once.
 
+-- a part of hygiene_findings, inlined there: no table of its own
+{{ config(materialized='ephemeral', contract={'enforced': false}) }}
+
 with
 
-runs as (
-
-    select * from {{ ref('hygiene_capture_gap_runs') }}
-
-),
-
-collapse_days as (
-
-    select * from {{ ref('hygiene_extract_collapse_days') }}
-
-),
-
-users as (
-
-    select * from {{ ref('dim_users') }}
-
-),
-
-accounts as (
-
-    select * from {{ ref('dim_accounts') }}
-
-),
-
-opportunities as (
-
-    select * from {{ ref('dim_opportunities') }}
-
-),
-
-activities as (
-
-    select * from {{ ref('fct_activities') }}
-
-),
+runs as (select * from {{ ref('hygiene_capture_gap_runs') }}),
+collapse_days as (select * from {{ ref('hygiene_extract_collapse_days') }}),
+users as (select * from {{ ref('dim_users') }}),
+accounts as (select * from {{ ref('dim_accounts') }}),
+opportunities as (select * from {{ ref('dim_opportunities') }}),
+activities as (select * from {{ ref('fct_activities') }}),
 
 as_of as (
 
@@ -175,7 +149,7 @@ silent_findings as (
         cast(silent_days as double precision) as metric_value
     from silent_accounts
     -- a deal opened recently at an account silent for longer counts too: nobody is talking to them
-    where silent_days > {{ var('hygiene_silent_account_days', 30) }}
+    where silent_days > {{ numeric_var('hygiene_silent_account_days', 30) }}
 
 ),
 

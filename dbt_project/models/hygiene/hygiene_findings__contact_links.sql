@@ -4,63 +4,21 @@
 -- same address, or the same normalised name at one account: the later record is the duplicate),
 -- orphans, unknown accounts, and opportunity contacts from another account.
 
-{%- set public_domains = var('public_email_domains', []) %}
+-- a part of hygiene_findings, inlined there: no table of its own
+{{ config(materialized='ephemeral', contract={'enforced': false}) }}
+
 
 with
 
-contacts as (
-
-    select * from {{ ref('dim_contacts') }}
-
-),
-
-staged_contacts as (
-
-    select * from {{ ref('stg_landed__contacts') }}
-
-),
-
-accounts as (
-
-    select * from {{ ref('dim_accounts') }}
-
-),
-
-opportunities as (
-
-    select * from {{ ref('dim_opportunities') }}
-
-),
-
-opportunity_contacts as (
-
-    select * from {{ ref('stg_landed__opportunity_contacts') }}
-
-),
-
-participants as (
-
-    select * from {{ ref('fct_activity_participants') }}
-
-),
-
-activities as (
-
-    select * from {{ ref('fct_activities') }}
-
-),
-
-addresses as (
-
-    select * from {{ ref('int_addresses__unioned') }}
-
-),
-
-account_domains as (
-
-    select * from {{ ref('int_account_domains__unnested') }}
-
-),
+contacts as (select * from {{ ref('dim_contacts') }}),
+staged_contacts as (select * from {{ ref('stg_landed__contacts') }}),
+accounts as (select * from {{ ref('dim_accounts') }}),
+opportunities as (select * from {{ ref('dim_opportunities') }}),
+opportunity_contacts as (select * from {{ ref('stg_landed__opportunity_contacts') }}),
+participants as (select * from {{ ref('fct_activity_participants') }}),
+activities as (select * from {{ ref('fct_activities') }}),
+addresses as (select * from {{ ref('int_addresses__unioned') }}),
+account_domains as (select * from {{ ref('int_account_domains__unnested') }}),
 
 primary_domains as (
 
@@ -95,9 +53,7 @@ domain_findings as (
 
     select
         case
-            when email_domain in (
-                {%- for d in public_domains %}'{{ d }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-            ) then 'contact_personal_domain'
+            when {{ is_public_email_domain('email_domain') }} then 'contact_personal_domain'
             else 'contact_domain_mismatch'
         end as rule,
         'contact' as entity_type,
@@ -106,8 +62,6 @@ domain_findings as (
         account_id,
         'primary address ' || email || ' is on ' || email_domain || ', none of the account''s domains ('
             || account_domain_list || ')' as evidence,
-        cast(null as date) as start_date,
-        cast(null as date) as end_date,
         cast(null as double precision) as metric_value
     from domain_checks
     where account_domain_count > 0
@@ -165,8 +119,6 @@ traffic_findings as (
             || ' activities are with ' || traffic_shares.traffic_account_id || ' (' || other.account_name
             || '), ' || cast(traffic_shares.linked_count as varchar) || ' with the linked account '
             || traffic_shares.linked_account_id || ' (' || linked.account_name || ')' as evidence,
-        cast(null as date) as start_date,
-        cast(null as date) as end_date,
         cast(traffic_shares.activity_count as double precision) / traffic_shares.total_count as metric_value
     from traffic_shares
     inner join contacts
@@ -177,7 +129,7 @@ traffic_findings as (
         on linked.account_id = traffic_shares.linked_account_id
     where traffic_shares.other_rank = 1
         and traffic_shares.traffic_account_id <> traffic_shares.linked_account_id
-        and traffic_shares.total_count >= {{ var('hygiene_traffic_min_activities', 5) }}
+        and traffic_shares.total_count >= {{ numeric_var('hygiene_traffic_min_activities', 5) }}
         and traffic_shares.activity_count >= 0.5 * traffic_shares.total_count
         and traffic_shares.linked_count < 0.5 * traffic_shares.total_count
 
@@ -218,8 +170,6 @@ same_email_findings as (
         min(full_name) as entity_name,
         min(account_id) as account_id,
         'shares ' || min(email_address) || ' with the older record ' || min(original_contact_id) as evidence,
-        cast(null as date) as start_date,
-        cast(null as date) as end_date,
         cast(null as double precision) as metric_value
     from shared_addresses
     where record_rank > 1
@@ -263,8 +213,6 @@ same_name_findings as (
         name_groups.account_id,
         'same name as the older record ' || name_groups.original_contact_id || ' at ' || name_groups.account_id
             || ' ("' || name_groups.full_name || '" vs "' || original.full_name || '")' as evidence,
-        cast(null as date) as start_date,
-        cast(null as date) as end_date,
         cast(null as double precision) as metric_value
     from name_groups
     inner join contacts as original
@@ -287,8 +235,6 @@ orphan_findings as (
             when is_orphan then 'the CRM links the contact to no account'
             else 'the CRM links the contact to account ' || crm_account_id || ', which is not in the accounts extract'
         end as evidence,
-        cast(null as date) as start_date,
-        cast(null as date) as end_date,
         cast(null as double precision) as metric_value
     from contacts
     where is_orphan or has_unknown_account
@@ -306,8 +252,6 @@ opportunity_contact_findings as (
         'contact ' || contacts.contact_id || ' belongs to ' || contacts.account_id || ' (' || contact_account.account_name
             || '), the opportunity ' || opportunities.opportunity_id || ' to ' || opportunities.account_id
             || ' (' || deal_account.account_name || ')' as evidence,
-        cast(null as date) as start_date,
-        cast(null as date) as end_date,
         cast(null as double precision) as metric_value
     from opportunity_contacts
     inner join opportunities
@@ -348,8 +292,9 @@ final as (
         unioned.entity_name,
         unioned.account_id,
         accounts.owner_user_id as user_id,
-        unioned.start_date,
-        unioned.end_date,
+        -- link findings have no period
+        cast(null as date) as start_date,
+        cast(null as date) as end_date,
         unioned.evidence,
         case unioned.rule
             when 'contact_personal_domain' then 'Ask the contact for a business address or confirm the account link; keep the personal address as an alias only.'

@@ -1,25 +1,14 @@
 -- Role findings: contacts without a buying role, and accounts where no decision-maker is known
 -- (high severity while the account has an open deal: nobody knows who signs).
 
+-- a part of hygiene_findings, inlined there: no table of its own
+{{ config(materialized='ephemeral', contract={'enforced': false}) }}
+
 with
 
-contacts as (
-
-    select * from {{ ref('dim_contacts') }}
-
-),
-
-accounts as (
-
-    select * from {{ ref('dim_accounts') }}
-
-),
-
-coverage as (
-
-    select * from {{ ref('hygiene_role_coverage') }}
-
-),
+contacts as (select * from {{ ref('dim_contacts') }}),
+accounts as (select * from {{ ref('dim_accounts') }}),
+coverage as (select * from {{ ref('hygiene_role_coverage') }}),
 
 missing_role as (
 

@@ -2,53 +2,54 @@
 -- dialer) versus logged by hand, and how many hand-logged activities with contacts never drew a
 -- customer response (no e-mail, call or meeting started by that contact within 14 days).
 
+{{ config(tags=['published']) }}
+
 with
 
-activities as (
+activities as (select * from {{ ref('fct_activities') }}),
+participants as (select * from {{ ref('fct_activity_participants') }}),
+users as (select * from {{ ref('dim_users') }}),
 
-    select * from {{ ref('fct_activities') }}
+contact_activities as (
 
-),
-
-participants as (
-
-    select * from {{ ref('fct_activity_participants') }}
-
-),
-
-users as (
-
-    select * from {{ ref('dim_users') }}
+    -- every activity with each contact taking part in it
+    select
+        activities.activity_id,
+        activities.owner_user_id,
+        activities.started_at,
+        activities.activity_source,
+        activities.activity_status,
+        activities.direction,
+        participants.contact_id,
+        participants.is_initiator
+    from activities
+    inner join participants
+        on participants.activity_id = activities.activity_id
+    where participants.contact_id is not null
 
 ),
 
 manual_with_contacts as (
 
     select distinct
-        activities.activity_id,
-        activities.owner_user_id as user_id,
-        activities.started_at,
-        participants.contact_id
-    from activities
-    inner join participants
-        on participants.activity_id = activities.activity_id
-    where activities.activity_source = 'manual'
-        and participants.contact_id is not null
+        activity_id,
+        owner_user_id as user_id,
+        started_at,
+        contact_id
+    from contact_activities
+    where activity_source = 'manual'
 
 ),
 
 customer_started as (
 
     select distinct
-        participants.contact_id,
-        activities.started_at
-    from activities
-    inner join participants
-        on participants.activity_id = activities.activity_id
-    where activities.direction = 'inbound'
-        and activities.activity_status = 'completed'
-        and participants.is_initiator
-        and participants.contact_id is not null
+        contact_id,
+        started_at
+    from contact_activities
+    where direction = 'inbound'
+        and activity_status = 'completed'
+        and is_initiator
 
 ),
 

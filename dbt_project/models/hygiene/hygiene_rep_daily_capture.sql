@@ -19,11 +19,7 @@ activities as (
 
 ),
 
-users as (
-
-    select user_id, is_active from {{ ref('dim_users') }}
-
-),
+users as (select user_id, is_active from {{ ref('dim_users') }}),
 
 as_of as (
 

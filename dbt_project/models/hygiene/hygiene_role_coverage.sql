@@ -1,19 +1,12 @@
 -- Contact-role coverage per account: how many of the account's contacts have a known buying role,
 -- and whether a decision-maker is known. Rolled up per rep (the account owner) in the report.
 
+{{ config(tags=['published']) }}
+
 with
 
-contacts as (
-
-    select * from {{ ref('dim_contacts') }}
-
-),
-
-accounts as (
-
-    select * from {{ ref('dim_accounts') }}
-
-),
+contacts as (select * from {{ ref('dim_contacts') }}),
+accounts as (select * from {{ ref('dim_accounts') }}),
 
 per_account as (
 

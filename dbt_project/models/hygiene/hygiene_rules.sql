@@ -2,6 +2,8 @@
 -- Severity says what a finding does to the scores: high = a score or a deal is wrong or blind
 -- until fixed; medium = attribution or coverage is weakened; low = worth tidying.
 
+{{ config(tags=['published']) }}
+
 select
     cast(rule as varchar) as rule,
     cast(rule_group as varchar) as rule_group,

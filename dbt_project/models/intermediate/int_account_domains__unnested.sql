@@ -3,11 +3,7 @@
 
 with
 
-accounts as (
-
-    select * from {{ ref('stg_landed__accounts') }}
-
-),
+accounts as (select * from {{ ref('stg_landed__accounts') }}),
 
 unnested as (
 

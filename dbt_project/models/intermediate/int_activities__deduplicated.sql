@@ -3,17 +3,8 @@
 
 with
 
-activities as (
-
-    select * from {{ ref('stg_landed__activities') }}
-
-),
-
-id_map as (
-
-    select * from {{ ref('int_activity_ids__mapped') }}
-
-),
+activities as (select * from {{ ref('stg_landed__activities') }}),
+id_map as (select * from {{ ref('int_activity_ids__mapped') }}),
 
 copy_counts as (
 

@@ -10,29 +10,10 @@
 
 with
 
-activities as (
-
-    select * from {{ ref('int_activities__deduplicated') }}
-
-),
-
-parties as (
-
-    select * from {{ ref('int_activity_parties__resolved') }}
-
-),
-
-accounts as (
-
-    select * from {{ ref('stg_landed__accounts') }}
-
-),
-
-opportunities as (
-
-    select * from {{ ref('stg_landed__opportunities') }}
-
-),
+activities as (select * from {{ ref('int_activities__deduplicated') }}),
+parties as (select * from {{ ref('int_activity_parties__resolved') }}),
+accounts as (select * from {{ ref('stg_landed__accounts') }}),
+opportunities as (select * from {{ ref('stg_landed__opportunities') }}),
 
 ranked_initiators as (
 

@@ -4,11 +4,7 @@
 
 with
 
-activities as (
-
-    select * from {{ ref('stg_landed__activities') }}
-
-),
+activities as (select * from {{ ref('stg_landed__activities') }}),
 
 mapped as (
 

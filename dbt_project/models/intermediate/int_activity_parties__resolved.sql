@@ -9,29 +9,10 @@
 
 with
 
-parties as (
-
-    select * from {{ ref('stg_landed__activity_parties') }}
-
-),
-
-id_map as (
-
-    select * from {{ ref('int_activity_ids__mapped') }}
-
-),
-
-addresses as (
-
-    select * from {{ ref('int_addresses__unioned') }}
-
-),
-
-internal_domains as (
-
-    select * from {{ ref('int_internal_domains__unioned') }}
-
-),
+parties as (select * from {{ ref('stg_landed__activity_parties') }}),
+id_map as (select * from {{ ref('int_activity_ids__mapped') }}),
+addresses as (select * from {{ ref('int_addresses__unioned') }}),
+internal_domains as (select * from {{ ref('int_internal_domains__unioned') }}),
 
 mapped_parties as (
 

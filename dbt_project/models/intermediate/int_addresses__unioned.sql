@@ -4,17 +4,8 @@
 
 with
 
-users as (
-
-    select * from {{ ref('stg_landed__users') }}
-
-),
-
-contacts as (
-
-    select * from {{ ref('stg_landed__contacts') }}
-
-),
+users as (select * from {{ ref('stg_landed__users') }}),
+contacts as (select * from {{ ref('stg_landed__contacts') }}),
 
 user_aliases as (
 

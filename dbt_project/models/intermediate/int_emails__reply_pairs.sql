@@ -8,25 +8,21 @@
 -- reply_business_minutes counts only working time on the calendar of our user in the pair (the
 -- one who answered, or the one who was answered): the only calendar the extracts tell us.
 
+{#- what a reply candidate carries, whichever way it was linked -#}
+{%- set candidate_columns -%}
+        original.activity_id,
+        reply.activity_id as reply_activity_id,
+        reply.started_at as replied_at,
+        reply.sender_person_key as reply_sender_person_key,
+        reply.sender_user_id as reply_sender_user_id,
+        reply.sender_contact_id as reply_sender_contact_id,
+{%- endset %}
+
 with
 
-activities as (
-
-    select * from {{ ref('int_activities__directed') }}
-
-),
-
-parties as (
-
-    select * from {{ ref('int_activity_parties__resolved') }}
-
-),
-
-users as (
-
-    select * from {{ ref('stg_landed__users') }}
-
-),
+activities as (select * from {{ ref('int_activities__directed') }}),
+parties as (select * from {{ ref('int_activity_parties__resolved') }}),
+users as (select * from {{ ref('stg_landed__users') }}),
 
 emails as (
 
@@ -84,12 +80,7 @@ replies as (
 parent_candidates as (
 
     select
-        original.activity_id,
-        reply.activity_id as reply_activity_id,
-        reply.started_at as replied_at,
-        reply.sender_person_key as reply_sender_person_key,
-        reply.sender_user_id as reply_sender_user_id,
-        reply.sender_contact_id as reply_sender_contact_id,
+        {{ candidate_columns | trim }}
         'parent' as reply_link
 
     from customer_facing_emails as original
@@ -102,12 +93,7 @@ parent_candidates as (
 thread_candidates as (
 
     select
-        original.activity_id,
-        reply.activity_id as reply_activity_id,
-        reply.started_at as replied_at,
-        reply.sender_person_key as reply_sender_person_key,
-        reply.sender_user_id as reply_sender_user_id,
-        reply.sender_contact_id as reply_sender_contact_id,
+        {{ candidate_columns | trim }}
         'thread' as reply_link
 
     from customer_facing_emails as original

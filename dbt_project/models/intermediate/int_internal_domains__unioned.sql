@@ -3,15 +3,10 @@
 -- plus the domains configured in RI_INTERNAL_DOMAINS.
 
 {%- set configured = configured_internal_domains() %}
-{%- set public_domains = var('public_email_domains', []) %}
 
 with
 
-addresses as (
-
-    select * from {{ ref('int_addresses__unioned') }}
-
-),
+addresses as (select * from {{ ref('int_addresses__unioned') }}),
 
 user_domains as (
 
@@ -23,13 +18,7 @@ user_domains as (
     where owner_type = 'user'
         and email_domain is not null
         and email_domain <> ''
-        {%- if public_domains %}
-        and email_domain not in (
-            {%- for domain in public_domains %}
-            '{{ domain }}'{{ "," if not loop.last }}
-            {%- endfor %}
-        )
-        {%- endif %}
+        and not {{ is_public_email_domain('email_domain') }}
 
 ),
 
@@ -38,7 +27,7 @@ configured_domains as (
     {%- if configured %}
     {%- for domain in configured %}
     select
-        cast('{{ domain }}' as {{ dbt.type_string() }}) as internal_domain,
+        cast({{ sql_string(domain) }} as {{ dbt.type_string() }}) as internal_domain,
         'configured' as domain_source
     {{ "union all" if not loop.last }}
     {%- endfor %}

@@ -1,28 +1,9 @@
 with
 
-accounts as (
-
-    select * from {{ ref('stg_landed__accounts') }}
-
-),
-
-contacts as (
-
-    select * from {{ ref('stg_landed__contacts') }}
-
-),
-
-opportunities as (
-
-    select * from {{ ref('stg_landed__opportunities') }}
-
-),
-
-account_domains as (
-
-    select * from {{ ref('int_account_domains__unnested') }}
-
-),
+accounts as (select * from {{ ref('stg_landed__accounts') }}),
+contacts as (select * from {{ ref('stg_landed__contacts') }}),
+opportunities as (select * from {{ ref('stg_landed__opportunities') }}),
+account_domains as (select * from {{ ref('int_account_domains__unnested') }}),
 
 account_aliases as (
 

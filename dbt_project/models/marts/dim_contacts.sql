@@ -1,28 +1,9 @@
 with
 
-contacts as (
-
-    select * from {{ ref('stg_landed__contacts') }}
-
-),
-
-accounts as (
-
-    select * from {{ ref('stg_landed__accounts') }}
-
-),
-
-addresses as (
-
-    select * from {{ ref('int_addresses__unioned') }}
-
-),
-
-account_domains as (
-
-    select * from {{ ref('int_account_domains__unnested') }}
-
-),
+contacts as (select * from {{ ref('stg_landed__contacts') }}),
+accounts as (select * from {{ ref('stg_landed__accounts') }}),
+addresses as (select * from {{ ref('int_addresses__unioned') }}),
+account_domains as (select * from {{ ref('int_account_domains__unnested') }}),
 
 contact_addresses as (
 

@@ -1,16 +1,7 @@
 with
 
-opportunities as (
-
-    select * from {{ ref('stg_landed__opportunities') }}
-
-),
-
-opportunity_contacts as (
-
-    select * from {{ ref('stg_landed__opportunity_contacts') }}
-
-),
+opportunities as (select * from {{ ref('stg_landed__opportunities') }}),
+opportunity_contacts as (select * from {{ ref('stg_landed__opportunity_contacts') }}),
 
 contact_roles as (
 

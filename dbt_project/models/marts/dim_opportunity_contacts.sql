@@ -4,17 +4,8 @@
 
 with
 
-opportunity_contacts as (
-
-    select * from {{ ref('stg_landed__opportunity_contacts') }}
-
-),
-
-opportunities as (
-
-    select * from {{ ref('stg_landed__opportunities') }}
-
-),
+opportunity_contacts as (select * from {{ ref('stg_landed__opportunity_contacts') }}),
+opportunities as (select * from {{ ref('stg_landed__opportunities') }}),
 
 final as (
 

@@ -1,16 +1,7 @@
 with
 
-users as (
-
-    select * from {{ ref('stg_landed__users') }}
-
-),
-
-addresses as (
-
-    select * from {{ ref('int_addresses__unioned') }}
-
-),
+users as (select * from {{ ref('stg_landed__users') }}),
+addresses as (select * from {{ ref('int_addresses__unioned') }}),
 
 user_addresses as (
 

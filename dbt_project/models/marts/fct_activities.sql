@@ -1,10 +1,6 @@
 with
 
-activities as (
-
-    select * from {{ ref('int_activities__directed') }}
-
-),
+activities as (select * from {{ ref('int_activities__directed') }}),
 
 final as (
 

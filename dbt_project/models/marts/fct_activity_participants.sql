@@ -1,16 +1,7 @@
 with
 
-parties as (
-
-    select * from {{ ref('int_activity_parties__resolved') }}
-
-),
-
-activities as (
-
-    select * from {{ ref('int_activities__directed') }}
-
-),
+parties as (select * from {{ ref('int_activity_parties__resolved') }}),
+activities as (select * from {{ ref('int_activities__directed') }}),
 
 final as (
 

@@ -5,23 +5,9 @@
 
 with
 
-activities as (
-
-    select * from {{ ref('int_activities__directed') }}
-
-),
-
-parties as (
-
-    select * from {{ ref('int_activity_parties__resolved') }}
-
-),
-
-reply_pairs as (
-
-    select * from {{ ref('int_emails__reply_pairs') }}
-
-),
+activities as (select * from {{ ref('int_activities__directed') }}),
+parties as (select * from {{ ref('int_activity_parties__resolved') }}),
+reply_pairs as (select * from {{ ref('int_emails__reply_pairs') }}),
 
 as_of as (
 

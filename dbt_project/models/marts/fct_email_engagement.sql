@@ -3,29 +3,10 @@
 
 with
 
-emails as (
-
-    select * from {{ ref('int_emails__reply_pairs') }}
-
-),
-
-activities as (
-
-    select * from {{ ref('int_activities__directed') }}
-
-),
-
-events as (
-
-    select * from {{ ref('stg_landed__email_events') }}
-
-),
-
-id_map as (
-
-    select * from {{ ref('int_activity_ids__mapped') }}
-
-),
+emails as (select * from {{ ref('int_emails__reply_pairs') }}),
+activities as (select * from {{ ref('int_activities__directed') }}),
+events as (select * from {{ ref('stg_landed__email_events') }}),
+id_map as (select * from {{ ref('int_activity_ids__mapped') }}),
 
 outbound_emails as (
 

@@ -2,11 +2,7 @@
 
 with
 
-quarantine as (
-
-    select * from {{ ref('stg_landed__quarantine') }}
-
-),
+quarantine as (select * from {{ ref('stg_landed__quarantine') }}),
 
 final as (
 

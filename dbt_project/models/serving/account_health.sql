@@ -3,35 +3,14 @@
 -- this model adds the capture-gap flag and publishes them under an enforced contract
 -- (the columns all three health tables share come from macros/health_snapshots.sql).
 
-{{ config(materialized='table', schema='serving', tags=['published']) }}
-
 with
 
-scores as (
-
-    select * from {{ source('ml', 'account_scores') }}
-
-),
-
-capture_gaps as (
-
-    select * from {{ ref('hygiene_capture_gap_days') }}
-
-),
-
-gap_counts as (
-
-    {{ health_capture_gap_counts('account_id') }}
-
-),
+{{ health_snapshot_ctes('account_scores', 'account_id') }},
 
 final as (
 
     select
-        cast(scores.snapshot_date as date) as snapshot_date,
-        cast(scores.account_id as varchar) as account_id,
-        cast(scores.entity_name as varchar) as account_name,
-        cast(scores.owner_user_id as varchar) as owner_user_id,
+        {{ health_identity_columns('account_id', 'account_name', with_account=false) }}
         {{ health_score_columns() }}
         {{ health_factor_columns(['recency', 'frequency', 'reciprocity', 'response_time', 'activity_mix', 'sentiment', 'breadth', 'pipeline']) }}
         {{ health_trend_columns() }}
@@ -48,10 +27,7 @@ final as (
         {{ health_response_time_columns() }}
         cast(scores.interactions_90d as integer) as interactions_90d,
         cast(scores.is_going_quiet as boolean) as is_going_quiet
-    from scores
-    left join gap_counts
-        on scores.account_id = gap_counts.account_id
-        and scores.snapshot_date = gap_counts.snapshot_date
+    {{ health_snapshot_from('account_id') }}
 
 )
 

@@ -3,36 +3,14 @@
 -- this model adds the capture-gap flag and publishes them under an enforced contract
 -- (the columns all three health tables share come from macros/health_snapshots.sql).
 
-{{ config(materialized='table', schema='serving', tags=['published']) }}
-
 with
 
-scores as (
-
-    select * from {{ source('ml', 'contact_scores') }}
-
-),
-
-capture_gaps as (
-
-    select * from {{ ref('hygiene_capture_gap_days') }}
-
-),
-
-gap_counts as (
-
-    {{ health_capture_gap_counts('contact_id') }}
-
-),
+{{ health_snapshot_ctes('contact_scores', 'contact_id') }},
 
 final as (
 
     select
-        cast(scores.snapshot_date as date) as snapshot_date,
-        cast(scores.contact_id as varchar) as contact_id,
-        cast(scores.entity_name as varchar) as contact_name,
-        cast(scores.account_id as varchar) as account_id,
-        cast(scores.owner_user_id as varchar) as owner_user_id,
+        {{ health_identity_columns('contact_id', 'contact_name') }}
         {{ health_score_columns() }}
         {{ health_factor_columns(['recency', 'frequency', 'reciprocity', 'response_time', 'activity_mix', 'sentiment']) }}
         {{ health_trend_columns() }}
@@ -47,10 +25,7 @@ final as (
         cast(scores.emails_machine_opened_only_90d as integer) as emails_machine_opened_only_90d,
         cast(scores.interactions_90d as integer) as interactions_90d,
         cast(scores.is_going_quiet as boolean) as is_going_quiet
-    from scores
-    left join gap_counts
-        on scores.contact_id = gap_counts.contact_id
-        and scores.snapshot_date = gap_counts.snapshot_date
+    {{ health_snapshot_from('contact_id') }}
 
 )
 

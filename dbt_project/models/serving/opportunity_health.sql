@@ -4,39 +4,12 @@
 -- this model adds the capture-gap flag and publishes them under an enforced contract
 -- (the columns all three health tables share come from macros/health_snapshots.sql).
 
-{{ config(materialized='table', schema='serving', tags=['published']) }}
-
 with
 
-scores as (
+{{ health_snapshot_ctes('opportunity_scores', 'opportunity_id') }},
 
-    select * from {{ source('ml', 'opportunity_scores') }}
-
-),
-
-capture_gaps as (
-
-    select * from {{ ref('hygiene_capture_gap_days') }}
-
-),
-
-gap_counts as (
-
-    {{ health_capture_gap_counts('opportunity_id') }}
-
-),
-
-deal_contacts as (
-
-    select * from {{ ref('dim_opportunity_contacts') }}
-
-),
-
-contact_scores as (
-
-    select * from {{ source('ml', 'contact_scores') }}
-
-),
+deal_contacts as (select * from {{ ref('dim_opportunity_contacts') }}),
+contact_scores as (select * from {{ source('ml', 'contact_scores') }}),
 
 engagement as (
 
@@ -64,11 +37,7 @@ engagement as (
 final as (
 
     select
-        cast(scores.snapshot_date as date) as snapshot_date,
-        cast(scores.opportunity_id as varchar) as opportunity_id,
-        cast(scores.entity_name as varchar) as opportunity_name,
-        cast(scores.account_id as varchar) as account_id,
-        cast(scores.owner_user_id as varchar) as owner_user_id,
+        {{ health_identity_columns('opportunity_id', 'opportunity_name') }}
         {{ health_score_columns() }}
         {{ health_factor_columns(['recency', 'frequency', 'reciprocity', 'sentiment', 'breadth', 'pipeline']) }}
         {{ health_trend_columns() }}
@@ -89,10 +58,7 @@ final as (
         cast(scores.own_score as double precision) as own_score,
         cast(scores.win_probability as double precision) as win_probability,
         cast(engagement.contact_engagement as varchar) as contact_engagement
-    from scores
-    left join gap_counts
-        on scores.opportunity_id = gap_counts.opportunity_id
-        and scores.snapshot_date = gap_counts.snapshot_date
+    {{ health_snapshot_from('opportunity_id') }}
     left join engagement
         on scores.opportunity_id = engagement.opportunity_id
         and scores.snapshot_date = engagement.snapshot_date

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('landed', 'accounts') }}
-
-),
+source as (select * from {{ source('landed', 'accounts') }}),
 
 renamed as (
 
@@ -17,35 +13,15 @@ renamed as (
         nullif(trim(industry), '') as industry,
         nullif(trim(owner_user_id), '') as owner_user_id,
         created_date,
-        _batch_id as batch_id,
-        _source_row as source_row
+        {{ batch_columns() }}
 
     from source
 
 ),
 
-ranked as (
-
-    {{ rank_by_latest_batch('renamed', 'account_id') }}
-
-),
-
 final as (
 
-    select
-        account_id,
-        account_name,
-        account_aliases,
-        account_domains,
-        segment,
-        industry,
-        owner_user_id,
-        created_date,
-        batch_id,
-        source_row
-
-    from ranked
-    where batch_rank = 1
+    {{ latest_batch_rows('renamed', 'account_id') }}
 
 )
 

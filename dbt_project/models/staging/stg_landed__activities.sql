@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('landed', 'activities') }}
-
-),
+source as (select * from {{ source('landed', 'activities') }}),
 
 renamed as (
 
@@ -24,42 +20,15 @@ renamed as (
         nullif(trim(regarding_account_id), '') as regarding_account_id,
         nullif(trim(owner_user_id), '') as owner_user_id,
         body_sentiment,
-        _batch_id as batch_id,
-        _source_row as source_row
+        {{ batch_columns() }}
 
     from source
 
 ),
 
-ranked as (
-
-    {{ rank_by_latest_batch('renamed', 'activity_id') }}
-
-),
-
 final as (
 
-    select
-        activity_id,
-        activity_type,
-        started_at,
-        started_at_offset_minutes,
-        ended_at,
-        activity_status,
-        activity_source,
-        subject,
-        thread_id,
-        parent_activity_id,
-        internet_message_id,
-        regarding_opportunity_id,
-        regarding_account_id,
-        owner_user_id,
-        body_sentiment,
-        batch_id,
-        source_row
-
-    from ranked
-    where batch_rank = 1
+    {{ latest_batch_rows('renamed', 'activity_id') }}
 
 )
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('landed', 'activity_parties') }}
-
-),
+source as (select * from {{ source('landed', 'activity_parties') }}),
 
 renamed as (
 
@@ -15,33 +11,16 @@ renamed as (
         coalesce({{ normalize_email('email_address') }}, lower(trim(email_address))) as email_address,
         nullif(trim(display_name), '') as display_name,
         nullif(lower(trim(participation_status)), '') as participation_status,
-        _batch_id as batch_id,
-        _source_row as source_row
+        {{ batch_columns() }}
 
     from source
 
 ),
 
-ranked as (
-
-    -- the key is compared after clean-up: "J@X.com" and "j@x.com" in one role are one party
-    {{ rank_by_latest_batch('renamed', 'activity_id, party_role, email_address') }}
-
-),
-
 final as (
 
-    select
-        activity_id,
-        party_role,
-        email_address,
-        display_name,
-        participation_status,
-        batch_id,
-        source_row
-
-    from ranked
-    where batch_rank = 1
+    -- the key is compared after clean-up: "J@X.com" and "j@x.com" in one role are one party
+    {{ latest_batch_rows('renamed', 'activity_id, party_role, email_address') }}
 
 )
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('landed', 'contacts') }}
-
-),
+source as (select * from {{ source('landed', 'contacts') }}),
 
 renamed as (
 
@@ -17,35 +13,15 @@ renamed as (
         nullif(trim(title), '') as title,
         coalesce(nullif(lower(trim(role)), ''), 'unknown') as contact_role,
         created_date,
-        _batch_id as batch_id,
-        _source_row as source_row
+        {{ batch_columns() }}
 
     from source
 
 ),
 
-ranked as (
-
-    {{ rank_by_latest_batch('renamed', 'contact_id') }}
-
-),
-
 final as (
 
-    select
-        contact_id,
-        account_id,
-        full_name,
-        email,
-        email_aliases,
-        title,
-        contact_role,
-        created_date,
-        batch_id,
-        source_row
-
-    from ranked
-    where batch_rank = 1
+    {{ latest_batch_rows('renamed', 'contact_id') }}
 
 )
 

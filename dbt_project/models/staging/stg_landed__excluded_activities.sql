@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('landed', 'excluded_activities') }}
-
-),
+source as (select * from {{ source('landed', 'excluded_activities') }}),
 
 renamed as (
 
@@ -17,35 +13,15 @@ renamed as (
         {{ normalize_email('sender_address') }} as sender_address,
         nullif(trim(subject), '') as subject,
         nullif(trim(source_ref), '') as source_ref,
-        _batch_id as batch_id,
-        _source_row as source_row
+        {{ batch_columns() }}
 
     from source
 
 ),
 
-ranked as (
-
-    {{ rank_by_latest_batch('renamed', 'activity_id') }}
-
-),
-
 final as (
 
-    select
-        activity_id,
-        exclusion_rule,
-        exclusion_detail,
-        activity_type,
-        started_at,
-        sender_address,
-        subject,
-        source_ref,
-        batch_id,
-        source_row
-
-    from ranked
-    where batch_rank = 1
+    {{ latest_batch_rows('renamed', 'activity_id') }}
 
 )
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('landed', 'opportunities') }}
-
-),
+source as (select * from {{ source('landed', 'opportunities') }}),
 
 renamed as (
 
@@ -22,40 +18,15 @@ renamed as (
         expected_close_date,
         closed_date,
         external_score,
-        _batch_id as batch_id,
-        _source_row as source_row
+        {{ batch_columns() }}
 
     from source
 
 ),
 
-ranked as (
-
-    {{ rank_by_latest_batch('renamed', 'opportunity_id') }}
-
-),
-
 final as (
 
-    select
-        opportunity_id,
-        account_id,
-        owner_user_id,
-        opportunity_name,
-        stage,
-        stage_rank,
-        amount,
-        currency,
-        opportunity_status,
-        created_date,
-        expected_close_date,
-        closed_date,
-        external_score,
-        batch_id,
-        source_row
-
-    from ranked
-    where batch_rank = 1
+    {{ latest_batch_rows('renamed', 'opportunity_id') }}
 
 )
 

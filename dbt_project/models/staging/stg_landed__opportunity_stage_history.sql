@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('landed', 'opportunity_stage_history') }}
-
-),
+source as (select * from {{ source('landed', 'opportunity_stage_history') }}),
 
 renamed as (
 
@@ -16,34 +12,15 @@ renamed as (
         amount,
         expected_close_date,
         nullif(lower(trim(status)), '') as opportunity_status,
-        _batch_id as batch_id,
-        _source_row as source_row
+        {{ batch_columns() }}
 
     from source
 
 ),
 
-ranked as (
-
-    {{ rank_by_latest_batch('renamed', 'opportunity_id, changed_at') }}
-
-),
-
 final as (
 
-    select
-        opportunity_id,
-        changed_at,
-        stage,
-        stage_rank,
-        amount,
-        expected_close_date,
-        opportunity_status,
-        batch_id,
-        source_row
-
-    from ranked
-    where batch_rank = 1
+    {{ latest_batch_rows('renamed', 'opportunity_id, changed_at') }}
 
 )
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('landed', 'quarantine') }}
-
-),
+source as (select * from {{ source('landed', 'quarantine') }}),
 
 renamed as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('landed', 'users') }}
-
-),
+source as (select * from {{ source('landed', 'users') }}),
 
 known_time_zones as (
 
@@ -29,37 +25,15 @@ renamed as (
             where known_time_zones.name = trim(source.timezone)
         ) as timezone,
         coalesce(is_active, true) as is_active,
-        _batch_id as batch_id,
-        _source_row as source_row
+        {{ batch_columns() }}
 
     from source
 
 ),
 
-ranked as (
-
-    {{ rank_by_latest_batch('renamed', 'user_id') }}
-
-),
-
 final as (
 
-    select
-        user_id,
-        full_name,
-        email,
-        email_aliases,
-        manager_user_id,
-        team,
-        title,
-        job_role,
-        timezone,
-        is_active,
-        batch_id,
-        source_row
-
-    from ranked
-    where batch_rank = 1
+    {{ latest_batch_rows('renamed', 'user_id') }}
 
 )
 
