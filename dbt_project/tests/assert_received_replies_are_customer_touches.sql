@@ -5,15 +5,11 @@
 
 {{ config(severity='warn', meta={'dagster': {'ref': {'name': 'fct_contact_daily_engagement'}}}) }}
 
-with
-
-engagement as (select * from {{ ref('fct_contact_daily_engagement') }})
-
 select
     contact_id,
     engagement_date,
     replies_received,
     emails_inbound
-from engagement
+from {{ ref('fct_contact_daily_engagement') }} as engagement
 where replies_received > 0
     and {{ customer_touch_count('engagement') }} = 0

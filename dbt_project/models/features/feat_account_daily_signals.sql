@@ -3,12 +3,6 @@
 
 with
 
-contacts as (select * from {{ ref('dim_contacts') }}),
-accounts as (select * from {{ ref('dim_accounts') }}),
-opportunities as (select * from {{ ref('dim_opportunities') }}),
-contact_signals as (select * from {{ ref('feat_contact_daily_signals') }}),
-opportunity_signals as (select * from {{ ref('feat_opportunity_daily_signals') }}),
-
 contact_rollup as (
 
     select
@@ -42,8 +36,8 @@ contact_rollup as (
         {{ contact_signal_means('contact_signals') }}
         sum(contact_signals.emails_human_opened_90d) as emails_human_opened_90d,
         sum(contact_signals.emails_machine_opened_only_90d) as emails_machine_opened_only_90d
-    from contact_signals
-    inner join contacts
+    from {{ ref('feat_contact_daily_signals') }} as contact_signals
+    inner join {{ ref('dim_contacts') }} as contacts
         on contact_signals.contact_id = contacts.contact_id
     where contacts.account_id is not null
     group by 1, 2
@@ -59,7 +53,7 @@ pipeline_rollup as (
         sum(close_date_slips) as close_date_slips,
         sum(case when days_to_expected_close < 0 then 1 else 0 end) as overdue_opportunity_count,
         max(stage_change_30d) as best_stage_change_30d
-    from opportunity_signals
+    from {{ ref('feat_opportunity_daily_signals') }} as opportunity_signals
     group by 1, 2
 
 ),
@@ -71,7 +65,7 @@ won_history as (
         contact_rollup.as_of_date,
         count(opportunities.opportunity_id) as won_last_365d
     from contact_rollup
-    left join opportunities
+    left join {{ ref('dim_opportunities') }} as opportunities
         on contact_rollup.account_id = opportunities.account_id
         and opportunities.is_won
         and opportunities.closed_date <= contact_rollup.as_of_date
@@ -128,7 +122,7 @@ final as (
         cast(contact_rollup.customer_touch_days_30d = 0 and contact_rollup.customer_touch_days_90d > 0 as boolean)
             as is_going_quiet
     from contact_rollup
-    inner join accounts
+    inner join {{ ref('dim_accounts') }} as accounts
         on contact_rollup.account_id = accounts.account_id
     left join pipeline_rollup
         on contact_rollup.account_id = pipeline_rollup.account_id

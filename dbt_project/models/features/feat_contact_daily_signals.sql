@@ -7,12 +7,6 @@
 
 with
 
-daily as (select * from {{ ref('fct_contact_daily_engagement') }}),
-activities as (select * from {{ ref('fct_activities') }}),
-reply_pairs as (select * from {{ ref('int_emails__reply_pairs') }}),
-email_engagement as (select * from {{ ref('fct_email_engagement') }}),
-participants as (select * from {{ ref('fct_activity_participants') }}),
-
 daily_sentiment as (
 
     -- the customer's own words only (body_sentiment is null for our e-mails)
@@ -21,7 +15,7 @@ daily_sentiment as (
         activity_date as signal_date,
         {{ exact_sum('body_sentiment') }} as sentiment_sum,
         count(body_sentiment) as sentiment_count
-    from activities
+    from {{ ref('fct_activities') }} as activities
     where initiated_by = 'customer'
         and initiator_contact_id is not null
         and body_sentiment is not null
@@ -44,7 +38,7 @@ daily_{{ side }}_response as (
         count(*) as {{ side }}_reply_count,
         {{ exact_sum('reply_business_minutes') }} as {{ side }}_reply_business_minutes_sum,
         count(reply_business_minutes) as {{ side }}_reply_business_count
-    from reply_pairs
+    from {{ ref('int_emails__reply_pairs') }} as reply_pairs
     where reply_from = '{{ reply_from }}' and is_replied and {{ contact_column }} is not null
     group by 1, 2
 
@@ -54,7 +48,7 @@ daily_{{ side }}_response as (
 contact_recipients as (
 
     select distinct activity_id, contact_id
-    from participants
+    from {{ ref('fct_activity_participants') }} as participants
     where contact_id is not null and party_role in ('to', 'cc', 'bcc')
 
 ),
@@ -68,7 +62,7 @@ daily_opens as (
         {{ utc_date('email_engagement.first_opened_at') }} as signal_date,
         count(*) as emails_human_opened,
         0 as emails_machine_opened_only
-    from email_engagement
+    from {{ ref('fct_email_engagement') }} as email_engagement
     inner join contact_recipients
         on email_engagement.activity_id = contact_recipients.activity_id
     where email_engagement.first_opened_at is not null
@@ -81,7 +75,7 @@ daily_opens as (
         email_engagement.sent_date as signal_date,
         0 as emails_human_opened,
         count(*) as emails_machine_opened_only
-    from email_engagement
+    from {{ ref('fct_email_engagement') }} as email_engagement
     inner join contact_recipients
         on email_engagement.activity_id = contact_recipients.activity_id
     where email_engagement.machine_open_count > 0 and email_engagement.human_open_count = 0
@@ -141,7 +135,7 @@ days as (
         coalesce(daily_opens_summed.emails_human_opened, 0) as emails_human_opened,
         coalesce(daily_opens_summed.emails_machine_opened_only, 0) as emails_machine_opened_only
 
-    from daily
+    from {{ ref('fct_contact_daily_engagement') }} as daily
     left join daily_sentiment
         on daily.contact_id = daily_sentiment.contact_id and daily.engagement_date = daily_sentiment.signal_date
     left join daily_their_response

@@ -4,15 +4,10 @@
 
 with
 
-opportunities as (select * from {{ ref('dim_opportunities') }}),
-opportunity_contacts as (select * from {{ ref('dim_opportunity_contacts') }}),
-stage_history as (select * from {{ ref('stg_landed__opportunity_stage_history') }}),
-contact_signals as (select * from {{ ref('feat_contact_daily_signals') }}),
-
 bounds as (
 
     select min(as_of_date) as start_date, max(as_of_date) as end_date
-    from contact_signals
+    from {{ ref('feat_contact_daily_signals') }} as contact_signals
 
 ),
 
@@ -29,7 +24,7 @@ opportunity_days as (
         opportunities.account_id,
         opportunities.owner_user_id,
         spine.date_day as as_of_date
-    from opportunities
+    from {{ ref('dim_opportunities') }} as opportunities
     inner join spine
         on spine.date_day >= opportunities.created_date
         and (opportunities.closed_date is null or spine.date_day < opportunities.closed_date)
@@ -48,7 +43,7 @@ changes as (
         row_number() over (
             partition by opportunity_id, {{ utc_date('changed_at') }} order by changed_at desc
         ) as rank_in_day
-    from stage_history
+    from {{ ref('stg_landed__opportunity_stage_history') }} as stage_history
 
 ),
 
@@ -136,9 +131,9 @@ contact_engagement as (
         sum(case when opportunity_contacts.deal_role = 'decision_maker' then contact_signals.customer_touch_days_30d end)
             as decision_maker_touch_days_30d
     from opportunity_days
-    inner join opportunity_contacts
+    inner join {{ ref('dim_opportunity_contacts') }} as opportunity_contacts
         on opportunity_days.opportunity_id = opportunity_contacts.opportunity_id
-    left join contact_signals
+    left join {{ ref('feat_contact_daily_signals') }} as contact_signals
         on opportunity_contacts.contact_id = contact_signals.contact_id
         and opportunity_days.as_of_date = contact_signals.as_of_date
     group by 1, 2
@@ -189,7 +184,7 @@ joined as (
         coalesce(contact_engagement.decision_maker_touch_days_30d, 0) as decision_maker_touch_days_30d,
         {{ dbt.datediff('opportunities.created_date', 'opportunity_days.as_of_date', 'day') }} as age_days
     from opportunity_days
-    inner join opportunities
+    inner join {{ ref('dim_opportunities') }} as opportunities
         on opportunity_days.opportunity_id = opportunities.opportunity_id
     left join pipeline
         on opportunity_days.opportunity_id = pipeline.opportunity_id

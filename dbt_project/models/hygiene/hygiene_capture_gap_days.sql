@@ -9,10 +9,6 @@
 
 with
 
-runs as (select * from {{ ref('hygiene_capture_gap_runs') }}),
-collapse_days as (select * from {{ ref('hygiene_extract_collapse_days') }}),
-capture as (select * from {{ ref('hygiene_rep_daily_capture') }}),
-
 rep_gap_days as (
 
     select
@@ -20,8 +16,8 @@ rep_gap_days as (
         capture.capture_date as gap_date,
         runs.gap_kind,
         case runs.gap_kind when 'mailbox' then 1 else 2 end as precedence
-    from runs
-    inner join capture
+    from {{ ref('hygiene_capture_gap_runs') }} as runs
+    inner join {{ ref('hygiene_rep_daily_capture') }} as capture
         on capture.user_id = runs.user_id
         and capture.capture_date between runs.gap_start_date and runs.gap_end_date
 
@@ -34,8 +30,8 @@ org_gap_days as (
         capture.capture_date as gap_date,
         'org_extract' as gap_kind,
         3 as precedence
-    from collapse_days
-    inner join capture
+    from {{ ref('hygiene_extract_collapse_days') }} as collapse_days
+    inner join {{ ref('hygiene_rep_daily_capture') }} as capture
         on capture.capture_date = collapse_days.collapse_date
 
 ),

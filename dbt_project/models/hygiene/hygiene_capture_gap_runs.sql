@@ -14,7 +14,6 @@
 
 with
 
-capture as (select * from {{ ref('hygiene_rep_daily_capture') }}),
 collapse_days as (select collapse_date from {{ ref('hygiene_extract_collapse_days') }}),
 
 kinds as (
@@ -27,7 +26,7 @@ kinds as (
         case kind.gap_kind when 'mailbox' then capture.synced_emails else capture.synced_meetings end as synced_count,
         capture.manual_activities + capture.dialer_activities as logged_count,
         collapse_days.collapse_date is not null as is_collapse_day
-    from capture
+    from {{ ref('hygiene_rep_daily_capture') }} as capture
     cross join (select 'mailbox' as gap_kind union all select 'calendar' as gap_kind) as kind
     left join collapse_days
         on collapse_days.collapse_date = capture.capture_date

@@ -6,8 +6,6 @@
 
 with
 
-capture as (select * from {{ ref('hygiene_rep_daily_capture') }}),
-
 daily as (
 
     select
@@ -16,7 +14,7 @@ daily as (
         sum(synced_emails + synced_meetings) as synced_count,
         sum(manual_activities + dialer_activities) as logged_count,
         count(*) as captured_users
-    from capture
+    from {{ ref('hygiene_rep_daily_capture') }} as capture
     group by 1, 2
 
 ),

@@ -7,13 +7,6 @@
 
 with
 
-capture_gaps as (select * from {{ ref('hygiene_findings__capture_gaps') }}),
-contact_links as (select * from {{ ref('hygiene_findings__contact_links') }}),
-roles as (select * from {{ ref('hygiene_findings__roles') }}),
-discipline as (select * from {{ ref('hygiene_findings__capture_discipline') }}),
-rules as (select * from {{ ref('hygiene_rules') }}),
-users as (select * from {{ ref('dim_users') }}),
-
 as_of as (
 
     {{ as_of_date_select(ref('fct_activities')) }}
@@ -22,9 +15,9 @@ as_of as (
 
 unioned as (
 
-    {%- for part in ['capture_gaps', 'contact_links', 'roles', 'discipline'] %}
+    {%- for part in ['capture_gaps', 'contact_links', 'roles', 'capture_discipline'] %}
     select rule, entity_type, entity_id, entity_name, account_id, user_id, start_date, end_date, evidence, suggested_fix, metric_value
-    from {{ part }}
+    from {{ ref('hygiene_findings__' ~ part) }}
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -53,9 +46,9 @@ final as (
         cast(unioned.metric_value as double precision) as metric_value,
         cast(as_of.as_of_date as date) as as_of_date
     from unioned
-    inner join rules
+    inner join {{ ref('hygiene_rules') }} as rules
         on rules.rule = unioned.rule
-    left join users
+    left join {{ ref('dim_users') }} as users
         on users.user_id = unioned.user_id
     cross join as_of
 

@@ -8,12 +8,8 @@
 
 with
 
-activities as (select * from {{ ref('fct_activities') }}),
-
 -- subjects are not in the marts; the burst rule needs them
 staged_activities as (select activity_id, subject from {{ ref('stg_landed__activities') }}),
-users as (select * from {{ ref('dim_users') }}),
-discipline as (select * from {{ ref('hygiene_rep_capture_discipline') }}),
 
 manual as (
 
@@ -24,7 +20,7 @@ manual as (
         activities.started_at,
         activities.activity_type,
         trim(regexp_replace(lower(coalesce(staged_activities.subject, '')), '[^a-z]+', ' ', 'g')) as subject_key
-    from activities
+    from {{ ref('fct_activities') }} as activities
     inner join staged_activities
         on staged_activities.activity_id = activities.activity_id
     where activities.activity_source = 'manual'
@@ -66,7 +62,7 @@ burst_findings as (
         'Review these entries with the rep; activity counts should not drive targets or scores without captured evidence.' as suggested_fix,
         cast(bursts.activity_count as double precision) as metric_value
     from bursts
-    left join users
+    left join {{ ref('dim_users') }} as users
         on users.user_id = bursts.user_id
 
 ),
@@ -74,7 +70,7 @@ burst_findings as (
 peer_median as (
 
     select median(manual_unanswered_count) as median_unanswered
-    from discipline
+    from {{ ref('hygiene_rep_capture_discipline') }} as discipline
     where manual_with_contact_count > 0
 
 ),
@@ -95,7 +91,7 @@ no_response_findings as (
             || cast(cast(peer_median.median_unanswered as bigint) as varchar) || ')' as evidence,
         'Coach the rep on capture: connect the mailbox and dialer so activity is captured, and focus on contacts who engage.' as suggested_fix,
         discipline.manual_unanswered_share as metric_value
-    from discipline
+    from {{ ref('hygiene_rep_capture_discipline') }} as discipline
     cross join peer_median
     where discipline.manual_unanswered_count >= {{ numeric_var('hygiene_no_response_peer_factor', 2.5) }} * peer_median.median_unanswered
         and discipline.manual_unanswered_share >= 0.5

@@ -7,13 +7,6 @@
 
 with
 
-runs as (select * from {{ ref('hygiene_capture_gap_runs') }}),
-collapse_days as (select * from {{ ref('hygiene_extract_collapse_days') }}),
-users as (select * from {{ ref('dim_users') }}),
-accounts as (select * from {{ ref('dim_accounts') }}),
-opportunities as (select * from {{ ref('dim_opportunities') }}),
-activities as (select * from {{ ref('fct_activities') }}),
-
 as_of as (
 
     {{ as_of_date_select('activities') }}
@@ -23,11 +16,11 @@ as_of as (
 rep_gaps as (
 
     select runs.*
-    from runs
+    from {{ ref('hygiene_capture_gap_runs') }} as runs
     where runs.gap_kind = 'mailbox'
         or not exists (
             select 1
-            from runs as mailbox
+            from {{ ref('hygiene_capture_gap_runs') }} as mailbox
             where mailbox.user_id = runs.user_id
                 and mailbox.gap_kind = 'mailbox'
                 and mailbox.gap_start_date <= runs.gap_end_date
@@ -56,7 +49,7 @@ rep_gap_findings as (
             || ' sync connection of this rep (expired token, changed password, licence), then re-sync the period.' as suggested_fix,
         rep_gaps.expected_count as metric_value
     from rep_gaps
-    left join users
+    left join {{ ref('dim_users') }} as users
         on users.user_id = rep_gaps.user_id
 
 ),
@@ -79,7 +72,7 @@ collapse_findings as (
             || cast(cast(usual_logged_count as bigint) as varchar) || ')' as evidence,
         'Re-run the extract for this day and check the sync service''s logs; scores using this day are low-confidence until then.' as suggested_fix,
         1 - synced_ratio as metric_value
-    from collapse_days
+    from {{ ref('hygiene_extract_collapse_days') }} as collapse_days
 
 ),
 
@@ -88,7 +81,7 @@ last_activity as (
     select
         account_id,
         max(activity_date) as last_activity_date
-    from activities
+    from {{ ref('fct_activities') }} as activities
     cross join as_of
     where account_id is not null
         and activity_status <> 'scheduled'
@@ -105,7 +98,7 @@ open_deals as (
         sum(coalesce(amount, 0)) as open_amount,
         min(created_date) as first_created_date,
         {{ dbt.listagg('opportunity_id', "';'", 'order by opportunity_id') }} as opportunity_ids
-    from opportunities
+    from {{ ref('dim_opportunities') }} as opportunities
     where is_open
     group by account_id
 
@@ -123,7 +116,7 @@ silent_accounts as (
             as silent_days
     from open_deals
     cross join as_of
-    inner join accounts
+    inner join {{ ref('dim_accounts') }} as accounts
         on accounts.account_id = open_deals.account_id
     left join last_activity
         on last_activity.account_id = open_deals.account_id

@@ -7,18 +7,7 @@
 -- a part of hygiene_findings, inlined there: no table of its own
 {{ config(materialized='ephemeral', contract={'enforced': false}) }}
 
-
 with
-
-contacts as (select * from {{ ref('dim_contacts') }}),
-staged_contacts as (select * from {{ ref('stg_landed__contacts') }}),
-accounts as (select * from {{ ref('dim_accounts') }}),
-opportunities as (select * from {{ ref('dim_opportunities') }}),
-opportunity_contacts as (select * from {{ ref('stg_landed__opportunity_contacts') }}),
-participants as (select * from {{ ref('fct_activity_participants') }}),
-activities as (select * from {{ ref('fct_activities') }}),
-addresses as (select * from {{ ref('int_addresses__unioned') }}),
-account_domains as (select * from {{ ref('int_account_domains__unnested') }}),
 
 primary_domains as (
 
@@ -28,7 +17,7 @@ primary_domains as (
         contacts.full_name,
         contacts.email,
         lower({{ dbt.split_part('contacts.email', "'@'", 2) }}) as email_domain
-    from contacts
+    from {{ ref('dim_contacts') }} as contacts
     where contacts.account_id is not null
         and contacts.email like '%@%'
 
@@ -43,7 +32,7 @@ domain_checks as (
         count(account_domains.domain) as account_domain_count,
         {{ dbt.listagg('account_domains.domain', "';'", 'order by account_domains.domain') }} as account_domain_list
     from primary_domains
-    left join account_domains
+    left join {{ ref('int_account_domains__unnested') }} as account_domains
         on account_domains.account_id = primary_domains.account_id
     group by 1, 2, 3, 4, 5
 
@@ -77,10 +66,10 @@ contact_traffic as (
         contacts.account_id as linked_account_id,
         activities.account_id as traffic_account_id,
         count(distinct activities.activity_id) as activity_count
-    from participants
-    inner join contacts
+    from {{ ref('fct_activity_participants') }} as participants
+    inner join {{ ref('dim_contacts') }} as contacts
         on contacts.contact_id = participants.contact_id
-    inner join activities
+    inner join {{ ref('fct_activities') }} as activities
         on activities.activity_id = participants.activity_id
     where participants.contact_id is not null
         and contacts.account_id is not null
@@ -121,11 +110,11 @@ traffic_findings as (
             || traffic_shares.linked_account_id || ' (' || linked.account_name || ')' as evidence,
         cast(traffic_shares.activity_count as double precision) / traffic_shares.total_count as metric_value
     from traffic_shares
-    inner join contacts
+    inner join {{ ref('dim_contacts') }} as contacts
         on contacts.contact_id = traffic_shares.contact_id
-    left join accounts as other
+    left join {{ ref('dim_accounts') }} as other
         on other.account_id = traffic_shares.traffic_account_id
-    left join accounts as linked
+    left join {{ ref('dim_accounts') }} as linked
         on linked.account_id = traffic_shares.linked_account_id
     where traffic_shares.other_rank = 1
         and traffic_shares.traffic_account_id <> traffic_shares.linked_account_id
@@ -151,10 +140,10 @@ shared_addresses as (
             partition by addresses.email_address
             order by staged_contacts.created_date nulls last, addresses.contact_id
         ) as original_contact_id
-    from addresses
-    inner join contacts
+    from {{ ref('int_addresses__unioned') }} as addresses
+    inner join {{ ref('dim_contacts') }} as contacts
         on contacts.contact_id = addresses.contact_id
-    left join staged_contacts
+    left join {{ ref('stg_landed__contacts') }} as staged_contacts
         on staged_contacts.contact_id = addresses.contact_id
     where addresses.owner_type = 'contact'
         and addresses.is_shared_between_contacts
@@ -185,8 +174,8 @@ normalised_names as (
         contacts.account_id,
         trim(regexp_replace(lower(contacts.full_name), '\s+', ' ', 'g')) as name_key,
         staged_contacts.created_date
-    from contacts
-    left join staged_contacts
+    from {{ ref('dim_contacts') }} as contacts
+    left join {{ ref('stg_landed__contacts') }} as staged_contacts
         on staged_contacts.contact_id = contacts.contact_id
     where contacts.account_id is not null
 
@@ -215,7 +204,7 @@ same_name_findings as (
             || ' ("' || name_groups.full_name || '" vs "' || original.full_name || '")' as evidence,
         cast(null as double precision) as metric_value
     from name_groups
-    inner join contacts as original
+    inner join {{ ref('dim_contacts') }} as original
         on original.contact_id = name_groups.original_contact_id
     where name_groups.record_rank > 1
         -- already reported as a same-address duplicate
@@ -236,7 +225,7 @@ orphan_findings as (
             else 'the CRM links the contact to account ' || crm_account_id || ', which is not in the accounts extract'
         end as evidence,
         cast(null as double precision) as metric_value
-    from contacts
+    from {{ ref('dim_contacts') }} as contacts
     where is_orphan or has_unknown_account
 
 ),
@@ -253,14 +242,14 @@ opportunity_contact_findings as (
             || '), the opportunity ' || opportunities.opportunity_id || ' to ' || opportunities.account_id
             || ' (' || deal_account.account_name || ')' as evidence,
         cast(null as double precision) as metric_value
-    from opportunity_contacts
-    inner join opportunities
+    from {{ ref('stg_landed__opportunity_contacts') }} as opportunity_contacts
+    inner join {{ ref('dim_opportunities') }} as opportunities
         on opportunities.opportunity_id = opportunity_contacts.opportunity_id
-    inner join contacts
+    inner join {{ ref('dim_contacts') }} as contacts
         on contacts.contact_id = opportunity_contacts.contact_id
-    left join accounts as contact_account
+    left join {{ ref('dim_accounts') }} as contact_account
         on contact_account.account_id = contacts.account_id
-    left join accounts as deal_account
+    left join {{ ref('dim_accounts') }} as deal_account
         on deal_account.account_id = opportunities.account_id
     where contacts.account_id is not null
         and contacts.account_id <> opportunities.account_id
@@ -308,7 +297,7 @@ final as (
         end as suggested_fix,
         unioned.metric_value
     from unioned
-    left join accounts
+    left join {{ ref('dim_accounts') }} as accounts
         on accounts.account_id = unioned.account_id
 
 )

@@ -6,10 +6,6 @@
 
 with
 
-contacts as (select * from {{ ref('dim_contacts') }}),
-accounts as (select * from {{ ref('dim_accounts') }}),
-coverage as (select * from {{ ref('hygiene_role_coverage') }}),
-
 missing_role as (
 
     select
@@ -24,8 +20,8 @@ missing_role as (
         'buying role is empty or unknown' || coalesce(' (title: ' || contacts.title || ')', '') as evidence,
         'Set the contact''s buying role (decision_maker, influencer, champion or user).' as suggested_fix,
         cast(null as double precision) as metric_value
-    from contacts
-    left join accounts
+    from {{ ref('dim_contacts') }} as contacts
+    left join {{ ref('dim_accounts') }} as accounts
         on accounts.account_id = contacts.account_id
     where contacts.contact_role = 'unknown'
 
@@ -47,7 +43,7 @@ no_decision_maker as (
             || cast(open_opportunity_count as varchar) || ' open opportunities' as evidence,
         'Identify who signs at this account and record the contact with the role decision_maker.' as suggested_fix,
         cast(open_opportunity_count as double precision) as metric_value
-    from coverage
+    from {{ ref('hygiene_role_coverage') }} as coverage
     where not has_decision_maker
 
 )

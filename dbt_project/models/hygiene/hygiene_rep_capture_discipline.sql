@@ -6,10 +6,6 @@
 
 with
 
-activities as (select * from {{ ref('fct_activities') }}),
-participants as (select * from {{ ref('fct_activity_participants') }}),
-users as (select * from {{ ref('dim_users') }}),
-
 contact_activities as (
 
     -- every activity with each contact taking part in it
@@ -22,8 +18,8 @@ contact_activities as (
         activities.direction,
         participants.contact_id,
         participants.is_initiator
-    from activities
-    inner join participants
+    from {{ ref('fct_activities') }} as activities
+    inner join {{ ref('fct_activity_participants') }} as participants
         on participants.activity_id = activities.activity_id
     where participants.contact_id is not null
 
@@ -87,7 +83,7 @@ volumes as (
         sum(case when activity_source = 'manual' then 1 else 0 end) as manual_count,
         sum(case when activity_source = 'synced' then 1 else 0 end) as synced_count,
         sum(case when activity_source = 'dialer' then 1 else 0 end) as dialer_count
-    from activities
+    from {{ ref('fct_activities') }} as activities
     where owner_user_id is not null
     group by 1
 
@@ -109,7 +105,7 @@ final as (
         cast(response_counts.manual_unanswered_count as double precision)
             / nullif(response_counts.manual_with_contact_count, 0) as manual_unanswered_share
     from volumes
-    left join users
+    left join {{ ref('dim_users') }} as users
         on users.user_id = volumes.user_id
     left join response_counts
         on response_counts.user_id = volumes.user_id

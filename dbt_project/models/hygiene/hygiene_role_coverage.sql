@@ -5,9 +5,6 @@
 
 with
 
-contacts as (select * from {{ ref('dim_contacts') }}),
-accounts as (select * from {{ ref('dim_accounts') }}),
-
 per_account as (
 
     select
@@ -19,8 +16,8 @@ per_account as (
         count(case when contacts.contact_role <> 'unknown' then contacts.contact_id end) as contacts_with_role,
         count(case when contacts.is_decision_maker then contacts.contact_id end) as decision_maker_count,
         count(case when contacts.contact_role = 'champion' then contacts.contact_id end) as champion_count
-    from accounts
-    left join contacts
+    from {{ ref('dim_accounts') }} as accounts
+    left join {{ ref('dim_contacts') }} as contacts
         on contacts.account_id = accounts.account_id
     group by 1, 2, 3, 4
 

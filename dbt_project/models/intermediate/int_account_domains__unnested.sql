@@ -3,15 +3,13 @@
 
 with
 
-accounts as (select * from {{ ref('stg_landed__accounts') }}),
-
 unnested as (
 
     select
         account_id,
         lower(trim(unnest(account_domains))) as domain
 
-    from accounts
+    from {{ ref('stg_landed__accounts') }} as accounts
 
 ),
 

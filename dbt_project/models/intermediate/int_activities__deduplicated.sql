@@ -3,16 +3,13 @@
 
 with
 
-activities as (select * from {{ ref('stg_landed__activities') }}),
-id_map as (select * from {{ ref('int_activity_ids__mapped') }}),
-
 copy_counts as (
 
     select
         canonical_activity_id,
         count(*) as copy_count
 
-    from id_map
+    from {{ ref('int_activity_ids__mapped') }} as id_map
     group by 1
 
 ),
@@ -36,13 +33,13 @@ final as (
         activities.body_sentiment,
         copy_counts.copy_count
 
-    from activities
-    inner join id_map
+    from {{ ref('stg_landed__activities') }} as activities
+    inner join {{ ref('int_activity_ids__mapped') }} as id_map
         on activities.activity_id = id_map.activity_id
         and id_map.is_canonical
     inner join copy_counts
         on activities.activity_id = copy_counts.canonical_activity_id
-    left join id_map as parent_map
+    left join {{ ref('int_activity_ids__mapped') }} as parent_map
         on activities.parent_activity_id = parent_map.activity_id
 
 )

@@ -10,11 +10,6 @@
 
 with
 
-activities as (select * from {{ ref('int_activities__deduplicated') }}),
-parties as (select * from {{ ref('int_activity_parties__resolved') }}),
-accounts as (select * from {{ ref('stg_landed__accounts') }}),
-opportunities as (select * from {{ ref('stg_landed__opportunities') }}),
-
 ranked_initiators as (
 
     select
@@ -39,8 +34,8 @@ ranked_initiators as (
                 parties.email_address
         ) as initiator_rank
 
-    from parties
-    inner join activities
+    from {{ ref('int_activity_parties__resolved') }} as parties
+    inner join {{ ref('int_activities__deduplicated') }} as activities
         on parties.activity_id = activities.activity_id
     where parties.is_initiator_role
 
@@ -62,7 +57,7 @@ participant_counts as (
         count(distinct case when party_type = 'unknown_external' then person_key end)
             as unknown_external_participant_count
 
-    from parties
+    from {{ ref('int_activity_parties__resolved') }} as parties
     group by 1
 
 ),
@@ -74,8 +69,8 @@ participant_accounts as (
         parties.account_id,
         count(distinct parties.person_key) as contacts_at_account
 
-    from parties
-    inner join accounts
+    from {{ ref('int_activity_parties__resolved') }} as parties
+    inner join {{ ref('stg_landed__accounts') }} as accounts
         on parties.account_id = accounts.account_id
     where parties.party_side = 'external'
     group by 1, 2
@@ -117,16 +112,16 @@ joined as (
         opportunity_accounts.account_id as opportunity_account_id,
         top_participant_accounts.account_id as participant_account_id
 
-    from activities
+    from {{ ref('int_activities__deduplicated') }} as activities
     left join initiators
         on activities.activity_id = initiators.activity_id
     left join participant_counts
         on activities.activity_id = participant_counts.activity_id
-    left join accounts as regarding_accounts
+    left join {{ ref('stg_landed__accounts') }} as regarding_accounts
         on activities.regarding_account_id = regarding_accounts.account_id
-    left join opportunities
+    left join {{ ref('stg_landed__opportunities') }} as opportunities
         on activities.regarding_opportunity_id = opportunities.opportunity_id
-    left join accounts as opportunity_accounts
+    left join {{ ref('stg_landed__accounts') }} as opportunity_accounts
         on opportunities.account_id = opportunity_accounts.account_id
     left join top_participant_accounts
         on activities.activity_id = top_participant_accounts.activity_id

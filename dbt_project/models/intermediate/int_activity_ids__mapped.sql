@@ -4,8 +4,6 @@
 
 with
 
-activities as (select * from {{ ref('stg_landed__activities') }}),
-
 mapped as (
 
     select
@@ -16,7 +14,7 @@ mapped as (
             else min(activity_id) over (partition by activity_type, internet_message_id)
         end as canonical_activity_id
 
-    from activities
+    from {{ ref('stg_landed__activities') }} as activities
 
 ),
 

@@ -9,11 +9,6 @@
 
 with
 
-parties as (select * from {{ ref('stg_landed__activity_parties') }}),
-id_map as (select * from {{ ref('int_activity_ids__mapped') }}),
-addresses as (select * from {{ ref('int_addresses__unioned') }}),
-internal_domains as (select * from {{ ref('int_internal_domains__unioned') }}),
-
 mapped_parties as (
 
     -- parties of every copy of a message, once per canonical activity
@@ -28,8 +23,8 @@ mapped_parties as (
             order by id_map.is_canonical desc, parties.activity_id
         ) as copy_rank
 
-    from parties
-    inner join id_map
+    from {{ ref('stg_landed__activity_parties') }} as parties
+    inner join {{ ref('int_activity_ids__mapped') }} as id_map
         on parties.activity_id = id_map.activity_id
 
 ),
@@ -66,7 +61,7 @@ address_lookup as (
                 then min(account_id)
         end as account_id
 
-    from addresses
+    from {{ ref('int_addresses__unioned') }} as addresses
     group by 1
 
 ),
@@ -83,7 +78,7 @@ internal_party_domains as (
     select distinct party_domains.email_domain
 
     from party_domains
-    inner join internal_domains
+    inner join {{ ref('int_internal_domains__unioned') }} as internal_domains
         on {{ is_on_domain('party_domains.email_domain', 'internal_domains.internal_domain') }}
 
 ),

@@ -4,16 +4,13 @@
 
 with
 
-users as (select * from {{ ref('stg_landed__users') }}),
-contacts as (select * from {{ ref('stg_landed__contacts') }}),
-
 user_aliases as (
 
     select
         user_id,
         unnest(email_aliases) as raw_alias
 
-    from users
+    from {{ ref('stg_landed__users') }} as users
 
 ),
 
@@ -24,7 +21,7 @@ contact_aliases as (
         account_id,
         unnest(email_aliases) as raw_alias
 
-    from contacts
+    from {{ ref('stg_landed__contacts') }} as contacts
 
 ),
 
@@ -38,7 +35,7 @@ owned_addresses as (
         cast(null as {{ dbt.type_string() }}) as account_id,
         true as is_primary_address
 
-    from users
+    from {{ ref('stg_landed__users') }} as users
     where email is not null
 
     union all
@@ -63,7 +60,7 @@ owned_addresses as (
         account_id,
         true as is_primary_address
 
-    from contacts
+    from {{ ref('stg_landed__contacts') }} as contacts
     where email is not null
 
     union all

@@ -20,10 +20,6 @@
 
 with
 
-activities as (select * from {{ ref('int_activities__directed') }}),
-parties as (select * from {{ ref('int_activity_parties__resolved') }}),
-users as (select * from {{ ref('stg_landed__users') }}),
-
 emails as (
 
     select
@@ -40,7 +36,7 @@ emails as (
         account_id,
         opportunity_id
 
-    from activities
+    from {{ ref('int_activities__directed') }} as activities
     where activity_type = 'email'
         and activity_status = 'completed'
         and initiator_side is not null
@@ -59,7 +55,7 @@ recipients as (
         activity_id,
         person_key
 
-    from parties
+    from {{ ref('int_activity_parties__resolved') }} as parties
     where party_role in ('to', 'cc', 'bcc')
 
 ),
@@ -182,7 +178,7 @@ final as (
         end as reply_business_minutes
 
     from paired
-    left join users
+    left join {{ ref('stg_landed__users') }} as users
         on paired.calendar_user_id = users.user_id
 
 )

@@ -6,15 +6,13 @@
 
 with
 
-addresses as (select * from {{ ref('int_addresses__unioned') }}),
-
 user_domains as (
 
     select distinct
         email_domain as internal_domain,
         'user_address' as domain_source
 
-    from addresses
+    from {{ ref('int_addresses__unioned') }} as addresses
     where owner_type = 'user'
         and email_domain is not null
         and email_domain <> ''

@@ -1,17 +1,12 @@
 with
 
-accounts as (select * from {{ ref('stg_landed__accounts') }}),
-contacts as (select * from {{ ref('stg_landed__contacts') }}),
-opportunities as (select * from {{ ref('stg_landed__opportunities') }}),
-account_domains as (select * from {{ ref('int_account_domains__unnested') }}),
-
 account_aliases as (
 
     select
         account_id,
         trim(unnest(account_aliases)) as alias
 
-    from accounts
+    from {{ ref('stg_landed__accounts') }} as accounts
 
 ),
 
@@ -21,7 +16,7 @@ domain_lists as (
         account_id,
         {{ dbt.listagg('domain', "';'", 'order by domain') }} as domains
 
-    from account_domains
+    from {{ ref('int_account_domains__unnested') }} as account_domains
     group by 1
 
 ),
@@ -43,7 +38,7 @@ contact_counts as (
         account_id,
         count(*) as contact_count
 
-    from contacts
+    from {{ ref('stg_landed__contacts') }} as contacts
     where account_id is not null
     group by 1
 
@@ -56,7 +51,7 @@ opportunity_counts as (
         count(*) as opportunity_count,
         sum(case when opportunity_status = 'open' then 1 else 0 end) as open_opportunity_count
 
-    from opportunities
+    from {{ ref('stg_landed__opportunities') }} as opportunities
     group by 1
 
 ),
@@ -76,7 +71,7 @@ final as (
         cast(coalesce(opportunity_counts.opportunity_count, 0) as bigint) as opportunity_count,
         cast(coalesce(opportunity_counts.open_opportunity_count, 0) as bigint) as open_opportunity_count
 
-    from accounts
+    from {{ ref('stg_landed__accounts') }} as accounts
     left join domain_lists
         on accounts.account_id = domain_lists.account_id
     left join alias_lists

@@ -1,10 +1,5 @@
 with
 
-contacts as (select * from {{ ref('stg_landed__contacts') }}),
-accounts as (select * from {{ ref('stg_landed__accounts') }}),
-addresses as (select * from {{ ref('int_addresses__unioned') }}),
-account_domains as (select * from {{ ref('int_account_domains__unnested') }}),
-
 contact_addresses as (
 
     select
@@ -14,7 +9,7 @@ contact_addresses as (
         {{ dbt.bool_or('is_shared_between_contacts') }} as has_shared_address,
         {{ dbt.bool_or('is_shared_user_and_contact') }} as has_user_address
 
-    from addresses
+    from {{ ref('int_addresses__unioned') }} as addresses
     where owner_type = 'contact'
     group by 1
 
@@ -27,8 +22,8 @@ domain_matches as (
         addresses.contact_id,
         {{ dbt.bool_or(is_on_domain('addresses.email_domain', 'account_domains.domain')) }} as is_on_account_domain
 
-    from addresses
-    inner join account_domains
+    from {{ ref('int_addresses__unioned') }} as addresses
+    inner join {{ ref('int_account_domains__unnested') }} as account_domains
         on addresses.account_id = account_domains.account_id
     where addresses.owner_type = 'contact'
     group by 1
@@ -55,8 +50,8 @@ final as (
         cast(coalesce(contact_addresses.has_user_address, false) as boolean) as has_user_address,
         cast(domain_matches.is_on_account_domain as boolean) as is_on_account_domain
 
-    from contacts
-    left join accounts
+    from {{ ref('stg_landed__contacts') }} as contacts
+    left join {{ ref('stg_landed__accounts') }} as accounts
         on contacts.account_id = accounts.account_id
     left join contact_addresses
         on contacts.contact_id = contact_addresses.contact_id

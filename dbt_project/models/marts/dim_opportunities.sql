@@ -1,8 +1,5 @@
 with
 
-opportunities as (select * from {{ ref('stg_landed__opportunities') }}),
-opportunity_contacts as (select * from {{ ref('stg_landed__opportunity_contacts') }}),
-
 contact_roles as (
 
     select
@@ -11,7 +8,7 @@ contact_roles as (
         sum(case when deal_role = 'decision_maker' then 1 else 0 end) as decision_maker_count,
         min(case when is_primary then contact_id end) as primary_contact_id
 
-    from opportunity_contacts
+    from {{ ref('stg_landed__opportunity_contacts') }} as opportunity_contacts
     group by 1
 
 ),
@@ -38,7 +35,7 @@ final as (
         cast(coalesce(contact_roles.decision_maker_count, 0) as bigint) as decision_maker_count,
         cast(contact_roles.primary_contact_id as varchar) as primary_contact_id
 
-    from opportunities
+    from {{ ref('stg_landed__opportunities') }} as opportunities
     left join contact_roles
         on opportunities.opportunity_id = contact_roles.opportunity_id
 

@@ -4,9 +4,6 @@
 
 with
 
-opportunity_contacts as (select * from {{ ref('stg_landed__opportunity_contacts') }}),
-opportunities as (select * from {{ ref('stg_landed__opportunities') }}),
-
 final as (
 
     select
@@ -16,8 +13,8 @@ final as (
         cast(opportunity_contacts.deal_role as varchar) as deal_role,
         cast(opportunity_contacts.is_primary as boolean) as is_primary
 
-    from opportunity_contacts
-    inner join opportunities
+    from {{ ref('stg_landed__opportunity_contacts') }} as opportunity_contacts
+    inner join {{ ref('stg_landed__opportunities') }} as opportunities
         on opportunity_contacts.opportunity_id = opportunities.opportunity_id
 
 )

@@ -1,8 +1,5 @@
 with
 
-users as (select * from {{ ref('stg_landed__users') }}),
-addresses as (select * from {{ ref('int_addresses__unioned') }}),
-
 user_addresses as (
 
     select
@@ -10,7 +7,7 @@ user_addresses as (
         count(*) as address_count,
         {{ dbt.listagg('email_address', "';'", 'order by email_address') }} as email_addresses
 
-    from addresses
+    from {{ ref('int_addresses__unioned') }} as addresses
     where owner_type = 'user'
     group by 1
 
@@ -32,10 +29,10 @@ final as (
         cast(users.timezone as varchar) as timezone,
         cast(users.is_active as boolean) as is_active
 
-    from users
+    from {{ ref('stg_landed__users') }} as users
     left join user_addresses
         on users.user_id = user_addresses.user_id
-    left join users as managers
+    left join {{ ref('stg_landed__users') }} as managers
         on users.manager_user_id = managers.user_id
 
 )

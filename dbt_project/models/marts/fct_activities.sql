@@ -1,7 +1,5 @@
 with
 
-activities as (select * from {{ ref('int_activities__directed') }}),
-
 final as (
 
     select
@@ -47,7 +45,7 @@ final as (
         ) as body_sentiment,
         cast(copy_count as bigint) as copy_count
 
-    from activities
+    from {{ ref('int_activities__directed') }} as activities
 
 )
 

@@ -1,8 +1,5 @@
 with
 
-parties as (select * from {{ ref('int_activity_parties__resolved') }}),
-activities as (select * from {{ ref('int_activities__directed') }}),
-
 final as (
 
     select
@@ -27,8 +24,8 @@ final as (
         cast(coalesce(parties.person_key = activities.initiator_person_key, false) as boolean) as is_initiator,
         cast(parties.is_ambiguous_address as boolean) as is_ambiguous_address
 
-    from parties
-    inner join activities
+    from {{ ref('int_activity_parties__resolved') }} as parties
+    inner join {{ ref('int_activities__directed') }} as activities
         on parties.activity_id = activities.activity_id
 
 )

@@ -5,10 +5,6 @@
 
 with
 
-activities as (select * from {{ ref('int_activities__directed') }}),
-parties as (select * from {{ ref('int_activity_parties__resolved') }}),
-reply_pairs as (select * from {{ ref('int_emails__reply_pairs') }}),
-
 as_of as (
 
     {{ as_of_date_select('activities') }}
@@ -31,8 +27,8 @@ contact_activities as (
         {{ dbt.bool_or("coalesce(parties.participation_status, '') not in ('declined', 'no_show')") }}
             as is_contact_present
 
-    from parties
-    inner join activities
+    from {{ ref('int_activity_parties__resolved') }} as parties
+    inner join {{ ref('int_activities__directed') }} as activities
         on parties.activity_id = activities.activity_id
     where parties.contact_id is not null
         and activities.direction in ('outbound', 'inbound')
@@ -98,7 +94,7 @@ daily_replies as (
             {{ utc_date('replied_at') }} as reply_date,
             1 as replies_received,
             0 as replies_sent
-        from reply_pairs
+        from {{ ref('int_emails__reply_pairs') }} as reply_pairs
         where reply_from = 'customer' and reply_sender_contact_id is not null
 
         union all
@@ -109,7 +105,7 @@ daily_replies as (
             {{ utc_date('replied_at') }} as reply_date,
             0 as replies_received,
             1 as replies_sent
-        from reply_pairs
+        from {{ ref('int_emails__reply_pairs') }} as reply_pairs
         where reply_from = 'us' and is_replied and sender_contact_id is not null
     ) as replies
     group by 1, 2

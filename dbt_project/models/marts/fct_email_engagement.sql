@@ -3,14 +3,9 @@
 
 with
 
-emails as (select * from {{ ref('int_emails__reply_pairs') }}),
-activities as (select * from {{ ref('int_activities__directed') }}),
-events as (select * from {{ ref('stg_landed__email_events') }}),
-id_map as (select * from {{ ref('int_activity_ids__mapped') }}),
-
 outbound_emails as (
 
-    select * from emails where direction = 'outbound'
+    select * from {{ ref('int_emails__reply_pairs') }} as emails where direction = 'outbound'
 
 ),
 
@@ -25,8 +20,8 @@ mapped_events as (
         events.recipient_email,
         coalesce(events.is_machine_open, false) as is_machine_open
 
-    from events
-    inner join id_map
+    from {{ ref('stg_landed__email_events') }} as events
+    inner join {{ ref('int_activity_ids__mapped') }} as id_map
         on events.activity_id = id_map.activity_id
 
 ),
@@ -82,7 +77,7 @@ joined as (
         end as first_replied_at
 
     from outbound_emails
-    inner join activities
+    inner join {{ ref('int_activities__directed') }} as activities
         on outbound_emails.activity_id = activities.activity_id
     left join event_summary
         on outbound_emails.activity_id = event_summary.activity_id

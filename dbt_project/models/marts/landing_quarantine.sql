@@ -2,8 +2,6 @@
 
 with
 
-quarantine as (select * from {{ ref('stg_landed__quarantine') }}),
-
 final as (
 
     select
@@ -16,7 +14,7 @@ final as (
         cast(reason as varchar) as reason,
         cast(raw_record as varchar) as raw_record
 
-    from quarantine
+    from {{ ref('stg_landed__quarantine') }} as quarantine
 
 )
 

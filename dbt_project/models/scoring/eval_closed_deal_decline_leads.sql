@@ -6,12 +6,9 @@
 
 with
 
-scores as (select * from {{ source('ml', 'opportunity_scores') }}),
-opportunities as (select * from {{ ref('dim_opportunities') }}),
-
 closed as (
     select opportunity_id, opportunity_status, closed_date
-    from opportunities
+    from {{ ref('dim_opportunities') }} as opportunities
     where opportunity_status in ('won', 'lost')
 ),
 
@@ -19,7 +16,7 @@ first_decline as (
     select
         scores.opportunity_id,
         min(scores.snapshot_date) as first_decline_date
-    from scores
+    from {{ source('ml', 'opportunity_scores') }} as scores
     inner join closed on scores.opportunity_id = closed.opportunity_id
     where scores.is_sustained_decline and scores.snapshot_date >= closed.closed_date - {{ window_days }}
     group by 1
@@ -33,4 +30,4 @@ select
     closed.closed_date - first_decline.first_decline_date as lead_days
 from closed
 left join first_decline on closed.opportunity_id = first_decline.opportunity_id
-where closed.closed_date in (select snapshot_date + 1 from scores)
+where closed.closed_date in (select snapshot_date + 1 from {{ source('ml', 'opportunity_scores') }} as scores)

@@ -6,24 +6,20 @@
 
 with
 
-engagement as (select * from {{ ref('fct_contact_daily_engagement') }}),
-contacts as (select * from {{ ref('dim_contacts') }}),
-opportunities as (select * from {{ ref('dim_opportunities') }}),
-
 touch as (
     select
         contacts.account_id,
         engagement.engagement_date,
         max(case when {{ customer_touch_count('engagement') }} > 0 then 1 else 0 end) as touch_day
-    from engagement
-    inner join contacts on engagement.contact_id = contacts.contact_id
+    from {{ ref('fct_contact_daily_engagement') }} as engagement
+    inner join {{ ref('dim_contacts') }} as contacts on engagement.contact_id = contacts.contact_id
     where contacts.account_id is not null
     group by 1, 2
 ),
 
 won as (
     select account_id, closed_date, count(*) as won
-    from opportunities
+    from {{ ref('dim_opportunities') }} as opportunities
     where is_won
     group by 1, 2
 ),

@@ -5,15 +5,13 @@
 
 with
 
-engagement as (select * from {{ ref('fct_contact_daily_engagement') }}),
-
 days as (
     select
         contact_id,
         engagement_date,
         {{ customer_touch_count('engagement') }} as touch,
         max(engagement_date) over () as last_date
-    from engagement
+    from {{ ref('fct_contact_daily_engagement') }} as engagement
 )
 
 select

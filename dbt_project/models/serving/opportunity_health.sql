@@ -8,9 +8,6 @@ with
 
 {{ health_snapshot_ctes('opportunity_scores', 'opportunity_id') }},
 
-deal_contacts as (select * from {{ ref('dim_opportunity_contacts') }}),
-contact_scores as (select * from {{ source('ml', 'contact_scores') }}),
-
 engagement as (
 
     -- each deal contact's health on the same day, primary first
@@ -25,9 +22,9 @@ engagement as (
             "order by deal_contacts.is_primary desc, contact_scores.entity_name"
         ) }} as contact_engagement
     from scores
-    inner join deal_contacts
+    inner join {{ ref('dim_opportunity_contacts') }} as deal_contacts
         on scores.opportunity_id = deal_contacts.opportunity_id
-    inner join contact_scores
+    inner join {{ source('ml', 'contact_scores') }} as contact_scores
         on deal_contacts.contact_id = contact_scores.contact_id
         and scores.snapshot_date = contact_scores.snapshot_date
     group by 1, 2

@@ -1,7 +1,5 @@
 with
 
-source as (select * from {{ source('landed', 'accounts') }}),
-
 renamed as (
 
     select
@@ -15,7 +13,7 @@ renamed as (
         created_date,
         {{ batch_columns() }}
 
-    from source
+    from {{ source('landed', 'accounts') }} as source
 
 ),
 

@@ -1,7 +1,5 @@
 with
 
-source as (select * from {{ source('landed', 'activities') }}),
-
 renamed as (
 
     select
@@ -22,7 +20,7 @@ renamed as (
         body_sentiment,
         {{ batch_columns() }}
 
-    from source
+    from {{ source('landed', 'activities') }} as source
 
 ),
 

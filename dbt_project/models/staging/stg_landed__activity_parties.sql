@@ -1,7 +1,5 @@
 with
 
-source as (select * from {{ source('landed', 'activity_parties') }}),
-
 renamed as (
 
     select
@@ -13,7 +11,7 @@ renamed as (
         nullif(lower(trim(participation_status)), '') as participation_status,
         {{ batch_columns() }}
 
-    from source
+    from {{ source('landed', 'activity_parties') }} as source
 
 ),
 

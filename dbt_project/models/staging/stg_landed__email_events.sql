@@ -1,7 +1,5 @@
 with
 
-source as (select * from {{ source('landed', 'email_events') }}),
-
 renamed as (
 
     select
@@ -15,7 +13,7 @@ renamed as (
         nullif(trim(link_url), '') as link_url,
         {{ batch_columns() }}
 
-    from source
+    from {{ source('landed', 'email_events') }} as source
 
 ),
 

@@ -1,7 +1,5 @@
 with
 
-source as (select * from {{ source('landed', 'excluded_activities') }}),
-
 renamed as (
 
     select
@@ -15,7 +13,7 @@ renamed as (
         nullif(trim(source_ref), '') as source_ref,
         {{ batch_columns() }}
 
-    from source
+    from {{ source('landed', 'excluded_activities') }} as source
 
 ),
 

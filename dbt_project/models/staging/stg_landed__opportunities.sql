@@ -1,7 +1,5 @@
 with
 
-source as (select * from {{ source('landed', 'opportunities') }}),
-
 renamed as (
 
     select
@@ -20,7 +18,7 @@ renamed as (
         external_score,
         {{ batch_columns() }}
 
-    from source
+    from {{ source('landed', 'opportunities') }} as source
 
 ),
 

@@ -1,7 +1,5 @@
 with
 
-source as (select * from {{ source('landed', 'opportunity_contacts') }}),
-
 renamed as (
 
     select
@@ -11,7 +9,7 @@ renamed as (
         coalesce(is_primary, false) as is_primary,
         {{ batch_columns() }}
 
-    from source
+    from {{ source('landed', 'opportunity_contacts') }} as source
 
 ),
 

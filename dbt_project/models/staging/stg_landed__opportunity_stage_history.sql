@@ -1,7 +1,5 @@
 with
 
-source as (select * from {{ source('landed', 'opportunity_stage_history') }}),
-
 renamed as (
 
     select
@@ -14,7 +12,7 @@ renamed as (
         nullif(lower(trim(status)), '') as opportunity_status,
         {{ batch_columns() }}
 
-    from source
+    from {{ source('landed', 'opportunity_stage_history') }} as source
 
 ),
 

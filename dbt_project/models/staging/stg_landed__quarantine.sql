@@ -1,7 +1,5 @@
 with
 
-source as (select * from {{ source('landed', 'quarantine') }}),
-
 renamed as (
 
     select distinct
@@ -13,7 +11,7 @@ renamed as (
         reason,
         raw_record
 
-    from source
+    from {{ source('landed', 'quarantine') }} as source
 
 ),
 

@@ -1,7 +1,5 @@
 with
 
-source as (select * from {{ source('landed', 'source_rejections') }}),
-
 renamed as (
 
     select
@@ -11,7 +9,7 @@ renamed as (
         nullif(trim(detail), '') as rejection_detail,
         {{ batch_columns() }}
 
-    from source
+    from {{ source('landed', 'source_rejections') }} as source
 
 ),
 

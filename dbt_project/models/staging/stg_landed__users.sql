@@ -1,7 +1,5 @@
 with
 
-source as (select * from {{ source('landed', 'users') }}),
-
 known_time_zones as (
 
     {{ known_time_zones() }}
@@ -27,7 +25,7 @@ renamed as (
         coalesce(is_active, true) as is_active,
         {{ batch_columns() }}
 
-    from source
+    from {{ source('landed', 'users') }} as source
 
 ),
 
