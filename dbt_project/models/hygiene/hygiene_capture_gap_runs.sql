@@ -85,15 +85,7 @@ islands as (
 )
 
 select
-    cast(user_id as varchar) as user_id,
-    cast(gap_kind as varchar) as gap_kind,
-    cast(gap_start_date as date) as gap_start_date,
-    cast(gap_end_date as date) as gap_end_date,
-    cast(gap_days as bigint) as gap_days,
-    cast(gap_weekdays as bigint) as gap_weekdays,
-    cast(expected_count as double precision) as expected_count,
-    cast(logged_count as bigint) as logged_count,
-    cast(weekday_empty_share as double precision) as weekday_empty_share
+    {{ contract_columns() }}
 from islands
 where has_own_empty_day = 1
     and gap_weekdays >= {{ numeric_var('hygiene_gap_min_weekdays', 3) }}

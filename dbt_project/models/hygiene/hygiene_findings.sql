@@ -28,22 +28,12 @@ unioned as (
 final as (
 
     select
+        {{ contract_columns('unioned', except=['finding_id', 'rule_group', 'severity', 'user_name', 'as_of_date']) }}
         cast(md5(unioned.rule || '|' || unioned.entity_id || '|' || coalesce(cast(unioned.start_date as varchar), ''))
             as varchar) as finding_id,
-        cast(unioned.rule as varchar) as rule,
         cast(rules.rule_group as varchar) as rule_group,
         cast(rules.severity as varchar) as severity,
-        cast(unioned.entity_type as varchar) as entity_type,
-        cast(unioned.entity_id as varchar) as entity_id,
-        cast(unioned.entity_name as varchar) as entity_name,
-        cast(unioned.account_id as varchar) as account_id,
-        cast(unioned.user_id as varchar) as user_id,
         cast(users.full_name as varchar) as user_name,
-        cast(unioned.start_date as date) as start_date,
-        cast(unioned.end_date as date) as end_date,
-        cast(unioned.evidence as varchar) as evidence,
-        cast(unioned.suggested_fix as varchar) as suggested_fix,
-        cast(unioned.metric_value as double precision) as metric_value,
         cast(as_of.as_of_date as date) as as_of_date
     from unioned
     inner join {{ ref('hygiene_rules') }} as rules

@@ -113,15 +113,5 @@ final as (
 )
 
 select
-    cast(user_id as varchar) as user_id,
-    cast(full_name as varchar) as full_name,
-    cast(job_role as varchar) as job_role,
-    cast(activity_count as bigint) as activity_count,
-    cast(manual_count as bigint) as manual_count,
-    cast(synced_count as bigint) as synced_count,
-    cast(dialer_count as bigint) as dialer_count,
-    cast(manual_share as double precision) as manual_share,
-    cast(manual_with_contact_count as bigint) as manual_with_contact_count,
-    cast(manual_unanswered_count as bigint) as manual_unanswered_count,
-    cast(manual_unanswered_share as double precision) as manual_unanswered_share
+    {{ contract_columns() }}
 from final

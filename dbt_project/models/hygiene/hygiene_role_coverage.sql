@@ -24,14 +24,7 @@ per_account as (
 )
 
 select
-    cast(account_id as varchar) as account_id,
-    cast(account_name as varchar) as account_name,
-    cast(owner_user_id as varchar) as owner_user_id,
-    cast(open_opportunity_count as bigint) as open_opportunity_count,
-    cast(contact_count as bigint) as contact_count,
-    cast(contacts_with_role as bigint) as contacts_with_role,
-    cast(decision_maker_count as bigint) as decision_maker_count,
-    cast(champion_count as bigint) as champion_count,
+    {{ contract_columns(except=['role_coverage', 'has_decision_maker']) }}
     cast(case when contact_count > 0 then cast(contacts_with_role as double precision) / contact_count end as double precision)
         as role_coverage,
     cast(decision_maker_count > 0 as boolean) as has_decision_maker

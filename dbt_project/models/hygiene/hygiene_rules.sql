@@ -5,11 +5,7 @@
 {{ config(tags=['published']) }}
 
 select
-    cast(rule as varchar) as rule,
-    cast(rule_group as varchar) as rule_group,
-    cast(severity as varchar) as severity,
-    cast(title as varchar) as title,
-    cast(description as varchar) as description
+    {{ contract_columns() }}
 from (
     values
         ('capture_gap_rep', 'capture_gaps', 'high', 'Rep capture gap',

@@ -59,18 +59,12 @@ opportunity_counts as (
 final as (
 
     select
-        cast(accounts.account_id as varchar) as account_id,
-        cast(accounts.account_name as varchar) as account_name,
+        {{ contract_columns('accounts', except=['aliases', 'domains', 'contact_count', 'opportunity_count', 'open_opportunity_count']) }}
         cast(alias_lists.aliases as varchar) as aliases,
         cast(domain_lists.domains as varchar) as domains,
-        cast(accounts.segment as varchar) as segment,
-        cast(accounts.industry as varchar) as industry,
-        cast(accounts.owner_user_id as varchar) as owner_user_id,
-        cast(accounts.created_date as date) as created_date,
         cast(coalesce(contact_counts.contact_count, 0) as bigint) as contact_count,
         cast(coalesce(opportunity_counts.opportunity_count, 0) as bigint) as opportunity_count,
         cast(coalesce(opportunity_counts.open_opportunity_count, 0) as bigint) as open_opportunity_count
-
     from {{ ref('stg_landed__accounts') }} as accounts
     left join domain_lists
         on accounts.account_id = domain_lists.account_id

@@ -33,23 +33,17 @@ domain_matches as (
 final as (
 
     select
-        cast(contacts.contact_id as varchar) as contact_id,
+        {{ contract_columns('contacts', except=['account_id', 'crm_account_id', 'email_addresses', 'address_count', 'is_decision_maker', 'is_orphan', 'has_unknown_account', 'has_shared_address', 'has_user_address', 'is_on_account_domain']) }}
         cast(accounts.account_id as varchar) as account_id,
         cast(contacts.account_id as varchar) as crm_account_id,
-        cast(contacts.full_name as varchar) as full_name,
-        cast(contacts.email as varchar) as email,
         cast(contact_addresses.email_addresses as varchar) as email_addresses,
         cast(coalesce(contact_addresses.address_count, 0) as bigint) as address_count,
-        cast(contacts.title as varchar) as title,
-        cast(contacts.contact_role as varchar) as contact_role,
         cast(contacts.contact_role = 'decision_maker' as boolean) as is_decision_maker,
-        cast(contacts.created_date as date) as created_date,
         cast(contacts.account_id is null as boolean) as is_orphan,
         cast(contacts.account_id is not null and accounts.account_id is null as boolean) as has_unknown_account,
         cast(coalesce(contact_addresses.has_shared_address, false) as boolean) as has_shared_address,
         cast(coalesce(contact_addresses.has_user_address, false) as boolean) as has_user_address,
         cast(domain_matches.is_on_account_domain as boolean) as is_on_account_domain
-
     from {{ ref('stg_landed__contacts') }} as contacts
     left join {{ ref('stg_landed__accounts') }} as accounts
         on contacts.account_id = accounts.account_id

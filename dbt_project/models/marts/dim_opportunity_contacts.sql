@@ -7,12 +7,8 @@ with
 final as (
 
     select
-        cast(opportunity_contacts.opportunity_id as varchar) as opportunity_id,
-        cast(opportunity_contacts.contact_id as varchar) as contact_id,
-        cast(opportunities.account_id as varchar) as account_id,
-        cast(opportunity_contacts.deal_role as varchar) as deal_role,
-        cast(opportunity_contacts.is_primary as boolean) as is_primary
-
+        {{ contract_columns('opportunity_contacts', except=['account_id']) }}
+        cast(opportunities.account_id as varchar) as account_id
     from {{ ref('stg_landed__opportunity_contacts') }} as opportunity_contacts
     inner join {{ ref('stg_landed__opportunities') }} as opportunities
         on opportunity_contacts.opportunity_id = opportunities.opportunity_id

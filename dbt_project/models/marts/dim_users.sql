@@ -16,19 +16,10 @@ user_addresses as (
 final as (
 
     select
-        cast(users.user_id as varchar) as user_id,
-        cast(users.full_name as varchar) as full_name,
-        cast(users.email as varchar) as email,
+        {{ contract_columns('users', except=['email_addresses', 'address_count', 'manager_full_name']) }}
         cast(user_addresses.email_addresses as varchar) as email_addresses,
         cast(coalesce(user_addresses.address_count, 0) as bigint) as address_count,
-        cast(users.manager_user_id as varchar) as manager_user_id,
-        cast(managers.full_name as varchar) as manager_full_name,
-        cast(users.team as varchar) as team,
-        cast(users.title as varchar) as title,
-        cast(users.job_role as varchar) as job_role,
-        cast(users.timezone as varchar) as timezone,
-        cast(users.is_active as boolean) as is_active
-
+        cast(managers.full_name as varchar) as manager_full_name
     from {{ ref('stg_landed__users') }} as users
     left join user_addresses
         on users.user_id = user_addresses.user_id

@@ -184,26 +184,12 @@ joined as (
 final as (
 
     select
-        cast(contact_id as varchar) as contact_id,
-        cast(engagement_date as date) as engagement_date,
-        cast(first_activity_date as date) as first_activity_date,
-        cast(emails_outbound as bigint) as emails_outbound,
-        cast(emails_inbound as bigint) as emails_inbound,
-        cast(meetings_completed as bigint) as meetings_completed,
-        cast(meetings_missed as bigint) as meetings_missed,
-        cast(meetings_cancelled as bigint) as meetings_cancelled,
-        cast(calls_outbound as bigint) as calls_outbound,
-        cast(calls_inbound as bigint) as calls_inbound,
-        cast(calls_unanswered as bigint) as calls_unanswered,
-        cast(replies_received as bigint) as replies_received,
-        cast(replies_sent as bigint) as replies_sent,
-        cast(customer_initiated_count as bigint) as customer_initiated_count,
+        {{ contract_columns(except=['is_active_day']) }}
         cast(
             emails_outbound + emails_inbound + meetings_completed + calls_outbound + calls_inbound
             + replies_received + replies_sent > 0
             as boolean
         ) as is_active_day
-
     from joined
 
 )

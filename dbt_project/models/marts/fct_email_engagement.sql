@@ -87,33 +87,17 @@ joined as (
 final as (
 
     select
-        cast(activity_id as varchar) as activity_id,
-        cast(sent_at as timestamp with time zone) as sent_at,
+        {{ contract_columns(except=['sent_date', 'external_recipient_count', 'contact_recipient_count', 'is_delivered', 'is_opened', 'is_clicked', 'is_bounced', 'is_replied', 'first_reply_activity_id', 'first_reply_contact_id', 'reply_minutes']) }}
         cast({{ utc_date('sent_at') }} as date) as sent_date,
-        cast(sender_user_id as varchar) as sender_user_id,
-        cast(owner_user_id as varchar) as owner_user_id,
-        cast(account_id as varchar) as account_id,
-        cast(opportunity_id as varchar) as opportunity_id,
-        cast(thread_id as varchar) as thread_id,
         cast(external_participant_count as bigint) as external_recipient_count,
         cast(contact_participant_count as bigint) as contact_recipient_count,
         cast(delivered_count > 0 as boolean) as is_delivered,
-        cast(human_open_count as bigint) as human_open_count,
-        cast(machine_open_count as bigint) as machine_open_count,
-        cast(human_opener_count as bigint) as human_opener_count,
         cast(human_open_count > 0 as boolean) as is_opened,
-        cast(first_opened_at as timestamp with time zone) as first_opened_at,
-        cast(last_opened_at as timestamp with time zone) as last_opened_at,
-        cast(click_count as bigint) as click_count,
         cast(click_count > 0 as boolean) as is_clicked,
-        cast(first_clicked_at as timestamp with time zone) as first_clicked_at,
         cast(bounce_count > 0 as boolean) as is_bounced,
-        cast(bounced_at as timestamp with time zone) as bounced_at,
         cast(is_replied or reply_event_count > 0 as boolean) as is_replied,
         cast(reply_activity_id as varchar) as first_reply_activity_id,
         cast(reply_sender_contact_id as varchar) as first_reply_contact_id,
-        cast(reply_link as varchar) as reply_link,
-        cast(first_replied_at as timestamp with time zone) as first_replied_at,
         cast(
             case
                 when first_replied_at is not null
@@ -121,7 +105,6 @@ final as (
             end
             as double precision
         ) as reply_minutes
-
     from joined
 
 )

@@ -5,14 +5,7 @@ with
 final as (
 
     select
-        cast(quarantine_id as varchar) as quarantine_id,
-        cast(entity as varchar) as entity,
-        cast(batch_id as varchar) as batch_id,
-        cast(source_file as varchar) as source_file,
-        cast(source_row_number as bigint) as source_row_number,
-        cast(field_name as varchar) as field_name,
-        cast(reason as varchar) as reason,
-        cast(raw_record as varchar) as raw_record
+        {{ contract_columns() }}
 
     from {{ ref('stg_landed__quarantine') }} as quarantine
 

@@ -15,12 +15,6 @@ renamed as (
 
     from {{ source('landed', 'accounts') }} as source
 
-),
-
-final as (
-
-    {{ latest_batch_rows('renamed', 'account_id') }}
-
 )
 
-select * from final
+{{ latest_batch_rows('renamed', 'account_id') }}

@@ -22,12 +22,6 @@ renamed as (
 
     from {{ source('landed', 'activities') }} as source
 
-),
-
-final as (
-
-    {{ latest_batch_rows('renamed', 'activity_id') }}
-
 )
 
-select * from final
+{{ latest_batch_rows('renamed', 'activity_id') }}

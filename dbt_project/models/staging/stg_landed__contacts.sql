@@ -15,12 +15,6 @@ renamed as (
 
     from {{ source('landed', 'contacts') }} as source
 
-),
-
-final as (
-
-    {{ latest_batch_rows('renamed', 'contact_id') }}
-
 )
 
-select * from final
+{{ latest_batch_rows('renamed', 'contact_id') }}

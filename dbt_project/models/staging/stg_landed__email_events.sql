@@ -15,12 +15,6 @@ renamed as (
 
     from {{ source('landed', 'email_events') }} as source
 
-),
-
-final as (
-
-    {{ latest_batch_rows('renamed', 'event_id') }}
-
 )
 
-select * from final
+{{ latest_batch_rows('renamed', 'event_id') }}

@@ -20,12 +20,6 @@ renamed as (
 
     from {{ source('landed', 'opportunities') }} as source
 
-),
-
-final as (
-
-    {{ latest_batch_rows('renamed', 'opportunity_id') }}
-
 )
 
-select * from final
+{{ latest_batch_rows('renamed', 'opportunity_id') }}

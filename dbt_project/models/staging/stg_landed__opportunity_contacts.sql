@@ -11,12 +11,6 @@ renamed as (
 
     from {{ source('landed', 'opportunity_contacts') }} as source
 
-),
-
-final as (
-
-    {{ latest_batch_rows('renamed', 'opportunity_id, contact_id') }}
-
 )
 
-select * from final
+{{ latest_batch_rows('renamed', 'opportunity_id, contact_id') }}

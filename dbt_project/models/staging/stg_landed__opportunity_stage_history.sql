@@ -14,12 +14,6 @@ renamed as (
 
     from {{ source('landed', 'opportunity_stage_history') }} as source
 
-),
-
-final as (
-
-    {{ latest_batch_rows('renamed', 'opportunity_id, changed_at') }}
-
 )
 
-select * from final
+{{ latest_batch_rows('renamed', 'opportunity_id, changed_at') }}

@@ -11,12 +11,6 @@ renamed as (
 
     from {{ source('landed', 'source_rejections') }} as source
 
-),
-
-final as (
-
-    {{ latest_batch_rows('renamed', 'connector, source_ref') }}
-
 )
 
-select * from final
+{{ latest_batch_rows('renamed', 'connector, source_ref') }}

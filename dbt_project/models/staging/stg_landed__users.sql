@@ -27,12 +27,6 @@ renamed as (
 
     from {{ source('landed', 'users') }} as source
 
-),
-
-final as (
-
-    {{ latest_batch_rows('renamed', 'user_id') }}
-
 )
 
-select * from final
+{{ latest_batch_rows('renamed', 'user_id') }}
