@@ -6,8 +6,6 @@ export RI_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(RI_DATA_DIR)/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
-export RI_LANDED_DIR ?= $(RI_DATA_DIR)/landed
-export RI_WAREHOUSE ?= $(RI_DATA_DIR)/warehouse.duckdb
 
 .PHONY: setup demo test ui lock clean browser
 
@@ -22,7 +20,7 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 
 # Dagster reads the dbt manifest when the code location loads, so it must exist beforehand.
 dbt_project/target/manifest.json: $(BIN)/.installed $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
-	cd dbt_project && $(CURDIR)/$(BIN)/dbt parse --quiet
+	cd dbt_project && $(CURDIR)/$(BIN)/dbt parse --quiet --vars "$$($(CURDIR)/$(BIN)/python -m runtime.settings --dbt-vars)"
 	touch $@
 
 $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml

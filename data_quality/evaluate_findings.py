@@ -7,7 +7,7 @@ entity and, when both carry a period, the periods overlap (a capture gap found f
     python -m data_quality.evaluate_findings [--findings FILE.parquet] [--truth DIR] [--out FILE.csv]
 
 Defaults: the published `hygiene_findings` Parquet of the current serving release and the ground
-truth folder of the settings (RI_GROUND_TRUTH_DIR).
+truth folder of the settings (`Settings.ground_truth_dir`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest import settings
+from runtime import settings
 from simulator.defects import DEFECT_TYPES  # each gets a row even with no findings (recall 0)
 
 DEFECTS_FILE = "defects.parquet"
@@ -119,8 +119,8 @@ def load_defects(truth_dir: Path) -> pd.DataFrame | None:
     return pd.read_parquet(path) if path.exists() else None
 
 
-def default_findings_path() -> Path:
-    return settings.serving_dir() / "current" / "parquet" / "hygiene_findings.parquet"
+def default_findings_path(serving_dir: Path) -> Path:
+    return serving_dir / "current" / "parquet" / "hygiene_findings.parquet"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,8 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--truth", type=Path, default=None, help="simulator ground-truth folder")
     parser.add_argument("--out", type=Path, default=None, help="write the table as CSV here too")
     args = parser.parse_args(argv)
-    findings = pd.read_parquet(args.findings or default_findings_path())
-    defects = load_defects(args.truth or settings.ground_truth_dir())
+    cfg = settings.load()
+    findings = pd.read_parquet(args.findings or default_findings_path(cfg.serving_dir))
+    defects = load_defects(args.truth or cfg.ground_truth_dir)
     if defects is None:
         print("no ground truth (defects.parquet) found", file=sys.stderr)
         return 2

@@ -8,9 +8,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from data_quality.latest_batch import batch_columns_sql, latest_batch_rows_sql
 from data_quality.suites import Suite
 from ingest import contract
 from ingest.landing import SCHEMA_FILE
+from runtime.relations import Relations
+from runtime.sql import quote_identifier
 
 
 def _landed_files(landed_dir: Path, entity: str) -> list[str]:
@@ -22,32 +25,35 @@ def _landed_files(landed_dir: Path, entity: str) -> list[str]:
 
 
 def register_landed_views(con: duckdb.DuckDBPyConnection, landed_dir: Path) -> dict[str, str]:
-    """A view per landed entity holding its latest row per key (a later batch supersedes), as dbt reads it."""
-    relations: dict[str, str] = {}
+    """A view per landed entity holding its latest row per key, as the dbt staging models read it
+    (entity -> quoted view name)."""
+    views: dict[str, str] = {}
     for ent in contract.ENTITIES.values():
         files = _landed_files(landed_dir, ent.name)
         if not files:
             continue
-        view = f"landed_{ent.name}"
-        keys = ", ".join(ent.primary_key)
-        file_list = ", ".join(f"'{f}'" for f in files)
-        con.execute(
-            f"create or replace temp view {view} as "
-            f"select * from read_parquet([{file_list}], union_by_name = true) "
-            f"qualify row_number() over (partition by {keys} order by _batch_id desc, _source_row desc) = 1"
-        )
-        relations[ent.name] = view
-    return relations
+        # The file list goes through DuckDB's API, never into SQL text.
+        files_view = f"landed_{ent.name}__files"
+        con.read_parquet(files, union_by_name=True).create_view(files_view)
+        files_sql = quote_identifier(files_view)
+        view_sql = quote_identifier(f"landed_{ent.name}")
+        columns_sql = batch_columns_sql()
+        latest_sql = latest_batch_rows_sql("batches", ent.primary_key)
+        con.execute(f"create or replace temp view {view_sql} as "
+                    f"with batches as (select *, {columns_sql} from {files_sql}) {latest_sql}")
+        views[ent.name] = view_sql
+    return views
 
 
 def read_landed_frame(landed_dir: Path, suite: Suite) -> pd.DataFrame:
     """The suite's frame over the landed Parquet (an in-memory DuckDB; the warehouse is not touched)."""
     with duckdb.connect() as con:
-        relations = register_landed_views(con, landed_dir)
-        return con.sql(suite.query.format(**relations)).to_arrow_table().to_pandas()
+        views = register_landed_views(con, landed_dir)
+        return con.sql(suite.query.format(**views)).to_arrow_table().to_pandas()
 
 
-def read_published_frame(warehouse: Path, relations: dict[str, str], suite: Suite) -> pd.DataFrame:
-    """The suite's frame over warehouse tables (model name -> relation); the caller holds the warehouse lock."""
+def read_published_frame(warehouse: Path, relations: Relations, suite: Suite) -> pd.DataFrame:
+    """The suite's frame over the warehouse tables it names; the caller holds the warehouse lock."""
+    tables = {name: relations.model(name).sql for name in suite.relations_read}
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.sql(suite.query.format(**relations)).to_arrow_table().to_pandas()
+        return con.sql(suite.query.format(**tables)).to_arrow_table().to_pandas()

@@ -1,6 +1,6 @@
 """The quality history: every expectation result of every run, and every night's findings.
 
-Kept in its own DuckDB file (<data>/quality/quality_history.duckdb, RI_QUALITY_DIR to move it),
+Kept in its own DuckDB file (<quality dir>/quality_history.duckdb, see `Settings.quality_dir`),
 not in the warehouse: checks run while dbt may hold the warehouse's single write lock, and the
 history must outlive warehouse rebuilds. Writers serialise on a lock file beside it.
 
@@ -14,16 +14,14 @@ history must outlive warehouse rebuilds. Writers serialise on a lock file beside
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from data_quality.gx_runner import SuiteResult
-from ingest import settings
-from orchestration.locks import exclusive
+from runtime.locks import exclusive
+from runtime.sql import quote_identifier
 
 HISTORY_FILE = "quality_history.duckdb"
 
@@ -76,15 +74,12 @@ FINDING_COLUMNS = (
     "as_of_date", "finding_id", "run_id", "recorded_at", "rule", "rule_group", "severity", "entity_type",
     "entity_id", "account_id", "user_id",
 )
+COLUMNS = {"check_results": CHECK_COLUMNS, "findings_history": FINDING_COLUMNS}
 
 
-def quality_dir() -> Path:
-    """Folder of the quality history (RI_QUALITY_DIR, default <data>/quality)."""
-    return Path(os.environ.get("RI_QUALITY_DIR", settings.data_dir() / "quality")).resolve()
-
-
-def history_path() -> Path:
-    return quality_dir() / HISTORY_FILE
+def history_path(quality_dir: Path) -> Path:
+    """The history file in the quality folder (`Settings.quality_dir`)."""
+    return quality_dir / HISTORY_FILE
 
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -95,17 +90,18 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _upsert(path: Path, table: str, frame: pd.DataFrame, columns: Iterable[str]) -> None:
-    cols = ", ".join(columns)
-    with exclusive(path.with_suffix(".lock")), _connect(path) as con:
-        con.register("incoming", frame)
-        # insert or replace on the primary key: a re-run overwrites, never duplicates
-        con.execute(f"insert or replace into {table} ({cols}) select {cols} from incoming")
-        con.unregister("incoming")
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, *, upsert: bool = False) -> None:
+    """Insert the frame's rows into a history table; an upsert replaces rows with the same key."""
+    insert_sql = "insert or replace" if upsert else "insert"
+    columns_sql = ", ".join(quote_identifier(c) for c in COLUMNS[table])
+    table_sql = quote_identifier(table)
+    con.register("incoming", frame)
+    con.execute(f"{insert_sql} into {table_sql} ({columns_sql}) select {columns_sql} from incoming")
+    con.unregister("incoming")
 
 
-def record_suite(result: SuiteResult, run_id: str, asset_key: str, layer: str,
-                 checked_at: dt.datetime | None = None, path: Path | None = None) -> int:
+def record_suite(result: SuiteResult, run_id: str, asset_key: str, layer: str, path: Path,
+                 checked_at: dt.datetime | None = None) -> int:
     """Store one suite's expectation results for a run; returns the rows written."""
     at = checked_at or dt.datetime.now(dt.UTC)
     rows = [
@@ -120,33 +116,31 @@ def record_suite(result: SuiteResult, run_id: str, asset_key: str, layer: str,
     ]
     if rows:
         frame = pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
-        _upsert(path or history_path(), "check_results", frame, CHECK_COLUMNS)
+        with exclusive(path.with_suffix(".lock")), _connect(path) as con:
+            # insert or replace on the primary key: a re-run overwrites, never duplicates
+            _insert(con, "check_results", frame, upsert=True)
     return len(rows)
 
 
-def record_findings(findings: pd.DataFrame, as_of_date: dt.date, run_id: str,
-                    recorded_at: dt.datetime | None = None, path: Path | None = None) -> int:
+def record_findings(findings: pd.DataFrame, as_of_date: dt.date, run_id: str, path: Path,
+                    recorded_at: dt.datetime | None = None) -> int:
     """Store the night's findings; a re-run of the same night replaces them (findings since fixed go)."""
-    target = path or history_path()
     frame = findings.reindex(columns=list(FINDING_COLUMNS)).copy()
     frame["as_of_date"] = as_of_date
     frame["run_id"] = run_id
     frame["recorded_at"] = recorded_at or dt.datetime.now(dt.UTC)
-    with exclusive(target.with_suffix(".lock")), _connect(target) as con:
+    with exclusive(path.with_suffix(".lock")), _connect(path) as con:
         con.execute("delete from findings_history where as_of_date = ?", [as_of_date])
         if len(frame):
-            con.register("incoming", frame)
-            cols = ", ".join(FINDING_COLUMNS)
-            con.execute(f"insert into findings_history ({cols}) select {cols} from incoming")
-            con.unregister("incoming")
+            _insert(con, "findings_history", frame)
     return len(frame)
 
 
-def read_table(table: str, path: Path | None = None) -> pd.DataFrame:
+def read_table(table: str, path: Path) -> pd.DataFrame:
     """A whole history table (empty with its columns when nothing was recorded yet)."""
-    target = path or history_path()
-    if not target.exists():
-        columns = CHECK_COLUMNS if table == "check_results" else FINDING_COLUMNS
+    columns = COLUMNS[table]
+    if not path.exists():
         return pd.DataFrame(columns=list(columns))
-    with exclusive(target.with_suffix(".lock")), duckdb.connect(str(target), read_only=True) as con:
-        return con.sql(f"select * from {table}").to_arrow_table().to_pandas()
+    table_sql = quote_identifier(table)
+    with exclusive(path.with_suffix(".lock")), duckdb.connect(str(path), read_only=True) as con:
+        return con.sql(f"select * from {table_sql}").to_arrow_table().to_pandas()

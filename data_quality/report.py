@@ -1,9 +1,11 @@
 """The nightly hygiene report: one static HTML page (inline SVG charts, no scripts, nothing fetched)
 and one CSV per finding type, for RevOps to read and act on.
 
-    <data>/reports/hygiene/index.html
-    <data>/reports/hygiene/findings/<rule>.csv      every rule of the catalogue, header only when clean
-    <data>/reports/hygiene/evaluation.csv           precision/recall against the simulator's truth, when present
+    <report dir>/index.html
+    <report dir>/findings/<rule>.csv      every rule of the catalogue, header only when clean
+    <report dir>/evaluation.csv           precision/recall against the simulator's truth, when present
+
+(the report dir is `Settings.hygiene_report_dir`, <data>/reports/hygiene by default).
 
 `load_report_data` reads the warehouse and the quality history; `write_report` only formats, so it
 can be tested on hand-made frames.
@@ -22,7 +24,7 @@ import pandas as pd
 
 from data_quality import history
 from data_quality.svg_charts import SEVERITY_COLOURS, horizontal_bars, line_chart, stacked_columns
-from ingest import settings
+from runtime.relations import Relations
 
 SEVERITIES = ("high", "medium", "low")
 CSV_COLUMNS = (
@@ -30,11 +32,6 @@ CSV_COLUMNS = (
     "start_date", "end_date", "evidence", "suggested_fix", "as_of_date",
 )
 TOP = 15  # rows in the "top" tables
-
-
-def report_dir() -> Path:
-    """Where the report is written (RI_REPORT_DIR, default <data>/reports/hygiene)."""
-    return Path(os.environ.get("RI_REPORT_DIR", settings.data_dir() / "reports" / "hygiene")).resolve()
 
 
 @dataclass
@@ -52,12 +49,12 @@ class ReportData:
     evaluation: pd.DataFrame | None = None  # evaluate_findings.to_frame
 
 
-def load_report_data(warehouse: Path, relations: dict[str, str], as_of_date: dt.date,
+def load_report_data(warehouse: Path, relations: Relations, history_file: Path, as_of_date: dt.date,
                      evaluation: pd.DataFrame | None = None) -> ReportData:
-    """Read what the report needs; relations maps model names to warehouse relations (caller holds the lock)."""
+    """Read what the report needs from the warehouse (the caller holds its lock) and the quality history."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         def table(name: str, query: str = "select * from {t}") -> pd.DataFrame:
-            return con.sql(query.format(t=relations[name])).to_arrow_table().to_pandas()
+            return con.sql(query.format(t=relations.model(name).sql)).to_arrow_table().to_pandas()
 
         data = ReportData(
             as_of_date=as_of_date,
@@ -73,8 +70,8 @@ def load_report_data(warehouse: Path, relations: dict[str, str], as_of_date: dt.
             check_results=pd.DataFrame(),
             evaluation=evaluation,
         )
-    data.findings_history = history.read_table("findings_history")
-    data.check_results = history.read_table("check_results")
+    data.findings_history = history.read_table("findings_history", history_file)
+    data.check_results = history.read_table("check_results", history_file)
     return data
 
 
@@ -342,9 +339,8 @@ each CSV lists one finding type with evidence and a suggested fix.</p>
 """
 
 
-def write_report(data: ReportData, out_dir: Path | None = None) -> Path:
-    """Write index.html, a CSV per rule and the evaluation CSV; returns the index path."""
-    target = out_dir or report_dir()
+def write_report(data: ReportData, target: Path) -> Path:
+    """Write index.html, a CSV per rule and the evaluation CSV into target; returns the index path."""
     rule_names = list(data.rules["rule"]) if not data.rules.empty else sorted(set(data.findings["rule"]))
     for rule in rule_names:
         rows = data.findings[data.findings["rule"] == rule] if not data.findings.empty else data.findings

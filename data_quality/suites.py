@@ -13,6 +13,7 @@ runs, so importing this module (every time the code location loads) does not imp
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -47,6 +48,11 @@ class Suite:
     @property
     def critical_checks(self) -> tuple[Check, ...]:
         return tuple(c for c in self.checks if c.severity == "critical")
+
+    @property
+    def relations_read(self) -> list[str]:
+        """The landed entities or dbt models the query reads (its `{name}` placeholders)."""
+        return sorted({name for _, name, _, _ in string.Formatter().parse(self.query) if name})
 
 
 def _c(name: str, expectation: str, **kwargs: Any) -> Check:
@@ -116,36 +122,23 @@ LANDED_SUITES: tuple[Suite, ...] = (
 )
 
 # Published tables, checked in the warehouse after dbt built them and before they are published:
-# keys, and the few invariants scores and the report rely on. `{model}` names the model's relation.
+# what dbt's own tests on these models (dbt_project/models/**/_*.yml: unique, not_null,
+# accepted_values, ...) do not already say: volumes and plausible values. A failing dbt test
+# already stops the build, so repeating it here would only run it twice. `{model}` names the
+# model's relation.
 PUBLISHED_SUITES: tuple[Suite, ...] = (
-    Suite("published.dim_users", "published", "dim_users", "select user_id from {dim_users}",
-          (_rows(), _c("user_id_unique", "ExpectColumnValuesToBeUnique", column="user_id"))),
-    Suite("published.dim_accounts", "published", "dim_accounts", "select account_id from {dim_accounts}",
-          (_rows(), _c("account_id_unique", "ExpectColumnValuesToBeUnique", column="account_id"))),
+    Suite("published.dim_users", "published", "dim_users", "select user_id from {dim_users}", (_rows(),)),
+    Suite("published.dim_accounts", "published", "dim_accounts", "select account_id from {dim_accounts}", (_rows(),)),
     Suite("published.dim_contacts", "published", "dim_contacts",
-          "select contact_id, contact_role, is_orphan from {dim_contacts}",
+          "select contact_id, is_orphan from {dim_contacts}",
           (_rows(),
-           _c("contact_id_unique", "ExpectColumnValuesToBeUnique", column="contact_id"),
-           _c("contact_role_known_values", "ExpectColumnValuesToBeInSet", column="contact_role",
-              value_set=["decision_maker", "influencer", "champion", "user", "unknown"]),
            _w("few_orphans", "ExpectColumnValuesToBeInSet", column="is_orphan", value_set=[False], mostly=0.95))),
     Suite("published.fct_activities", "published", "fct_activities",
           "select activity_id, direction, year(activity_date) as activity_year from {fct_activities}",
           (_rows(),
-           _c("activity_id_unique", "ExpectColumnValuesToBeUnique", column="activity_id"),
            _year_between("activity_year", "activity_date_plausible"),
            _w("direction_mostly_determined", "ExpectColumnValuesToNotBeInSet", column="direction",
               value_set=["undetermined"], mostly=0.95))),
-    Suite("published.hygiene_findings", "published", "hygiene_findings",
-          "select finding_id, severity, rule from {hygiene_findings}",
-          (_c("finding_id_unique", "ExpectColumnValuesToBeUnique", column="finding_id"),
-           _c("severity_known_values", "ExpectColumnValuesToBeInSet", column="severity",
-              value_set=["high", "medium", "low"]))),
-    Suite("published.hygiene_capture_gap_days", "published", "hygiene_capture_gap_days",
-          "select user_id, gap_date, gap_kind from {hygiene_capture_gap_days}",
-          (_c("user_day_unique", "ExpectCompoundColumnsToBeUnique", column_list=["user_id", "gap_date"]),
-           _c("gap_kind_known_values", "ExpectColumnValuesToBeInSet", column="gap_kind",
-              value_set=["mailbox", "calendar", "org_extract"]))),
 )
 
 ALL_SUITES: dict[str, Suite] = {s.name: s for s in LANDED_SUITES + PUBLISHED_SUITES}

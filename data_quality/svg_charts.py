@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from html import escape
 
 SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#e67e22", "low": "#7f8c8d"}
+OUTCOME_COLOURS = {"passed": "#27ae60", "failed": "#c0392b"}
 SERIES_COLOURS = ("#2c7fb8", "#c0392b", "#e67e22", "#7f8c8d", "#27ae60", "#8e44ad")
 FONT = "font-family='sans-serif' font-size='11'"
 
@@ -34,6 +35,18 @@ def _chart_start(title: str, width: int, height: int, title_x: int, title_y: int
         f"<title>{escape(title)}</title>",
         f"<text x='{title_x}' y='{title_y}' {FONT} font-weight='bold'>{escape(title)}</text>",
     ]
+
+
+def _chart_end(parts: list[str], legend: dict[str, str], left: int, top_pad: int, height: int, empty: bool) -> str:
+    """The close of the line and column charts: a legend entry per series (name -> colour) along
+    the bottom, a note when there is nothing to plot, and the end of the svg element."""
+    for k, (name, colour) in enumerate(legend.items()):
+        parts.append(f"<rect x='{left + 8 + k * 110}' y='{height - 14}' width='10' height='10' fill='{colour}'/>")
+        parts.append(f"<text x='{left + 22 + k * 110}' y='{height - 5}' {FONT}>{escape(name)}</text>")
+    if empty:
+        parts.append(f"<text x='{left + 8}' y='{top_pad + 20}' {FONT}>nothing to show</text>")
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def horizontal_bars(title: str, bars: Sequence[tuple[str, float, str]], width: int = 640,
@@ -83,20 +96,16 @@ def line_chart(title: str, x_labels: Sequence[str], series: dict[str, Sequence[f
     for i in range(0, n, step):
         parts.append(f"<text x='{x_at(i):.1f}' y='{top_pad + plot_h + 16}' {FONT} text-anchor='middle'>"
                      f"{escape(x_labels[i])}</text>")
-    for k, (name, values) in enumerate(series.items()):
-        colour = SEVERITY_COLOURS.get(name, SERIES_COLOURS[k % len(SERIES_COLOURS)])
+    colours = {name: SEVERITY_COLOURS.get(name, SERIES_COLOURS[k % len(SERIES_COLOURS)])
+               for k, name in enumerate(series)}
+    for name, values in series.items():
         points = " ".join(f"{x_at(i):.1f},{top_pad + plot_h * (1 - v / y_max):.1f}" for i, v in enumerate(values))
         if n == 1:
             x, y = x_at(0), top_pad + plot_h * (1 - values[0] / y_max)
-            parts.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3' fill='{colour}'/>")
+            parts.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3' fill='{colours[name]}'/>")
         elif n:
-            parts.append(f"<polyline fill='none' stroke='{colour}' stroke-width='1.8' points='{points}'/>")
-        parts.append(f"<rect x='{left + 8 + k * 110}' y='{height - 14}' width='10' height='10' fill='{colour}'/>")
-        parts.append(f"<text x='{left + 22 + k * 110}' y='{height - 5}' {FONT}>{escape(name)}</text>")
-    if not n:
-        parts.append(f"<text x='{left + 8}' y='{top_pad + 20}' {FONT}>nothing to show</text>")
-    parts.append("</svg>")
-    return "".join(parts)
+            parts.append(f"<polyline fill='none' stroke='{colours[name]}' stroke-width='1.8' points='{points}'/>")
+    return _chart_end(parts, colours, left, top_pad, height, empty=not n)
 
 
 def stacked_columns(title: str, x_labels: Sequence[str], stacks: dict[str, Sequence[float]], width: int = 640,
@@ -114,23 +123,17 @@ def stacked_columns(title: str, x_labels: Sequence[str], stacks: dict[str, Seque
         f"<text x='{left - 4}' y='{top_pad + 4}' {FONT} text-anchor='end'>{_fmt(y_max)}</text>",
         f"<text x='{left - 4}' y='{top_pad + plot_h + 4}' {FONT} text-anchor='end'>0</text>",
     ]
+    colours = {name: OUTCOME_COLOURS.get(name, SERIES_COLOURS[k % len(SERIES_COLOURS)])
+               for k, name in enumerate(stacks)}
     step = max(1, n // 6)
     for i in range(n):
         base = top_pad + plot_h
-        for k, (name, values) in enumerate(stacks.items()):
+        for name, values in stacks.items():
             h = plot_h * values[i] / y_max
-            colour = {"passed": "#27ae60", "failed": "#c0392b"}.get(name, SERIES_COLOURS[k % len(SERIES_COLOURS)])
             parts.append(f"<rect x='{left + i * col_w + 1:.1f}' y='{base - h:.1f}' width='{max(col_w - 2, 1):.1f}' "
-                         f"height='{h:.1f}' fill='{colour}'/>")
+                         f"height='{h:.1f}' fill='{colours[name]}'/>")
             base -= h
         if i % step == 0:
             parts.append(f"<text x='{left + (i + 0.5) * col_w:.1f}' y='{top_pad + plot_h + 16}' {FONT} "
                          f"text-anchor='middle'>{escape(x_labels[i])}</text>")
-    for k, name in enumerate(stacks):
-        colour = {"passed": "#27ae60", "failed": "#c0392b"}.get(name, SERIES_COLOURS[k % len(SERIES_COLOURS)])
-        parts.append(f"<rect x='{left + 8 + k * 110}' y='{height - 14}' width='10' height='10' fill='{colour}'/>")
-        parts.append(f"<text x='{left + 22 + k * 110}' y='{height - 5}' {FONT}>{escape(name)}</text>")
-    if not n:
-        parts.append(f"<text x='{left + 8}' y='{top_pad + 20}' {FONT}>nothing to show</text>")
-    parts.append("</svg>")
-    return "".join(parts)
+    return _chart_end(parts, colours, left, top_pad, height, empty=not n)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import inspect
 import json
 import os
@@ -20,19 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ingest.connectors.base import ConnectorConfig
 from ingest.connectors.noise import RULE_ORDER
-
-# kind -> (module, function); imported only when used, so a missing connector breaks only itself.
-CONNECTORS: dict[str, tuple[str, str]] = {
-    "mbox": ("ingest.connectors.mail", "convert_mbox"),
-    "maildir": ("ingest.connectors.mail", "convert_maildir"),
-    "eml": ("ingest.connectors.mail", "convert_eml"),
-    "ics": ("ingest.connectors.ics", "convert"),
-    "dynamics": ("ingest.connectors.crm.dynamics", "convert"),
-    "salesforce": ("ingest.connectors.crm.salesforce", "convert"),
-    "hubspot": ("ingest.connectors.crm.hubspot", "convert"),
-}
-MAIL_KINDS = frozenset({"mbox", "maildir", "eml"})
-FILE_KINDS = frozenset({"mbox", "eml", "ics"})  # PATH may be a single file for these
+from ingest.connectors.registry import CONNECTORS, FILE_KINDS, MAIL_KINDS, default_batch_name, load_connector
 
 
 class UsageError(Exception):
@@ -110,25 +97,8 @@ def _check_paths(args: argparse.Namespace) -> None:
         raise UsageError(f"--batch must be a plain file name, got {args.batch!r}")
     if args.owner and args.kind not in MAIL_KINDS:
         raise UsageError("--owner applies to mail inputs (mbox, maildir, eml) only")
-    if args.no_directory and args.kind not in MAIL_KINDS | {"ics"}:
+    if args.no_directory and args.kind not in (*MAIL_KINDS, "ics"):
         raise UsageError("--no-directory applies to mail and calendar inputs only")
-
-
-def load_connector(kind: str):  # type: ignore[no-untyped-def]
-    """The convert function of a connector kind (imported on first use)."""
-    module_name, function = CONNECTORS[kind]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise RuntimeError(f"the {kind} connector is not available ({module_name}: {exc})") from exc
-    if not hasattr(module, function):
-        raise RuntimeError(f"the {kind} connector ({module_name}) has no {function}() function")
-    return getattr(module, function)
-
-
-def default_batch_name(kind: str) -> str:
-    """A batch name that sorts by conversion time and never collides with another connector's."""
-    return f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{kind}"
 
 
 def _is_input_error(exc: Exception) -> bool:

@@ -21,9 +21,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingest import contract, settings
+from ingest import contract
 from ingest.batch_reader import SUPPORTED_SUFFIXES, RejectedRow, read_batch
 from ingest.validation import validate
+from runtime import settings
 
 QUARANTINE_DIR = "_quarantine"
 MANIFEST_DIR = "_manifest"
@@ -174,8 +175,10 @@ def ensure_schema_files(landed_dir: Path, ent: contract.Entity) -> None:
         _write_parquet(QUARANTINE_SCHEMA.empty_table(), qpath)
 
 
-def land_batch(batch: BatchFile, landed_dir: Path, *, keep_bodies: bool | None = None) -> BatchResult:
-    """Land one batch file (unless unchanged): typed rows, quarantine, then the manifest."""
+def land_batch(batch: BatchFile, landed_dir: Path, *, keep_bodies: bool = False) -> BatchResult:
+    """Land one batch file (unless unchanged): typed rows, quarantine, then the manifest.
+
+    Message bodies are discarded after deriving signals unless keep_bodies (`Settings.store_bodies`)."""
     ent = contract.entity(batch.entity)
     manifest = _manifest_path(landed_dir, batch)
     seen = _read_manifest(landed_dir, batch)
@@ -185,9 +188,8 @@ def land_batch(batch: BatchFile, landed_dir: Path, *, keep_bodies: bool | None =
             batch.entity, batch.batch_id, batch.relative_path, "unchanged",
             seen["rows_read"], seen["rows_landed"], seen["rows_quarantined"],
         )
-    keep = settings.store_bodies() if keep_bodies is None else keep_bodies
     raw = read_batch(batch.path, ent)
-    checked = validate(raw, ent, batch.batch_id, keep_bodies=keep)
+    checked = validate(raw, ent, batch.batch_id, keep_bodies=keep_bodies)
     quarantined_rows = sum(1 for r in checked.rejected if r.row_number is not None)
     result = BatchResult(
         batch.entity,
@@ -217,22 +219,21 @@ def land_batch(batch: BatchFile, landed_dir: Path, *, keep_bodies: bool | None =
     return result
 
 
-def land_entity(entity_name: str, extract_dir: Path | None = None, landed_dir: Path | None = None) -> list[BatchResult]:
+def land_entity(entity_name: str, extract_dir: Path, landed_dir: Path, *, keep_bodies: bool = False) -> list[BatchResult]:
     """Land every batch of one entity; a batch that cannot be read never stops the others."""
-    extract_dir = extract_dir or settings.extract_dir()
-    landed_dir = landed_dir or settings.landed_dir()
     ensure_schema_files(landed_dir, contract.entity(entity_name))
-    return [land_batch(b, landed_dir) for b in discover_batches(extract_dir, entity_name)]
+    return [land_batch(b, landed_dir, keep_bodies=keep_bodies) for b in discover_batches(extract_dir, entity_name)]
 
 
-def land_all(extract_dir: Path | None = None, landed_dir: Path | None = None) -> LandingSummary:
+def land_all(extract_dir: Path, landed_dir: Path, *, keep_bodies: bool = False) -> LandingSummary:
     """Land every entity's batches."""
     summary = LandingSummary()
     for name in contract.ENTITIES:
-        summary.batches.extend(land_entity(name, extract_dir, landed_dir))
+        summary.batches.extend(land_entity(name, extract_dir, landed_dir, keep_bodies=keep_bodies))
     return summary
 
 
 if __name__ == "__main__":
-    totals = land_all().totals()
+    cfg = settings.load()
+    totals = land_all(cfg.extract_dir, cfg.landed_dir, keep_bodies=cfg.store_bodies).totals()
     print(json.dumps(totals, indent=2))

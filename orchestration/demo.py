@@ -9,19 +9,21 @@ from pathlib import Path
 import dagster as dg
 import pyarrow.parquet as pq
 
-from ingest import settings
 from ingest.landing import QUARANTINE_DIR
-from orchestration.publishing import current_release
+from orchestration.publishing import DATABASE_FILE, PARQUET_DIR, SERVING_SCHEMA, current_release
+from runtime import settings
+from runtime.settings import Settings
+from runtime.sql import qualified
 from simulator import SimulationConfig, simulate
 
 
-def ensure_sample() -> tuple[str, str]:
+def ensure_sample(cfg: Settings) -> tuple[str, str]:
     """Generate the default sample unless extracts are already there; returns its date range."""
-    manifest = settings.ground_truth_dir() / "manifest.json"
+    manifest = cfg.ground_truth_dir / "manifest.json"
     if not manifest.exists():
-        print(f"Simulating the default sales organisation into {settings.extract_dir()} ...", flush=True)
+        print(f"Simulating the default sales organisation into {cfg.extract_dir} ...", flush=True)
         started = time.perf_counter()
-        simulate(SimulationConfig(out_dir=settings.extract_dir(), truth_dir=settings.ground_truth_dir()))
+        simulate(SimulationConfig(out_dir=cfg.extract_dir, truth_dir=cfg.ground_truth_dir))
         print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
     params = json.loads(manifest.read_text())["parameters"]
     return params["start"], params["end"]
@@ -52,29 +54,37 @@ def quarantined_rows(landed: Path) -> dict[str, int]:
     return counts
 
 
+def print_release(release: Path) -> None:
+    """Every table of the serving release with its row count."""
+    import duckdb
+
+    with duckdb.connect(str(release / DATABASE_FILE), read_only=True) as con:
+        names = con.execute("select table_name from information_schema.tables where table_schema = ? order by 1",
+                            [SERVING_SCHEMA]).fetchall()
+        for (name,) in names:
+            rows = con.sql(f"select count(*) from {qualified(SERVING_SCHEMA, name)}").fetchall()[0][0]
+            print(f"  {SERVING_SCHEMA}.{name:<34} {rows:>10,} rows")
+
+
 def main() -> None:
     started = time.perf_counter()
-    start, end = ensure_sample()
+    cfg = settings.load()
+    start, end = ensure_sample(cfg)
     print(f"Running the pipeline on the sample ({start} .. {end}) as of {end} ...", flush=True)
     result = run_pipeline(end)
     if not result.success:
         raise SystemExit("The pipeline run failed; open the Dagster UI (make ui) to see which step and why.")
-    release = current_release(settings.serving_dir())
+    release = current_release(cfg.serving_dir)
     print("\nPublished tables (serving release):")
     if release is not None:
-        import duckdb
-
-        with duckdb.connect(str(release / "relintel.duckdb"), read_only=True) as con:
-            for (name,) in con.sql("select table_name from information_schema.tables order by 1").fetchall():
-                rows = con.sql(f"select count(*) from serving.{name}").fetchall()[0][0]
-                print(f"  serving.{name:<34} {rows:>10,} rows")
-    quarantine = quarantined_rows(settings.landed_dir())
+        print_release(release)
+    quarantine = quarantined_rows(cfg.landed_dir)
     print("\nQuarantined rows: " + (", ".join(f"{k} {v:,}" for k, v in quarantine.items()) or "none"))
-    print(f"\nWarehouse (pipeline's own, single writer): {settings.warehouse_path()}")
+    print(f"\nWarehouse (pipeline's own, single writer): {cfg.warehouse_path}")
     if release is not None:
-        print(f"Serving copy for BI tools (read-only):     {settings.serving_dir() / 'current' / 'relintel.duckdb'}")
-        print(f"Serving Parquet:                           {settings.serving_dir() / 'current' / 'parquet'}")
-    print(f"Ground truth of the simulation:            {settings.ground_truth_dir()}")
+        print(f"Serving copy for BI tools (read-only):     {cfg.serving_dir / 'current' / DATABASE_FILE}")
+        print(f"Serving Parquet:                           {cfg.serving_dir / 'current' / PARQUET_DIR}")
+    print(f"Ground truth of the simulation:            {cfg.ground_truth_dir}")
     print("Dagster UI:                                make ui   (then open http://127.0.0.1:3000)")
     print(f"\nTotal: {time.perf_counter() - started:.1f} s")
 

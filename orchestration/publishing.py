@@ -18,8 +18,12 @@ from pathlib import Path
 
 import duckdb
 
-SERVING_SCHEMA = "serving"
+from runtime.relations import Relation
+from runtime.sql import qualified, quote_identifier
+
+SERVING_SCHEMA = "serving"  # the release file's own schema, not one of the warehouse's
 DATABASE_FILE = "relintel.duckdb"
+PARQUET_DIR = "parquet"
 KEEP_RELEASES = 3  # older releases are pruned; a reader still holding one open keeps its data
 
 
@@ -30,25 +34,29 @@ class Release:
     tables: dict[str, int]  # published table -> row count
 
 
-def publish(warehouse: Path, serving_dir: Path, relations: dict[str, str], release_id: str) -> Release:
-    """Copy each relation (published name -> `schema.table` in the warehouse) into a new release, then swap it in."""
+def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], release_id: str) -> Release:
+    """Copy each relation (published table name -> warehouse relation) into a new release, then swap it in."""
     releases = serving_dir / "releases"
     target = releases / release_id
     building = releases / f".{release_id}.building"
     shutil.rmtree(building, ignore_errors=True)
-    (building / "parquet").mkdir(parents=True)
+    (building / PARQUET_DIR).mkdir(parents=True)
     counts: dict[str, int] = {}
     # The release file is the writable side; the warehouse is attached read-only under its own
-    # database name (the file's stem), which is how dbt's relation names refer to it.
+    # database name (the file's stem), which is how dbt's relation names refer to it. Paths are
+    # bound parameters, names quoted identifiers.
+    database_sql = quote_identifier(warehouse.stem)
     with duckdb.connect(str(building / DATABASE_FILE)) as con:
-        con.execute(f"attach '{warehouse}' as \"{warehouse.stem}\" (read_only)")
-        con.execute(f"create schema {SERVING_SCHEMA}")
+        con.execute(f"attach ? as {database_sql} (read_only)", [str(warehouse)])
+        con.execute(f"create schema {quote_identifier(SERVING_SCHEMA)}")
         for name in sorted(relations):
-            source = f'"{warehouse.stem}".{relations[name]}'
-            con.execute(f"create table {SERVING_SCHEMA}.{name} as select * from {source}")
-            con.execute(f"copy {SERVING_SCHEMA}.{name} to '{building / 'parquet' / name}.parquet' (format parquet, compression zstd)")
-            counts[name] = con.sql(f"select count(*) from {SERVING_SCHEMA}.{name}").fetchall()[0][0]
-        con.execute(f"detach \"{warehouse.stem}\"")
+            table_sql = qualified(SERVING_SCHEMA, name)
+            source_sql = f"{database_sql}.{relations[name].sql}"
+            con.execute(f"create table {table_sql} as select * from {source_sql}")
+            parquet = building / PARQUET_DIR / f"{name}.parquet"
+            con.execute(f"copy {table_sql} to ? (format parquet, compression zstd)", [str(parquet)])
+            counts[name] = con.sql(f"select count(*) from {table_sql}").fetchall()[0][0]
+        con.execute(f"detach {database_sql}")
     shutil.rmtree(target, ignore_errors=True)
     os.replace(building, target)
     _swap_current(serving_dir, target)

@@ -4,6 +4,7 @@ history. Shared by the landed and the published checks (orchestration/defs/quali
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import dagster as dg
 
@@ -22,10 +23,10 @@ def _results_markdown(result: SuiteResult) -> str:
 
 
 def check_result(context: dg.AssetCheckExecutionContext, suite: Suite, result: SuiteResult,
-                 asset_key: dg.AssetKey) -> dg.AssetCheckResult:
-    """Record the suite's results for this run, then report: ERROR (blocking) when a critical
-    expectation failed, WARN when only warnings failed."""
-    written = history.record_suite(result, context.run.run_id, asset_key.to_user_string(), suite.layer)
+                 asset_key: dg.AssetKey, history_file: Path) -> dg.AssetCheckResult:
+    """Record the suite's results for this run in the quality history, then report: ERROR (blocking)
+    when a critical expectation failed, WARN when only warnings failed."""
+    written = history.record_suite(result, context.run.run_id, asset_key.to_user_string(), suite.layer, history_file)
     critical, warnings = result.critical_failures, result.warning_failures
     failures = {
         r.check: {"severity": r.severity, "observed": r.observed_value, "unexpected_count": r.unexpected_count,
@@ -50,6 +51,6 @@ def check_result(context: dg.AssetCheckExecutionContext, suite: Suite, result: S
             "failures": dg.MetadataValue.json(failures),
             "results": dg.MetadataValue.md(_results_markdown(result)),
             "history_rows_written": written,
-            "history": dg.MetadataValue.path(str(history.history_path())),
+            "history": dg.MetadataValue.path(str(history_file)),
         },
     )

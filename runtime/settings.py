@@ -2,12 +2,16 @@
 
 Entry points (the Dagster assets, the `relintel` command, the demo, benchmarks) call `load()` once
 and pass the object down; nothing else reads an `RI_*` variable. dbt receives the values it needs
-from `dbt_environment()`, never from whatever the calling process happens to have set.
+as `--vars` (`dbt_arguments()`), never from whatever environment the calling process has.
+
+    python -m runtime.settings --dbt-vars    prints those vars as JSON (the Makefile's `dbt parse`)
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -80,19 +84,37 @@ class Settings:
         """The OS file lock landing holds while it writes the landed folder."""
         return self.landed_dir / ".landing.lock"
 
-    def dbt_environment(self, as_of: dt.date | None = None) -> dict[str, str]:
-        """The values dbt reads (profiles.yml, sources, macros), for a dbt process of this run."""
-        env = {
-            "RI_LANDED_DIR": str(self.landed_dir),
-            "RI_WAREHOUSE": str(self.warehouse_path),
-            "RI_INTERNAL_DOMAINS": self.internal_domains,
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    def dbt_vars(self, as_of: dt.date | None = None) -> dict[str, str]:
+        """The values dbt reads with `var()` (profiles.yml, the landed sources, macros). Without an
+        as-of date, dbt takes the last day with activity."""
+        values = {
+            "warehouse": str(self.warehouse_path),
+            "landed_dir": str(self.landed_dir),
+            "internal_domains": self.internal_domains,
         }
         if as_of is not None:
-            env["RI_AS_OF_DATE"] = as_of.isoformat()
-        return env
+            values["as_of_date"] = as_of.isoformat()
+        return values
+
+    def dbt_arguments(self, as_of: dt.date | None = None) -> list[str]:
+        """`--vars` for a dbt command of this run. A changed value re-parses the project (about a
+        second and a half), once per run: the price of dbt never reading a stray environment."""
+        return ["--vars", json.dumps(self.dbt_vars(as_of), sort_keys=True)]
 
 
 def load(environ: Mapping[str, str] | None = None) -> Settings:
     """The settings as the environment gives them now (entry points call this once)."""
     return Settings.from_environment(environ)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Print the settings as the environment gives them.")
+    parser.add_argument("--dbt-vars", action="store_true", help="only the vars dbt reads, as JSON")
+    args = parser.parse_args()
+    cfg = load()
+    values = cfg.dbt_vars() if args.dbt_vars else {k: str(v) for k, v in vars(cfg).items()}
+    print(json.dumps(values, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()

@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from ingest import settings
+from runtime import settings
 from simulator.config import DEFAULT_ACTIVITIES, DEFAULT_END, DEFAULT_SEED, DEFAULT_START, SimulationConfig
 from simulator.pipeline import simulate
 
@@ -26,8 +26,9 @@ def parse_args(argv: list[str] | None = None) -> SimulationConfig:
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv", dest="fmt", help="extract file format (default csv)")
     parser.add_argument("--no-defects", action="store_true", help="a clean org (the seed's scenario is still present)")
     args = parser.parse_args(argv)
+    cfg = settings.load()
     return SimulationConfig(
-        out_dir=args.out or settings.extract_dir(), truth_dir=args.truth or settings.ground_truth_dir(), seed=args.seed,
+        out_dir=args.out or cfg.extract_dir, truth_dir=args.truth or cfg.ground_truth_dir, seed=args.seed,
         activities=args.activities, start=args.start, end=args.end, fmt=args.fmt, defects=not args.no_defects,
     )
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-
-from ingest import settings
 
 DEFAULT_SEED = 7
 DEFAULT_ACTIVITIES = 200_000
@@ -28,8 +26,8 @@ _MIN_ACCOUNTS = 40
 class SimulationConfig:
     """Everything that determines a run's output; the same config always gives the same bytes."""
 
-    out_dir: Path = field(default_factory=settings.extract_dir)
-    truth_dir: Path = field(default_factory=settings.ground_truth_dir)
+    out_dir: Path  # where the extracts go (the pipeline's extract folder)
+    truth_dir: Path  # where the ground truth goes, apart from the extracts
     seed: int = DEFAULT_SEED
     activities: int = DEFAULT_ACTIVITIES
     start: dt.date = DEFAULT_START

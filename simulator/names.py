@@ -52,20 +52,23 @@ COMPANY_PREFIXES = (
     "Wren Zenith"
 ).split()
 
-# Industry -> nouns that make a plausible company name in it.
+# Industry -> nouns that make a plausible company name in it (one industry a line, like the lists above).
 INDUSTRIES: dict[str, tuple[str, ...]] = {
-    "Hospitality": ("Hotels", "Resorts", "Hospitality", "Inns", "Suites", "Lodging"),
-    "Healthcare": ("Health", "Medical", "Clinics", "Care", "Diagnostics", "Pharma"),
-    "Manufacturing": ("Manufacturing", "Industries", "Fabrication", "Components", "Machining", "Plastics"),
-    "Retail": ("Retail", "Outfitters", "Markets", "Goods", "Stores", "Supply"),
-    "Financial Services": ("Capital", "Financial", "Bancorp", "Insurance", "Credit", "Wealth"),
-    "Logistics": ("Logistics", "Freight", "Transport", "Shipping", "Distribution", "Cargo"),
-    "Education": ("Academy", "Learning", "Schools", "Education", "College", "Institute"),
-    "Energy": ("Energy", "Power", "Utilities", "Solar", "Renewables", "Grid"),
-    "Software": ("Software", "Systems", "Labs", "Technologies", "Digital", "Data"),
-    "Real Estate": ("Properties", "Realty", "Estates", "Developments", "Housing", "Land"),
-    "Construction": ("Construction", "Builders", "Engineering", "Contractors", "Structures", "Concrete"),
-    "Media": ("Media", "Studios", "Publishing", "Broadcasting", "Press", "Entertainment"),
+    industry: tuple(nouns.split())
+    for industry, nouns in (line.split(": ") for line in """
+Hospitality: Hotels Resorts Hospitality Inns Suites Lodging
+Healthcare: Health Medical Clinics Care Diagnostics Pharma
+Manufacturing: Manufacturing Industries Fabrication Components Machining Plastics
+Retail: Retail Outfitters Markets Goods Stores Supply
+Financial Services: Capital Financial Bancorp Insurance Credit Wealth
+Logistics: Logistics Freight Transport Shipping Distribution Cargo
+Education: Academy Learning Schools Education College Institute
+Energy: Energy Power Utilities Solar Renewables Grid
+Software: Software Systems Labs Technologies Digital Data
+Real Estate: Properties Realty Estates Developments Housing Land
+Construction: Construction Builders Engineering Contractors Structures Concrete
+Media: Media Studios Publishing Broadcasting Press Entertainment
+""".strip().splitlines())
 }
 
 COMPANY_SUFFIXES = ("Group", "Holdings", "Inc", "Partners", "Co", "Corporation", "International", "LLC")

@@ -82,12 +82,6 @@ def connects(h: np.ndarray) -> np.ndarray:
     return 0.2 + 0.6 * h
 
 
-def weighted_health(health: np.ndarray, persons: np.ndarray, weights: np.ndarray, day_from: int, day_to: int) -> np.ndarray:
-    """Weighted mean health of a group of persons per day in [day_from, day_to)."""
-    block = health[persons, day_from:day_to].astype(np.float64)
-    return (weights[:, None] * block).sum(axis=0) / weights.sum()
-
-
 def account_health(health: np.ndarray, person_account: np.ndarray, person_role: np.ndarray, n_accounts: int, day_from: int, day_to: int) -> np.ndarray:
     """Account latent health per day: role-weighted mean of the people working with the account.
 

@@ -191,9 +191,3 @@ def to_datetimes(utc: np.ndarray, offset_minutes: np.ndarray) -> list[dt.datetim
         for d, o, u in zip(local, offs.tolist(), utc.tolist())
     ]
 
-
-def to_dates(day_numbers: np.ndarray) -> list[dt.date | None]:
-    """Epoch day numbers to dates; negative means None."""
-    arr = np.asarray(day_numbers, dtype=np.int64)
-    dates = arr.astype("datetime64[D]").astype(object)
-    return [None if n < 0 else d for d, n in zip(dates, arr.tolist())]

@@ -35,19 +35,19 @@
 {%- endmacro %}
 
 {% macro as_of_date_literal() -%}
-    {#- RI_AS_OF_DATE (YYYY-MM-DD) as a SQL date literal, or none when unset. -#}
-    {%- set raw = env_var('RI_AS_OF_DATE', '') | trim -%}
+    {#- The `as_of_date` var (YYYY-MM-DD; the run's as-of date, RI_AS_OF_DATE in the pipeline) as a SQL date literal, or none when unset. -#}
+    {%- set raw = var('as_of_date', '') | trim -%}
     {%- if raw == '' -%}
         {{ return(none) }}
     {%- endif -%}
     {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', raw) -%}
-        {{ exceptions.raise_compiler_error("RI_AS_OF_DATE must be YYYY-MM-DD, got '" ~ raw ~ "'") }}
+        {{ exceptions.raise_compiler_error("var as_of_date must be YYYY-MM-DD, got '" ~ raw ~ "'") }}
     {%- endif -%}
     {{ return("cast('" ~ raw ~ "' as date)") }}
 {%- endmacro %}
 
 {% macro as_of_date_select(activities_relation) -%}
-    {#- The body of an `as_of` CTE: RI_AS_OF_DATE when set, else the date of the last activity that
+    {#- The body of an `as_of` CTE: the `as_of_date` var when set, else the date of the last activity that
         happened (scheduled meetings lie in the future; the data ends with the last thing that happened). -#}
     {%- set literal = as_of_date_literal() -%}
     {%- if literal %}

@@ -26,13 +26,13 @@
 {%- endmacro %}
 
 {% macro configured_internal_domains() -%}
-    {#- RI_INTERNAL_DOMAINS (comma-separated) as a clean list of lower-case domains. -#}
+    {#- The `internal_domains` var (RI_INTERNAL_DOMAINS, comma-separated) as a clean list of lower-case domains. -#}
     {%- set domains = [] -%}
-    {%- for item in env_var('RI_INTERNAL_DOMAINS', '').split(',') -%}
+    {%- for item in var('internal_domains', '').split(',') -%}
         {%- set domain = item | trim | lower | replace('@', '') -%}
         {%- if domain != '' -%}
             {%- if not modules.re.fullmatch('[a-z0-9.-]+', domain) -%}
-                {{ exceptions.raise_compiler_error("RI_INTERNAL_DOMAINS: not a domain: '" ~ domain ~ "'") }}
+                {{ exceptions.raise_compiler_error("internal_domains: not a domain: '" ~ domain ~ "'") }}
             {%- endif -%}
             {%- if domain not in domains -%}{%- do domains.append(domain) -%}{%- endif -%}
         {%- endif -%}

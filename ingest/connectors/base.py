@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -77,16 +78,11 @@ class ConversionReport:
         bucket[key] = bucket.get(key, 0) + n
 
     def as_dict(self) -> dict[str, Any]:
+        """Every field in declaration order; written rows and files sorted, so reports compare across runs."""
         return {
-            "connector": self.connector,
-            "inputs_read": self.inputs_read,
-            "activities": self.activities,
-            "duplicates": self.duplicates,
-            "excluded": self.excluded,
-            "rejected": self.rejected,
+            **dataclasses.asdict(self),
             "rows_written": dict(sorted(self.rows_written.items())),
             "files_written": sorted(self.files_written),
-            "details": self.details,
         }
 
 

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 
+from ingest.connectors.plus_addressing import fold_plus_address
+
 _LOCAL_RE = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~.\-]+")
 _DOMAIN_RE = re.compile(r"(?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff\-]*[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff]{2,}")
 # Exchange wraps foreign addresses as IMCEA<type>-<address with +XX escapes>@<exchange domain>.
@@ -49,9 +51,7 @@ def normalize_address(raw: str | None) -> str | None:
         return unwrapped
     if not local or not _LOCAL_RE.fullmatch(local) or not _DOMAIN_RE.fullmatch(domain):
         return None
-    if "+" in local and not local.startswith("+") and not local.startswith("imcea"):
-        local = local.split("+", 1)[0]
-    return f"{local}@{domain}"
+    return fold_plus_address(f"{local}@{domain}")
 
 
 def _unwrap_imcea(local: str) -> str | None:

@@ -110,12 +110,17 @@ def rule_precedence_bulk(facts: ItemFacts, policy: InternalPolicy) -> str | None
     return f"Precedence: {value}" if value.lower() in {"bulk", "list", "junk", "auto_reply"} else None
 
 
-def rule_no_reply_sender(facts: ItemFacts, policy: InternalPolicy) -> str | None:
-    """Senders nobody can answer: noreply@, do-not-reply@, mailer-daemon@, bounces@ ..."""
+def _sender_local_word(facts: ItemFacts, words: Iterable[str]) -> str | None:
+    """The detail for a sender whose local part holds one of the words, else None."""
     if not facts.sender:
         return None
-    word = _has_word(facts.sender.split("@")[0], NO_REPLY_WORDS)
+    word = _has_word(facts.sender.split("@")[0], words)
     return f"sender {facts.sender} ({word})" if word else None
+
+
+def rule_no_reply_sender(facts: ItemFacts, policy: InternalPolicy) -> str | None:
+    """Senders nobody can answer: noreply@, do-not-reply@, mailer-daemon@, bounces@ ..."""
+    return _sender_local_word(facts, NO_REPLY_WORDS)
 
 
 def rule_newsletter_sender(facts: ItemFacts, policy: InternalPolicy) -> str | None:
@@ -134,10 +139,7 @@ def rule_newsletter_sender(facts: ItemFacts, policy: InternalPolicy) -> str | No
 
 def rule_notification_sender(facts: ItemFacts, policy: InternalPolicy) -> str | None:
     """System notifications and alerts (notifications@, alerts@, system@, updates@ ...)."""
-    if not facts.sender:
-        return None
-    word = _has_word(facts.sender.split("@")[0], NOTIFICATION_WORDS)
-    return f"sender {facts.sender} ({word})" if word else None
+    return _sender_local_word(facts, NOTIFICATION_WORDS)
 
 
 def rule_distribution_list(facts: ItemFacts, policy: InternalPolicy) -> str | None:

@@ -4,10 +4,10 @@ import hashlib
 
 import dagster as dg
 
-from ingest import settings
 from ingest.landing import discover_batches, is_pending
 from orchestration.defs.connector_assets import CONNECTOR_GROUP
 from orchestration.partitions import DAILY
+from runtime import settings
 
 # In-process: each step in its own subprocess costs seconds and buys nothing on one DuckDB file.
 daily_pipeline = dg.define_asset_job(
@@ -15,7 +15,8 @@ daily_pipeline = dg.define_asset_job(
     # Connector assets need a path from the launchpad; they feed extracts, the sensor does the rest.
     selection=dg.AssetSelection.all() - dg.AssetSelection.groups(CONNECTOR_GROUP),
     executor_def=dg.in_process_executor,
-    description="Land new extract batches, build and test all dbt models, publish the serving release.",
+    description="Land new extract batches, build and test the dbt models, retrain and score, write the hygiene "
+    "report and publish the serving release.",
 )
 
 nightly_schedule = dg.build_schedule_from_partitioned_job(
@@ -26,7 +27,8 @@ nightly_schedule = dg.build_schedule_from_partitioned_job(
 @dg.sensor(job=daily_pipeline, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
 def new_extract_batches(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     """Runs the pipeline for the latest as-of date when new or changed extract batches arrive."""
-    pending = [b for b in discover_batches(settings.extract_dir()) if is_pending(b, settings.landed_dir())]
+    cfg = settings.load()
+    pending = [b for b in discover_batches(cfg.extract_dir) if is_pending(b, cfg.landed_dir)]
     if not pending:
         return dg.SkipReason("no new or changed extract batches")
     names = sorted(b.relative_path for b in pending)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from ingest import settings
-from ingest.cli import CONNECTORS, default_batch_name, load_connector
 from ingest.connectors.base import ConnectorConfig
+from ingest.connectors.registry import CONNECTORS, default_batch_name, load_connector
+from runtime import settings as runtime_settings
 
 CONNECTOR_GROUP = "connectors"
 
@@ -38,10 +38,11 @@ def build_connector_asset(kind: str) -> dg.AssetsDefinition:
         source = Path(config.path)
         if not source.exists():
             raise dg.Failure(f"{kind}: the configured path does not exist: {source}")
+        cfg = runtime_settings.load()
         converter = load_connector(kind)
         report = converter(
             source,
-            settings.extract_dir(),
+            cfg.extract_dir,
             batch_name=config.batch or default_batch_name(kind),
             config=ConnectorConfig(
                 internal_domains=tuple(d.strip().lower().lstrip("@") for d in config.internal_domains),

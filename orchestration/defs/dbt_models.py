@@ -4,19 +4,21 @@ written its snapshots (models/serving reads them as the `ml` source)."""
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from ingest import settings
-from orchestration.dbt_project import DBT_PROJECT, manifest_nodes, schema_qualified
-from orchestration.locks import environment, exclusive
+from orchestration.dbt_project import DBT_PROJECT
 from orchestration.partitions import DAILY, SINGLE_RUN, WAREHOUSE_POOL
+from runtime import relations, settings
+from runtime.locks import exclusive
 
-# Models under models/serving read the scorer's output, so they build in a second step.
-SERVING_SELECTION = "path:models/serving"
+# Models reading the scorer's output (the dbt source `ml`: the health tables and the evaluation's
+# decline leads) build in a second step, after scoring.
+SERVING_SELECTION = "source:ml+"
 
 
 class Translator(DagsterDbtTranslator):
@@ -38,41 +40,45 @@ def range_start(context: dg.AssetExecutionContext) -> dt.date:
     return context.partition_time_window.start.date()
 
 
-def _row_counts(relations: dict[str, str]) -> dict[str, int]:
-    """Row counts of the built relations, read after dbt released the warehouse."""
+def _row_counts(warehouse: Path, tables: dict[str, relations.Relation]) -> dict[str, int]:
+    """Row counts of the built models (by unique id), read after dbt released the warehouse."""
     counts: dict[str, int] = {}
-    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
-        for unique_id, relation in relations.items():
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for unique_id, relation in tables.items():
             try:
-                counts[unique_id] = con.sql(f"select count(*) from {relation}").fetchall()[0][0]
+                counts[unique_id] = con.sql(f"select count(*) from {relation.sql}").fetchall()[0][0]
             except duckdb.Error:
-                continue  # ephemeral models and views on missing inputs have no count to report
+                continue  # views on missing inputs have no count to report
     return counts
 
 
+def _unique_id(event: Any) -> str | None:
+    """The dbt node a Dagster event from dbt is about, if any."""
+    value = (getattr(event, "metadata", None) or {}).get("unique_id")
+    value = getattr(value, "value", value)
+    return value if isinstance(value, str) else None
+
+
+def _built_tables(events: list[Any]) -> dict[str, relations.Relation]:
+    """unique id -> warehouse relation of every materialised model the events report on."""
+    manifest = relations.load()
+    models = manifest.models()
+    nodes = {uid: manifest.nodes.get(uid, {}) for uid in map(_unique_id, events) if uid}
+    return {uid: models[node["name"]] for uid, node in nodes.items()
+            if node.get("resource_type") == "model" and node["name"] in models}
+
+
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """One `dbt build` of the step's selection, holding the warehouse lock, with run-specific env."""
+    """One `dbt build` of the step's selection, holding the warehouse lock, with the run's values."""
+    cfg = settings.load()
     as_of = as_of_date(context)
     context.log.info(f"dbt build as of {as_of}")
-    env = {
-        "RI_AS_OF_DATE": as_of.isoformat(),
-        "RI_AS_OF_START": range_start(context).isoformat(),
-        "RI_LANDED_DIR": str(settings.landed_dir()),
-        "RI_WAREHOUSE": str(settings.warehouse_path()),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
     # Events are held until dbt exits: DuckDB has one writer, so row counts are read afterwards.
-    with exclusive(settings.warehouse_path().with_suffix(".lock")), environment(**env):
-        events = list(dbt.cli(["build"], context=context).stream())
-        relations = {
-            uid: schema_qualified(node)
-            for uid, node in manifest_nodes().items()
-            if node.get("resource_type") in ("model", "seed", "snapshot") and node.get("alias")
-        }
-        counts = _row_counts(relations)
+    with exclusive(cfg.warehouse_lock):
+        events = list(dbt.cli(["build", *cfg.dbt_arguments(as_of)], context=context).stream())
+        counts = _row_counts(cfg.warehouse_path, _built_tables(events))
     for event in events:
-        unique_id = (getattr(event, "metadata", None) or {}).get("unique_id")
-        uid = getattr(unique_id, "value", unique_id)
+        uid = _unique_id(event)
         if isinstance(event, dg.Output) and uid in counts:
             yield event.with_metadata({**event.metadata, "dagster/row_count": counts[uid]})
         else:

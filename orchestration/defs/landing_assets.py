@@ -1,15 +1,18 @@
 """Landing assets: one per contract entity, each landing its new extract batches as typed Parquet."""
 
+from pathlib import Path
+
 import dagster as dg
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from data_quality.landing_checks import row_accounting
-from ingest import contract, settings
+from ingest import contract
 from ingest.landing import land_entity
-from orchestration.locks import exclusive
 from orchestration.metadata import markdown_preview
 from orchestration.partitions import DAILY, SINGLE_RUN
+from runtime import settings
+from runtime.locks import exclusive
 
 ROW_ACCOUNTING = "row_accounting"
 
@@ -19,8 +22,8 @@ def landed_key(entity_name: str) -> dg.AssetKey:
     return dg.AssetKey(["landed", entity_name])
 
 
-def _row_accounting(entity_name: str) -> dg.AssetCheckResult:
-    result = row_accounting(settings.landed_dir(), entity_name)
+def _row_accounting(landed_dir: Path, entity_name: str) -> dg.AssetCheckResult:
+    result = row_accounting(landed_dir, entity_name)
     return dg.AssetCheckResult(
         check_name=ROW_ACCOUNTING,
         passed=result.passed,
@@ -43,14 +46,15 @@ def build_landing_asset(ent: contract.Entity) -> dg.AssetsDefinition:
         metadata={"contract": f"docs/extract-contract.md#{ent.name}", "primary_key": list(ent.primary_key)},
     )
     def _land(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        with exclusive(settings.landed_dir() / ".landing.lock"):
-            results = land_entity(ent.name)
-            check = _row_accounting(ent.name)
+        cfg = settings.load()
+        with exclusive(cfg.landing_lock):
+            results = land_entity(ent.name, cfg.extract_dir, cfg.landed_dir, keep_bodies=cfg.store_bodies)
+            check = _row_accounting(cfg.landed_dir, ent.name)
         changed = [r for r in results if r.status != "unchanged"]
         for r in changed:
             if r.rows_quarantined:
                 context.log.warning(f"{r.source_file}: {r.rows_quarantined} of {r.rows_read} rows quarantined")
-        latest = settings.landed_dir() / ent.name / f"{results[-1].batch_id}.parquet" if results else None
+        latest = cfg.landed_dir / ent.name / f"{results[-1].batch_id}.parquet" if results else None
         metadata = {
             "dagster/row_count": sum(r.rows_landed for r in results),
             "rows_read": sum(r.rows_read for r in results),

@@ -3,45 +3,34 @@
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from ingest import settings
-from orchestration.dbt_project import PUBLISHED_TAG, manifest_nodes, schema_qualified
 from orchestration.defs.dbt_models import as_of_date, dbt_models
-from orchestration.locks import exclusive
-from orchestration.partitions import DAILY, SINGLE_RUN, WAREHOUSE_POOL
-from orchestration.publishing import publish
+from orchestration.partitions import daily_warehouse_asset
+from orchestration.publishing import DATABASE_FILE, PARQUET_DIR, SERVING_SCHEMA, publish
+from runtime import relations, settings
+from runtime.locks import exclusive
 
 
-def published_models() -> dict[str, str]:
-    """Published table name -> `schema.table` in the warehouse, for every dbt model tagged `published`."""
-    return {
-        node["alias"]: schema_qualified(node)
-        for node in sorted(manifest_nodes().values(), key=lambda n: n["unique_id"])
-        if node["resource_type"] == "model" and PUBLISHED_TAG in node.get("tags", [])
-    }
-
-
-@dg.asset(
+@daily_warehouse_asset(
     key=["serving", "release"],
-    description="The published tables as one release (DuckDB schema `serving` + Parquet), swapped in atomically.",
+    description=f"The published tables as one release (DuckDB schema `{SERVING_SCHEMA}` + Parquet), swapped in atomically.",
     group_name="serving",
     kinds={"duckdb", "parquet"},
-    partitions_def=DAILY,
-    backfill_policy=SINGLE_RUN,
-    pool=WAREHOUSE_POOL,
-    deps=[get_asset_key_for_model([dbt_models], name) for name in published_models()],
+    deps=[get_asset_key_for_model([dbt_models], r.name) for r in relations.load().published().values()],
 )
 def serving_release(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Copy the published models into a new release and make it current."""
+    cfg = settings.load()
     as_of = as_of_date(context)
     release_id = f"{as_of.isoformat()}_{context.run.run_id[:8]}"
-    with exclusive(settings.warehouse_path().with_suffix(".lock")):
-        release = publish(settings.warehouse_path(), settings.serving_dir(), published_models(), release_id)
+    with exclusive(cfg.warehouse_lock):
+        release = publish(cfg.warehouse_path, cfg.serving_dir, relations.load().published(), release_id)
+    current = cfg.serving_dir / "current"
     return dg.MaterializeResult(
         metadata={
             "release": release.release_id,
             "as_of_date": as_of.isoformat(),
-            "duckdb_file": dg.MetadataValue.path(str(settings.serving_dir() / "current" / "relintel.duckdb")),
-            "parquet_dir": dg.MetadataValue.path(str(settings.serving_dir() / "current" / "parquet")),
+            "duckdb_file": dg.MetadataValue.path(str(current / DATABASE_FILE)),
+            "parquet_dir": dg.MetadataValue.path(str(current / PARQUET_DIR)),
             "tables": dg.MetadataValue.json(release.tables),
             "dagster/row_count": sum(release.tables.values()),
         }

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from ingest import cli
-from ingest.settings import PROJECT_ROOT
+from ingest.connectors import registry
+from runtime.settings import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -85,7 +86,7 @@ def test_out_must_not_be_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_missing_connector_module_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(cli.CONNECTORS, "hubspot", ("ingest.connectors.crm.not_written_yet", "convert"))
+    monkeypatch.setitem(registry.CONNECTORS, "hubspot", ("ingest.connectors.crm.not_written_yet", "convert"))
     code, _, err = run(capsys, "convert", "hubspot", str(tmp_path), "--out", str(tmp_path / "out"))
     assert code == 1
     assert "the hubspot connector is not available" in err
@@ -105,7 +106,7 @@ def test_crm_connectors_are_dispatched_with_the_common_signature(tmp_path: Path,
     module = types.ModuleType("fake_crm")
     module.convert = convert  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "fake_crm", module)
-    monkeypatch.setitem(cli.CONNECTORS, "salesforce", ("fake_crm", "convert"))
+    monkeypatch.setitem(registry.CONNECTORS, "salesforce", ("fake_crm", "convert"))
     code, report, err = run(capsys, "convert", "salesforce", str(tmp_path), "--out", str(tmp_path / "o"), "--batch", "x",
                             "--internal-domain", "@Harborline.io", "--format", "parquet")
     assert code == 0, err

@@ -8,17 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ingest.connectors.crm.common import (
-    domain_of_url,
-    find_object_files,
-    html_to_text,
-    normalize_email,
-    object_key,
-    parse_date,
-    parse_timestamp,
-    read_table,
-    split_addresses,
-)
+from ingest.connectors.crm.addresses import domain_of_url, normalize_email, split_addresses
+from ingest.connectors.crm.export_files import find_object_files, object_key, read_table
+from ingest.connectors.crm.timestamps import parse_date, parse_timestamp
+from ingest.connectors.crm.values import html_to_text
 from ingest.connectors.crm.errors import ConnectorInputError
 
 UTC = dt.timezone.utc

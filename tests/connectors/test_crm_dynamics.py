@@ -2,53 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
-from ingest.connectors.base import ConnectorConfig, ConversionReport
+from ingest.connectors.base import ConversionReport
 from ingest.connectors.crm import dynamics
 from ingest.connectors.crm.errors import ConnectorInputError
-from ingest.landing import land_all
+from tests.connectors.crm_exports import FIXTURES, convert, parties, read
+from tests.connectors.extract_batches import by_key
 
-FIXTURES = Path(__file__).parent / "fixtures" / "crm" / "dynamics"
-BATCH = "b1"
-CONFIG = ConnectorConfig(internal_domains=("harborline.io",))
-
-
-def read(out: Path, entity: str) -> list[dict[str, str]]:
-    path = out / entity / f"{BATCH}.csv"
-    if not path.exists():
-        return []
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def by_key(rows: list[dict[str, str]], key: str) -> dict[str, dict[str, str]]:
-    return {r[key]: r for r in rows}
-
-
-def parties(out: Path, activity_id: str) -> set[tuple[str, str]]:
-    return {(p["party_role"], p["email_address"]) for p in read(out, "activity_parties") if p["activity_id"] == activity_id}
-
-
-@pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ConversionReport]:
-    out = tmp_path_factory.mktemp("dynamics_out")
-    report = dynamics.convert(FIXTURES, out, batch_name=BATCH, config=CONFIG)
-    return out, report
-
-
-def test_every_activity_row_is_accounted_for(converted: tuple[Path, ConversionReport]) -> None:
-    out, report = converted
-    # 8 e-mail rows, 3 appointments, 4 phone calls
-    assert (report.inputs_read, report.activities, report.excluded, report.duplicates, report.rejected) == (15, 9, 3, 1, 2)
-    assert report.accounted == report.inputs_read
-    assert len(read(out, "activities")) == report.activities
-    assert len(read(out, "excluded_activities")) == report.excluded
+CRM = dynamics  # the connector of the `converted` and `real_export` fixtures (conftest.py)
+FIXTURES_DYNAMICS = FIXTURES / "dynamics"
 
 
 def test_outgoing_email(converted: tuple[Path, ConversionReport]) -> None:
@@ -151,25 +117,18 @@ def test_opportunities(converted: tuple[Path, ConversionReport]) -> None:
     assert links == {("o1", "c1"): "true", ("o1", "c2"): "false"}
 
 
-def test_output_lands_without_quarantine(converted: tuple[Path, ConversionReport], tmp_path: Path) -> None:
-    out, _ = converted
-    totals = land_all(out, tmp_path / "landed").totals()
-    assert totals and all(t["rows_quarantined"] == 0 for t in totals.values())
-
-
 def test_deny_list_applies(tmp_path: Path) -> None:
-    config = dataclasses.replace(CONFIG, deny_senders=("blueridgehotels.com",))
-    dynamics.convert(FIXTURES, tmp_path, batch_name=BATCH, config=config)
+    convert(dynamics, FIXTURES_DYNAMICS, tmp_path, deny_senders=("blueridgehotels.com",))
     assert {r["activity_id"]: r["rule"] for r in read(tmp_path, "excluded_activities")}["e2"] == "deny_list"
 
 
 def test_entity_set_file_names(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
-    for path in FIXTURES.glob("*.csv"):
+    for path in FIXTURES_DYNAMICS.glob("*.csv"):
         plural = {"activityparty": "activityparties", "opportunity": "opportunities"}.get(path.stem, path.stem + "s")
         shutil.copy(path, src / f"{plural.capitalize()}.csv")
-    report = dynamics.convert(src, tmp_path / "out", batch_name=BATCH, config=CONFIG)
+    report = convert(dynamics, src, tmp_path / "out")
     assert (report.inputs_read, report.activities) == (15, 9)
 
 
@@ -178,7 +137,7 @@ def test_missing_optional_columns_and_extra_columns(tmp_path: Path) -> None:
     src.mkdir()
     (src / "email.csv").write_text("activityid,senton,new_customfield\nm1,2025-10-02T09:00:00Z,x\n", encoding="utf-8")
     (src / "contact.csv").write_text("contactid,emailaddress1,something_else\nk1,Kim@Example.com,y\n", encoding="utf-8")
-    report = dynamics.convert(src, tmp_path / "out", batch_name=BATCH, config=CONFIG)
+    report = convert(dynamics, src, tmp_path / "out")
     assert (report.inputs_read, report.activities) == (1, 1)
     activity = read(tmp_path / "out", "activities")[0]
     # no statuscode/statecode: a tracked e-mail is taken as completed; no parties are known
@@ -188,26 +147,10 @@ def test_missing_optional_columns_and_extra_columns(tmp_path: Path) -> None:
     assert (contact["full_name"], contact["email"]) == ("kim@example.com", "kim@example.com")
 
 
-@pytest.mark.parametrize(
-    ("file_name", "header", "column"),
-    [
-        ("activityparty.csv", "activityid,addressused\n", "participationtypemask"),
-        ("opportunity.csv", "opportunityid,name,ownerid,createdon,parentaccountid,stepname\n", "statecode"),
-        ("email.csv", "subject,senton\n", "activityid"),
-    ],
-)
-def test_missing_required_column_is_a_clear_error(tmp_path: Path, file_name: str, header: str, column: str) -> None:
-    (tmp_path / file_name).write_text(header, encoding="utf-8")
-    with pytest.raises(ConnectorInputError) as info:
-        dynamics.convert(tmp_path, tmp_path / "out", batch_name=BATCH, config=CONFIG)
-    assert file_name in str(info.value) and column in str(info.value)
-    assert isinstance(info.value, ValueError)
-
-
 def test_folder_without_export_files(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     with pytest.raises(ConnectorInputError, match="no Dynamics 365 export files"):
-        dynamics.convert(tmp_path, tmp_path / "out", batch_name=BATCH, config=CONFIG)
+        convert(dynamics, tmp_path, tmp_path / "out")
 
 
 @pytest.mark.parametrize(

@@ -3,56 +3,24 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
-import re
 from pathlib import Path
 
 import pytest
 
-from ingest.connectors.base import ConnectorConfig, ConversionReport
+from ingest.connectors.base import ConversionReport
 from ingest.connectors.crm import hubspot
-from ingest.connectors.crm.errors import ConnectorInputError
 from ingest.landing import land_all
+from tests.connectors.crm_exports import FIXTURES, SHARED, convert, parties, read, rejected_rows
+from tests.connectors.extract_batches import by_key
 
-FIXTURES = Path(__file__).parent / "fixtures" / "crm" / "hubspot"
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "crm_exports" / "hubspot"
-BATCH = "b1"
-CONFIG = ConnectorConfig(internal_domains=("harborline.io",))
-
-
-def read(out: Path, entity: str) -> list[dict[str, str]]:
-    path = out / entity / f"{BATCH}.csv"
-    if not path.exists():
-        return []
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def by_key(rows: list[dict[str, str]], key: str) -> dict[str, dict[str, str]]:
-    return {r[key]: r for r in rows}
-
-
-def parties(out: Path, activity_id: str) -> set[tuple[str, str]]:
-    return {(p["party_role"], p["email_address"]) for p in read(out, "activity_parties") if p["activity_id"] == activity_id}
+CRM = hubspot  # the connector of the `converted` and `real_export` fixtures (conftest.py)
+FIXTURES_HS = FIXTURES / "hubspot"
+SHARED_HS = SHARED / "hubspot"
 
 
 def csv_ids(path: Path, column: str) -> list[str]:
     with path.open(newline="", encoding="utf-8-sig") as fh:
         return [r[column] for r in csv.DictReader(fh)]
-
-
-@pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ConversionReport]:
-    out = tmp_path_factory.mktemp("hubspot_out")
-    report = hubspot.convert(FIXTURES, out, batch_name=BATCH, config=CONFIG)
-    return out, report
-
-
-def test_every_input_is_accounted_for(converted: tuple[Path, ConversionReport]) -> None:
-    _, report = converted
-    # 13 engagement inputs (7 in the engagement table, 6 further detail rows) + 2 marketing sends
-    assert (report.inputs_read, report.activities, report.excluded, report.duplicates, report.rejected) == (15, 7, 5, 1, 2)
-    assert report.accounted == report.inputs_read
 
 
 def test_emails(converted: tuple[Path, ConversionReport]) -> None:
@@ -170,24 +138,16 @@ def test_deals(converted: tuple[Path, ConversionReport]) -> None:
     ]
 
 
-def test_output_lands_without_quarantine(converted: tuple[Path, ConversionReport], tmp_path: Path) -> None:
-    out, _ = converted
-    totals = land_all(out, tmp_path / "landed").totals()
-    assert totals and all(t["rows_quarantined"] == 0 for t in totals.values())
-
-
 def test_parquet_batches(tmp_path: Path) -> None:
-    config = dataclasses.replace(CONFIG, extract_format="parquet")
-    report = hubspot.convert(FIXTURES, tmp_path, batch_name=BATCH, config=config)
-    assert (tmp_path / "activities" / f"{BATCH}.parquet").exists()
+    report = convert(hubspot, FIXTURES_HS, tmp_path, extract_format="parquet")
+    assert (tmp_path / "activities" / "b1.parquet").exists()
     totals = land_all(tmp_path, tmp_path / "landed").totals()
     assert totals["activities"]["rows_landed"] == report.activities
     assert all(t["rows_quarantined"] == 0 for t in totals.values())
 
 
 def test_configured_zone_for_times_without_offset(tmp_path: Path) -> None:
-    config = dataclasses.replace(CONFIG, default_timezone="Europe/Berlin")
-    hubspot.convert(FIXTURES, tmp_path, batch_name=BATCH, config=config)
+    convert(hubspot, FIXTURES_HS, tmp_path, default_timezone="Europe/Berlin")
     assert by_key(read(tmp_path, "activities"), "activity_id")["504"]["started_at"] == "2025-10-01T14:00:00+02:00"
 
 
@@ -196,45 +156,18 @@ def test_missing_optional_columns_and_extra_columns(tmp_path: Path) -> None:
     src.mkdir()
     (src / "engagement_meeting.csv").write_text("engagement_id,start_time,custom_field\n1,2025-10-01 14:00:00,x\n", encoding="utf-8")
     (src / "contact.csv").write_text("id,property_email,property_favourite_colour\n7,Kim@Example.com,blue\n", encoding="utf-8")
-    report = hubspot.convert(src, tmp_path / "out", batch_name=BATCH, config=CONFIG)
+    report = convert(hubspot, src, tmp_path / "out")
     assert (report.inputs_read, report.activities) == (1, 1)
     meeting = read(tmp_path / "out", "activities")[0]
     assert (meeting["activity_type"], meeting["status"], meeting["source"], meeting["owner_user_id"]) == ("meeting", "completed", "manual", "")
     assert read(tmp_path / "out", "contacts")[0]["full_name"] == "kim@example.com"
 
 
-@pytest.mark.parametrize(
-    ("file_name", "header", "column"),
-    [
-        ("email_event_data.csv", "id,type,recipient\n", "created"),
-        ("engagement_contact.csv", "engagement_id,engagement_type\n", "contact_id"),
-        ("owner.csv", "owner_id,first_name\n", "email"),
-    ],
-)
-def test_missing_required_column_is_a_clear_error(tmp_path: Path, file_name: str, header: str, column: str) -> None:
-    (tmp_path / file_name).write_text(header, encoding="utf-8")
-    with pytest.raises(ConnectorInputError) as info:
-        hubspot.convert(tmp_path, tmp_path / "out", batch_name=BATCH, config=CONFIG)
-    assert file_name in str(info.value) and column in str(info.value)
-
-
-@pytest.fixture(scope="module")
-def real_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ConversionReport]:
-    if not SHARED.is_dir():
-        pytest.skip(f"shared sample data not present ({SHARED})")
-    out = tmp_path_factory.mktemp("hubspot_real")
-    return out, hubspot.convert(SHARED, out, batch_name=BATCH, config=ConnectorConfig())
-
-
-def _rejected(out: Path, file_name: str) -> set[str]:
-    return {r["source_ref"] for r in read(out, "source_rejections") if re.fullmatch(rf"{re.escape(file_name)}#row\d+", r["source_ref"])}
-
-
 def test_real_export_engagements_accounted_for(real_export: tuple[Path, ConversionReport]) -> None:
     out, report = real_export
-    engagement_ids = set(csv_ids(SHARED / "engagement_data.csv", "id"))
+    engagement_ids = set(csv_ids(SHARED_HS / "engagement_data.csv", "id"))
     for name in ("email", "call", "meeting", "note", "task", "communication"):
-        engagement_ids |= set(csv_ids(SHARED / f"engagement_{name}_data.csv", "engagement_id"))
+        engagement_ids |= set(csv_ids(SHARED_HS / f"engagement_{name}_data.csv", "engagement_id"))
     sends = len(read(out, "excluded_activities")) - len([r for r in read(out, "excluded_activities") if r["rule"] != "marketing_email"])
     assert report.accounted == report.inputs_read == len(engagement_ids) + sends
     assert report.activities > 0 and sends > 0
@@ -248,20 +181,16 @@ def test_real_export_engagements_accounted_for(real_export: tuple[Path, Conversi
 )
 def test_real_export_rows_accounted_for(real_export: tuple[Path, ConversionReport], file_name: str, entity: str) -> None:
     out, _ = real_export
-    with (SHARED / file_name).open(newline="", encoding="utf-8-sig") as fh:
+    with (SHARED_HS / file_name).open(newline="", encoding="utf-8-sig") as fh:
         rows = sum(1 for _ in csv.DictReader(fh))
-    assert len(read(out, entity)) + len(_rejected(out, file_name)) == rows
+    assert len(read(out, entity)) + len(rejected_rows(out, file_name)) == rows
 
 
 def test_real_export_machine_opens_follow_filtered_event(real_export: tuple[Path, ConversionReport]) -> None:
     out, _ = real_export
-    with (SHARED / "email_event_data.csv").open(newline="", encoding="utf-8-sig") as fh:
+    with (SHARED_HS / "email_event_data.csv").open(newline="", encoding="utf-8-sig") as fh:
         filtered = {r["id"]: r["filtered_event"].lower() for r in csv.DictReader(fh)}
     opens = [e for e in read(out, "email_events") if e["event_type"] == "open"]
     assert opens and all(e["is_machine_open"] == filtered[e["event_id"]] for e in opens)
 
 
-def test_real_export_lands_without_quarantine(real_export: tuple[Path, ConversionReport], tmp_path: Path) -> None:
-    out, _ = real_export
-    totals = land_all(out, tmp_path / "landed").totals()
-    assert all(t["rows_quarantined"] == 0 for t in totals.values())

@@ -11,50 +11,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ingest.connectors.base import ConnectorConfig, ConversionReport
+from ingest.connectors.base import ConversionReport
 from ingest.connectors.crm import salesforce
-from ingest.connectors.crm.errors import ConnectorInputError
-from ingest.landing import land_all
+from tests.connectors.crm_exports import FIXTURES, SHARED, convert, csv_data_rows, parties, read, rejected_rows
+from tests.connectors.extract_batches import by_key
 
-FIXTURES = Path(__file__).parent / "fixtures" / "crm" / "salesforce"
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "crm_exports" / "salesforce"
-BATCH = "b1"
-CONFIG = ConnectorConfig(internal_domains=("harborline.io",))
-
-
-def read(out: Path, entity: str) -> list[dict[str, str]]:
-    path = out / entity / f"{BATCH}.csv"
-    if not path.exists():
-        return []
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def by_key(rows: list[dict[str, str]], key: str) -> dict[str, dict[str, str]]:
-    return {r[key]: r for r in rows}
-
-
-def parties(out: Path, activity_id: str) -> set[tuple[str, str]]:
-    return {(p["party_role"], p["email_address"]) for p in read(out, "activity_parties") if p["activity_id"] == activity_id}
-
-
-def csv_rows(path: Path) -> int:
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        return sum(1 for r in csv.reader(fh) if any(c.strip() for c in r)) - 1
-
-
-@pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ConversionReport]:
-    out = tmp_path_factory.mktemp("salesforce_out")
-    report = salesforce.convert(FIXTURES, out, batch_name=BATCH, config=CONFIG)
-    return out, report
-
-
-def test_every_activity_row_is_accounted_for(converted: tuple[Path, ConversionReport]) -> None:
-    _, report = converted
-    # 3 EmailMessage + 10 Task + 5 Event rows
-    assert (report.inputs_read, report.activities, report.excluded, report.duplicates, report.rejected) == (18, 11, 4, 2, 1)
-    assert report.accounted == report.inputs_read
+CRM = salesforce  # the connector of the `converted` and `real_export` fixtures (conftest.py)
+FIXTURES_SF = FIXTURES / "salesforce"
+SHARED_SF = SHARED / "salesforce"
 
 
 def test_calls_logged_as_tasks(converted: tuple[Path, ConversionReport]) -> None:
@@ -162,12 +126,6 @@ def test_opportunities_roles_and_history(converted: tuple[Path, ConversionReport
     ]
 
 
-def test_output_lands_without_quarantine(converted: tuple[Path, ConversionReport], tmp_path: Path) -> None:
-    out, _ = converted
-    totals = land_all(out, tmp_path / "landed").totals()
-    assert totals and all(t["rows_quarantined"] == 0 for t in totals.values())
-
-
 def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
@@ -175,11 +133,11 @@ def _snake(name: str) -> str:
 def test_snake_case_columns_and_sync_tool_file_names(tmp_path: Path, converted: tuple[Path, ConversionReport]) -> None:
     src = tmp_path / "in"
     src.mkdir()
-    for path in FIXTURES.glob("*.csv"):
+    for path in FIXTURES_SF.glob("*.csv"):
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         header = ",".join(_snake(c) for c in lines[0].strip().split(",")) + "\n"
         (src / f"sf_{_snake(path.stem)}_data.csv").write_text(header + "".join(lines[1:]), encoding="utf-8")
-    report = salesforce.convert(src, tmp_path / "out", batch_name=BATCH, config=CONFIG)
+    report = convert(salesforce, src, tmp_path / "out")
     out, original = converted
     assert report.as_dict()["rows_written"] == original.as_dict()["rows_written"]
     assert read(tmp_path / "out", "activities") == read(out, "activities")
@@ -187,12 +145,12 @@ def test_snake_case_columns_and_sync_tool_file_names(tmp_path: Path, converted: 
 
 def test_parquet_input(tmp_path: Path, converted: tuple[Path, ConversionReport]) -> None:
     src = tmp_path / "in"
-    shutil.copytree(FIXTURES, src)
+    shutil.copytree(FIXTURES_SF, src)
     with (src / "Contact.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     (src / "Contact.csv").unlink()
     pq.write_table(pa.Table.from_pylist(rows), src / "Contact.parquet")
-    salesforce.convert(src, tmp_path / "out", batch_name=BATCH, config=CONFIG)
+    convert(salesforce, src, tmp_path / "out")
     out, _ = converted
     assert read(tmp_path / "out", "contacts") == read(out, "contacts")
 
@@ -202,7 +160,7 @@ def test_missing_optional_columns_and_extra_columns(tmp_path: Path) -> None:
     src.mkdir()
     (src / "Event.csv").write_text("Id,StartDateTime,Custom__c\n00UX,2025-10-01T14:00:00Z,x\n", encoding="utf-8")
     (src / "Contact.csv").write_text("Id,Email,Extra\n003X,Kim@Example.com,y\n", encoding="utf-8")
-    report = salesforce.convert(src, tmp_path / "out", batch_name=BATCH, config=CONFIG)
+    report = convert(salesforce, src, tmp_path / "out")
     assert (report.inputs_read, report.activities) == (1, 1)
     event = read(tmp_path / "out", "activities")[0]
     # no end, owner or modification stamps: a meeting with nothing saying otherwise counts as held
@@ -211,32 +169,9 @@ def test_missing_optional_columns_and_extra_columns(tmp_path: Path) -> None:
     assert (contact["full_name"], contact["account_id"]) == ("kim@example.com", "")
 
 
-@pytest.mark.parametrize(
-    ("file_name", "header", "column"),
-    [
-        ("Opportunity.csv", "Id,AccountId,OwnerId,Name,CreatedDate\n", "StageName"),
-        ("User.csv", "Id,Name\n", "Email"),
-        ("Task.csv", "Id,Subject\n", "ActivityDate"),
-    ],
-)
-def test_missing_required_column_is_a_clear_error(tmp_path: Path, file_name: str, header: str, column: str) -> None:
-    (tmp_path / file_name).write_text(header, encoding="utf-8")
-    with pytest.raises(ConnectorInputError) as info:
-        salesforce.convert(tmp_path, tmp_path / "out", batch_name=BATCH, config=CONFIG)
-    assert file_name in str(info.value) and column in str(info.value)
-
-
-@pytest.fixture(scope="module")
-def real_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ConversionReport]:
-    if not SHARED.is_dir():
-        pytest.skip(f"shared sample data not present ({SHARED})")
-    out = tmp_path_factory.mktemp("salesforce_real")
-    return out, salesforce.convert(SHARED, out, batch_name=BATCH, config=ConnectorConfig())
-
-
 def test_real_export_activities_accounted_for(real_export: tuple[Path, ConversionReport]) -> None:
     _, report = real_export
-    activity_rows = sum(csv_rows(SHARED / f) for f in ("sf_task_data.csv", "sf_event_data.csv"))
+    activity_rows = sum(csv_data_rows(SHARED_SF / f) for f in ("sf_task_data.csv", "sf_event_data.csv"))
     assert report.inputs_read == activity_rows > 0
     assert report.accounted == report.inputs_read
     assert report.activities > 0
@@ -249,11 +184,6 @@ def test_real_export_activities_accounted_for(real_export: tuple[Path, Conversio
 )
 def test_real_export_master_rows_accounted_for(real_export: tuple[Path, ConversionReport], file_name: str, entity: str) -> None:
     out, _ = real_export
-    rejected = {r["source_ref"] for r in read(out, "source_rejections") if re.fullmatch(rf"{re.escape(file_name)}#row\d+", r["source_ref"])}
-    assert len(read(out, entity)) + len(rejected) == csv_rows(SHARED / file_name)
+    assert len(read(out, entity)) + len(rejected_rows(out, file_name)) == csv_data_rows(SHARED_SF / file_name)
 
 
-def test_real_export_lands_without_quarantine(real_export: tuple[Path, ConversionReport], tmp_path: Path) -> None:
-    out, _ = real_export
-    totals = land_all(out, tmp_path / "landed").totals()
-    assert all(t["rows_quarantined"] == 0 for t in totals.values())

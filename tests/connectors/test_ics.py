@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -10,17 +9,14 @@ import pytest
 
 from ingest.connectors import ics
 from ingest.connectors.base import ConnectorConfig, ConversionReport
+from tests.connectors.extract_batches import read_batch
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
 NOW = dt.datetime(2025, 3, 8, tzinfo=dt.timezone.utc)
 
 
 def rows(out: Path, entity: str) -> list[dict[str, str]]:
-    path = out / entity / "b.csv"
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return read_batch(out, entity, "b")
 
 
 def convert(tmp_path: Path, name: str, **config: object) -> tuple[ConversionReport, Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from ingest.connectors.base import ConnectorConfig, ConversionReport
 from ingest.connectors.mail import convert_eml, convert_maildir, convert_mbox
 from ingest.connectors.mail.threads import has_reply_prefix, normalize_subject
+from tests.connectors.extract_batches import read_batch
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mail"
 NOW = dt.datetime(2025, 3, 20, tzinfo=dt.timezone.utc)
@@ -18,11 +18,7 @@ HARBORLINE = ConnectorConfig(internal_domains=("harborline.io",))
 
 
 def rows(out: Path, entity: str) -> list[dict[str, str]]:
-    path = out / entity / "b.csv"
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return read_batch(out, entity, "b")
 
 
 def by_message_id(out: Path) -> dict[str, dict[str, str]]:

@@ -3,6 +3,8 @@ passes; resolved values are right; and building again with the same inputs gives
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
@@ -19,6 +21,8 @@ import pytest
 
 from ingest.landing import land_all
 from orchestration.defs.dbt_models import SERVING_SELECTION
+from runtime import settings
+from runtime.settings import Settings
 from tests.dbt import fixture_org
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -28,18 +32,19 @@ DBT = str(Path(sys.executable).parent / "dbt")
 @dataclass
 class Build:
     root: Path
-    env: dict[str, str]
+    settings: Settings
     warehouse: Path
     result: subprocess.CompletedProcess
     seconds: float
 
 
-def dbt(args: list[str], env: dict[str, str], root: Path) -> subprocess.CompletedProcess:
-    """Run dbt against the project, with target and logs kept in the test's own folder."""
+def dbt(args: list[str], vars_args: list[str], root: Path) -> subprocess.CompletedProcess:
+    """Run dbt against the project with the given --vars, target and logs kept in the test's own folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RI_", "DBT_"))}
     return subprocess.run(
-        [DBT, *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+        [DBT, *args, *vars_args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
          "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
-        env=env, capture_output=True, text=True, timeout=600,
+        env=env | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}, capture_output=True, text=True, timeout=600,
     )
 
 
@@ -67,18 +72,12 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
     root = tmp_path_factory.mktemp("dbt_build")
     fixture_org.write_extracts(root / "extracts")
     land_all(root / "extracts", root / "landed")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("RI_", "DBT_"))},
-        "RI_LANDED_DIR": str(root / "landed"),
-        "RI_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "RI_AS_OF_DATE": fixture_org.AS_OF_DATE,
-        "RI_INTERNAL_DOMAINS": fixture_org.INTERNAL_DOMAINS,
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    cfg = settings.load({"RI_DATA_DIR": str(root), "RI_INTERNAL_DOMAINS": fixture_org.INTERNAL_DOMAINS})
+    as_of = dt.date.fromisoformat(fixture_org.AS_OF_DATE)
     started = time.perf_counter()
     # The serving models read the Python scorer's tables; the scoring tests build those.
-    result = dbt(["build", "--exclude", SERVING_SELECTION], env, root)
-    yield Build(root, env, root / "warehouse.duckdb", result, time.perf_counter() - started)
+    result = dbt(["build", "--exclude", SERVING_SELECTION], cfg.dbt_arguments(as_of), root)
+    yield Build(root, cfg, root / "warehouse.duckdb", result, time.perf_counter() - started)
 
 
 def test_build_passes_every_model_contract_and_test(build: Build) -> None:
@@ -202,7 +201,8 @@ def test_quarantine_is_published(build: Build) -> None:
 def test_second_build_with_the_same_inputs_gives_identical_tables(build: Build) -> None:
     before = table_digests(build.warehouse)
     assert "main.fct_activities" in before and "main_intermediate.int_emails__reply_pairs" in before
-    again = dbt(["build", "--exclude", SERVING_SELECTION], build.env, build.root)
+    as_of = dt.date.fromisoformat(fixture_org.AS_OF_DATE)
+    again = dbt(["build", "--exclude", SERVING_SELECTION], build.settings.dbt_arguments(as_of), build.root)
     assert again.returncode == 0, again.stdout[-5000:]
     assert table_digests(build.warehouse) == before
 
@@ -210,8 +210,9 @@ def test_second_build_with_the_same_inputs_gives_identical_tables(build: Build) 
 def test_as_of_date_defaults_to_latest_activity_day(build: Build) -> None:
     warehouse = build.root / "default_as_of.duckdb"
     shutil.copy(build.warehouse, warehouse)
-    env = {k: v for k, v in build.env.items() if k != "RI_AS_OF_DATE"} | {"RI_WAREHOUSE": str(warehouse)}
-    result = dbt(["run", "--select", "fct_contact_daily_engagement"], env, build.root)
+    # no as-of date given
+    cfg = dataclasses.replace(build.settings, warehouse_path=warehouse)
+    result = dbt(["run", "--select", "fct_contact_daily_engagement"], cfg.dbt_arguments(), build.root)
     assert result.returncode == 0, result.stdout[-5000:]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         last = con.sql("select max(engagement_date)::varchar from main.fct_contact_daily_engagement").fetchall()

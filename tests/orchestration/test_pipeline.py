@@ -14,6 +14,7 @@ import pytest
 from ingest.extract_writer import write_batch
 from orchestration.definitions import defs
 from orchestration.defs.automation import new_extract_batches
+from runtime.sql import qualified
 from tests.tiny_org import write_tiny_org
 
 RANGE = {"dagster/asset_partition_range_start": "2025-03-01", "dagster/asset_partition_range_end": "2025-03-31"}
@@ -49,7 +50,7 @@ def table_digests(database: Path) -> dict[str, str]:
             "select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE' order by 1, 2"
         ).fetchall()
         for schema, name in tables:
-            rows = con.sql(f'select * from "{schema}"."{name}"').fetchall()
+            rows = con.sql(f"select * from {qualified(schema, name)}").fetchall()
             digest = hashlib.sha256("\n".join(sorted(map(repr, rows))).encode()).hexdigest()
             out[f"{schema}.{name}"] = digest
     return out

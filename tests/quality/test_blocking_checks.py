@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -18,6 +19,7 @@ from data_quality import history
 from ingest.extract_writer import write_batch
 from ingest.landing import QUARANTINE_DIR
 from orchestration.definitions import defs
+from runtime import settings
 from tests.tiny_org import write_tiny_org
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -88,8 +90,13 @@ def test_failing_critical_expectation_stops_downstream(runs: tuple[dg.ExecuteInP
     assert not any(name == "gx_published_suite" for _, name in checks)
 
 
+def check_results(data_root: Path) -> pd.DataFrame:
+    """The quality history where the settings of the runs put it (RI_DATA_DIR is data_root)."""
+    return history.read_table("check_results", history.history_path(settings.load().quality_dir))
+
+
 def test_failure_is_in_the_history_table(data_root: Path, runs: tuple[dg.ExecuteInProcessResult, ...]) -> None:
-    results = history.read_table("check_results")
+    results = check_results(data_root)
     row = results[(results["run_id"] == runs[0].run_id) & (results["suite"] == "landed.activities")
                   & (results["check_name"] == "started_at_plausible")]
     assert len(row) == 1
@@ -103,7 +110,7 @@ def test_rerun_adds_its_own_rows_and_duplicates_nothing(data_root: Path,
                                                        runs: tuple[dg.ExecuteInProcessResult, ...]) -> None:
     first, second = runs
     assert not second.success
-    results = history.read_table("check_results")
+    results = check_results(data_root)
     assert not results.duplicated(["run_id", "suite", "check_name"]).any()
     per_run = results.groupby("run_id").size()
     assert set(per_run.index) == {first.run_id, second.run_id}

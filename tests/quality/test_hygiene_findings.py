@@ -22,6 +22,7 @@ import pytest
 
 from data_quality.evaluate_findings import load_defects, score
 from ingest.landing import land_all
+from runtime import relations, settings
 from simulator import SimulationConfig, simulate
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -33,36 +34,35 @@ VOLUME_DEPENDENT = {"capture_gap_rep", "extract_volume_collapse", "open_opportun
 @dataclass
 class Org:
     root: Path
-    env: dict[str, str]
+    dbt_arguments: list[str]  # the --vars of this org's settings
 
     @property
     def warehouse(self) -> Path:
         return self.root / "warehouse.duckdb"
 
-    def query(self, sql: str) -> pd.DataFrame:
+    def table(self, model: str) -> pd.DataFrame:
+        """A whole model, found where this org's dbt build put it (its own manifest)."""
+        relation_sql = relations.load(self.root / "target" / "manifest.json").model(model).sql
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
-            return con.sql(sql).to_arrow_table().to_pandas()
+            return con.sql(f"select * from {relation_sql}").to_arrow_table().to_pandas()
 
 
 def dbt(org: Org, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RI_", "DBT_"))}
     return subprocess.run(
-        [DBT, *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+        [DBT, *args, *org.dbt_arguments, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
          "--target-path", str(org.root / "target"), "--log-path", str(org.root / "logs")],
-        env=org.env, capture_output=True, text=True, timeout=600, check=False,
+        env=env | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}, capture_output=True, text=True, timeout=600,
+        check=False,
     )
 
 
 def build_org(root: Path, defects: bool) -> Org:
     simulate(SimulationConfig(out_dir=root / "extracts", truth_dir=root / "truth", activities=ACTIVITIES,
                               defects=defects))
-    land_all(root / "extracts", root / "landed")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("RI_", "DBT_"))},
-        "RI_LANDED_DIR": str(root / "landed"),
-        "RI_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    org = Org(root, env)
+    cfg = settings.load({"RI_DATA_DIR": str(root)})  # landed/ and warehouse.duckdb under root
+    land_all(root / "extracts", cfg.landed_dir)
+    org = Org(root, cfg.dbt_arguments())
     # Only the hygiene models and what they read; their own data tests run afterwards.
     for step in (("run", "--select", "+path:models/hygiene"), ("test", "--select", "path:models/hygiene")):
         result = dbt(org, *step)
@@ -80,7 +80,7 @@ def orgs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Org]:
 
 
 def findings(org: Org) -> pd.DataFrame:
-    return org.query("select * from main_hygiene.hygiene_findings")
+    return org.table("hygiene_findings")
 
 
 def test_injected_defects_are_found(orgs: dict[str, Org]) -> None:
@@ -105,13 +105,13 @@ def test_findings_carry_evidence_and_a_fix(orgs: dict[str, Org]) -> None:
     found = findings(orgs["defects"])
     assert found["finding_id"].is_unique
     assert found[["rule", "severity", "entity_type", "entity_id", "evidence", "suggested_fix"]].notna().all().all()
-    rules = orgs["defects"].query("select * from main_hygiene.hygiene_rules")
+    rules = orgs["defects"].table("hygiene_rules")
     assert set(found["rule"]) <= set(rules["rule"])
 
 
 def test_capture_gap_days_cover_every_gap(orgs: dict[str, Org]) -> None:
     org = orgs["defects"]
-    days = org.query("select * from main_hygiene.hygiene_capture_gap_days")
+    days = org.table("hygiene_capture_gap_days")
     assert not days.duplicated(["user_id", "gap_date"]).any()
     assert set(days["gap_kind"]) <= {"mailbox", "calendar", "org_extract"}
     gaps = findings(org)

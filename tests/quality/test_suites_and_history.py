@@ -100,7 +100,7 @@ def test_types_without_injections_pass_only_when_nothing_is_found() -> None:
     assert scores["gaming_burst"].passed
 
 
-def test_check_result_blocks_only_on_critical_failures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_result_blocks_only_on_critical_failures(tmp_path: Path) -> None:
     import logging
     from types import SimpleNamespace
 
@@ -108,7 +108,7 @@ def test_check_result_blocks_only_on_critical_failures(tmp_path: Path, monkeypat
 
     from orchestration.quality_checks import check_result
 
-    monkeypatch.setenv("RI_QUALITY_DIR", str(tmp_path))
+    history_file = history.history_path(tmp_path)
     suite = ALL_SUITES["landed.activities"]
     key = dg.AssetKey(["landed", "activities"])
     context = SimpleNamespace(run=SimpleNamespace(run_id="run-x"), log=logging.getLogger("test"))
@@ -118,6 +118,6 @@ def test_check_result_blocks_only_on_critical_failures(tmp_path: Path, monkeypat
         "clean": (activities([2025] * 10), True, dg.AssetCheckSeverity.ERROR),
     }
     for frame, passed, severity in cases.values():
-        result = check_result(context, suite, validate(suite, frame), key)  # type: ignore[arg-type]
+        result = check_result(context, suite, validate(suite, frame), key, history_file)  # type: ignore[arg-type]
         assert (result.passed, result.severity) == (passed, severity)
-    assert len(history.read_table("check_results")) == len(suite.checks)  # one run: replaced, not appended
+    assert len(history.read_table("check_results", history_file)) == len(suite.checks)  # one run: replaced, not appended

@@ -46,12 +46,12 @@ def build_features(extract_dir: Path, root: Path, as_of: dt.date) -> Warehouse:
 def run_features(landed: Path, warehouse: Path, root: Path, as_of: dt.date) -> None:
     """dbt run of every model the features need, into `warehouse`."""
     run_settings = settings.load({"RI_LANDED_DIR": str(landed), "RI_WAREHOUSE": str(warehouse)})
-    env = {**os.environ, **run_settings.dbt_environment(as_of)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RI_", "DBT_"))}
     # Everything the scorer reads (models/scoring), but not what reads the scorer's own output.
     result = subprocess.run(
-        [DBT, "run", "--select", "+path:models/scoring", "--exclude", "source:ml+", "--project-dir", str(PROJECT_DIR),
+        [DBT, "run", "--select", "+path:models/scoring", "--exclude", "source:ml+", *run_settings.dbt_arguments(as_of), "--project-dir", str(PROJECT_DIR),
          "--profiles-dir", str(PROJECT_DIR), "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
-        env=env, capture_output=True, text=True, timeout=600,
+        env=env | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:]
 

@@ -36,10 +36,13 @@ def test_requested_volume_is_met(sample):
     assert 0.85 * 5_000 <= n <= 1.15 * 5_000
 
 
-def test_org_grows_with_volume():
-    small = org_size(SimulationConfig(activities=5_000))
-    default = org_size(SimulationConfig())
-    big = org_size(SimulationConfig(activities=10_000_000))
+def test_org_grows_with_volume(tmp_path):
+    def config(**kwargs):  # the size depends on the volume only; nothing is written
+        return SimulationConfig(out_dir=tmp_path / "out", truth_dir=tmp_path / "truth", **kwargs)
+
+    small = org_size(config(activities=5_000))
+    default = org_size(config())
+    big = org_size(config(activities=10_000_000))
     assert 30 <= default.sellers <= 50 and 5 <= default.managers <= 8 and 250 <= default.accounts <= 400
     assert small.sellers >= 8 and small.accounts >= 40
     assert big.sellers > 40 * default.sellers and big.accounts > 40 * default.accounts

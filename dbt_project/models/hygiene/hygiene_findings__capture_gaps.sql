@@ -9,7 +9,7 @@ with
 
 as_of as (
 
-    {{ as_of_date_select('activities') }}
+    {{ as_of_date_select(ref('fct_activities')) }}
 
 ),
 

@@ -7,7 +7,7 @@ with
 
 as_of as (
 
-    {{ as_of_date_select('activities') }}
+    {{ as_of_date_select(ref('int_activities__directed')) }}
 
 ),
 

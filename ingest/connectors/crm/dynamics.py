@@ -17,38 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from ingest.connectors.base import ConnectorConfig, ConversionReport
-from ingest.connectors.crm.common import (
-    Activity,
-    Conversion,
-    Row,
-    SourceTable,
-    company_domain,
-    current_records,
-    domain_of_url,
-    full_name,
-    html_to_text,
-    latest_timestamp,
-    load_objects,
-    meeting_status,
-    normalize_email,
-    parse_bool,
-    parse_number,
-    percentage,
-    split_addresses,
-)
+from ingest.connectors.crm.activity import Activity, meeting_status
+from ingest.connectors.crm.addresses import company_domain, domain_of_url, normalize_email, split_addresses
+from ingest.connectors.crm.conversion import Conversion, convert_export
+from ingest.connectors.crm.export_files import ExportLayout, Row, Tables
+from ingest.connectors.crm.records import convert_records, current_records
+from ingest.connectors.crm.timestamps import latest_timestamp
+from ingest.connectors.crm.values import full_name, html_to_text, parse_bool, parse_number, percentage
 
 CONNECTOR = "dynamics"
 
-OBJECTS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "emails"),
-    "appointment": ("appointment", "appointments"),
-    "phonecall": ("phonecall", "phonecalls"),
-    "activityparty": ("activityparty", "activityparties"),
-    "contact": ("contact", "contacts"),
-    "account": ("account", "accounts"),
-    "opportunity": ("opportunity", "opportunities"),
-    "systemuser": ("systemuser", "systemusers"),
-}
+# Tables read, by logical name; a file may also be named after the Web API entity set (see _entity_set).
+TABLES = ("email", "appointment", "phonecall", "activityparty", "contact", "account", "opportunity", "systemuser")
 
 ACTIVITY_TYPES = {"email": "email", "appointment": "meeting", "phonecall": "call"}
 
@@ -111,24 +91,16 @@ def normalize_column(name: str) -> str:
     return m.group(1) + (m.group(2) or "") if m else key
 
 
-def convert(input_dir: Path, out_dir: Path, *, batch_name: str, config: ConnectorConfig) -> ConversionReport:
-    """Convert a Dynamics 365 / Dataverse export folder into one canonical extract batch."""
-    tables = load_objects(Path(input_dir), OBJECTS, normalize_column, connector_label="Dynamics 365")
-    _check_columns(tables)
-    conv = Conversion(CONNECTOR, config)
-    ctx = _Context(conv, tables)
-    ctx.users()
-    ctx.accounts()
-    ctx.contacts()
-    ctx.opportunities()
-    ctx.activities()
-    ctx.parties()
-    ctx.finish_activities()
-    return conv.finish(Path(out_dir), batch_name)
+def _entity_set(table: str) -> str:
+    """The Web API entity set of a table, its English plural: `email` -> `emails`, `opportunity` -> `opportunities`."""
+    return table[:-1] + "ies" if table.endswith("y") else table + "s"
 
 
-def _check_columns(tables: dict[str, SourceTable | None]) -> None:
-    required: dict[str, tuple[str | tuple[str, ...], ...]] = {
+EXPORT = ExportLayout(
+    label="Dynamics 365",
+    objects={table: (table, _entity_set(table)) for table in TABLES},
+    normalize_column=normalize_column,
+    required_columns={
         "email": ("activityid", ("senton", "actualend", "actualstart", "createdon")),
         "appointment": ("activityid", ("actualstart", "scheduledstart")),
         "phonecall": ("activityid", ("actualstart", "scheduledstart", "actualend", "createdon")),
@@ -138,11 +110,13 @@ def _check_columns(tables: dict[str, SourceTable | None]) -> None:
         "opportunity": ("opportunityid", "name", "statecode", "ownerid", "createdon",
                         ("parentaccountid", "customerid"), ("stepname", "salesstage", "salesstagecode")),
         "systemuser": ("systemuserid", ("internalemailaddress", "domainname", "windowsliveid")),
-    }
-    for name, specs in required.items():
-        table = tables.get(name)
-        if table is not None:
-            table.require(*specs)
+    },
+)
+
+
+def convert(input_dir: Path, out_dir: Path, *, batch_name: str, config: ConnectorConfig) -> ConversionReport:
+    """Convert a Dynamics 365 / Dataverse export folder into one canonical extract batch."""
+    return convert_export(EXPORT, CONNECTOR, _Context, input_dir, out_dir, batch_name=batch_name, config=config)
 
 
 def _code(value: str | None) -> str | None:
@@ -161,7 +135,7 @@ def _lookup_type(row: Row, lookup: str, *extra: str) -> str | None:
 class _Context:
     """State shared while converting one export: lookups between the tables."""
 
-    def __init__(self, conv: Conversion, tables: dict[str, SourceTable | None]):
+    def __init__(self, conv: Conversion, tables: Tables):
         self.conv = conv
         self.t = tables
         self.user_email: dict[str, str] = {}
@@ -177,6 +151,12 @@ class _Context:
         activity_rows = [r for k in ("email", "appointment", "phonecall") if self.t[k] for r in self.t[k].rows]
         # Moment the export reflects: meetings that ended before it are taken as held.
         self.export_time = latest_timestamp(activity_rows, ("modifiedon", "createdon", "overriddencreatedon"), conv.naive_zone)
+
+    def run(self) -> None:
+        """Master data first, then activities, their parties, and only then the finished activities."""
+        for step in (self.users, self.accounts, self.contacts, self.opportunities, self.activities, self.parties,
+                     self.finish_activities):
+            step()
 
     # ----------------------------------------------------------------- master data
 
@@ -206,64 +186,60 @@ class _Context:
             })
 
     def accounts(self) -> None:
-        for row, account_id in current_records(self.conv, self.t["account"], ("accountid",), "account"):
-            name = row.get("name")
-            if not name:
-                self.conv.reject(row.ref, f"account {account_id} has no name")
-                continue
-            try:
-                created = self.conv.date(row.get("createdon"), "createdon")
-            except ValueError as exc:
-                self.conv.reject(row.ref, f"account {account_id}: {exc}")
-                continue
-            email = normalize_email(row.get("emailaddress1"))
-            domains = [domain_of_url(row.get("websiteurl")), company_domain(email, self.conv.config)]
-            industry = row.get("industrycode" + FORMATTED) or row.get("industrycode")
-            self.account_ids.add(account_id)
-            if email:
-                self.account_email[account_id] = email
-            self.conv.add("accounts", {
-                "account_id": account_id,
-                "name": name,
-                "domains": list(dict.fromkeys(d for d in domains if d)),
-                "industry": None if industry is None or industry.isdigit() else industry,
-                "owner_user_id": row.get("ownerid"),
-                "created_date": created,
-            })
+        convert_records(self.conv, self.t["account"], ("accountid",), "account", self._account)
+
+    def _account(self, row: Row, account_id: str) -> None:
+        name = row.get("name")
+        if not name:
+            self.conv.reject(row.ref, f"account {account_id} has no name")
+            return
+        created = self.conv.date(row.get("createdon"), "createdon")
+        email = normalize_email(row.get("emailaddress1"))
+        domains = [domain_of_url(row.get("websiteurl")), company_domain(email, self.conv.config)]
+        industry = row.get("industrycode" + FORMATTED) or row.get("industrycode")
+        self.account_ids.add(account_id)
+        if email:
+            self.account_email[account_id] = email
+        self.conv.add("accounts", {
+            "account_id": account_id,
+            "name": name,
+            "domains": list(dict.fromkeys(d for d in domains if d)),
+            "industry": None if industry is None or industry.isdigit() else industry,
+            "owner_user_id": row.get("ownerid"),
+            "created_date": created,
+        })
 
     def contacts(self) -> None:
-        for row, contact_id in current_records(self.conv, self.t["contact"], ("contactid",), "contact"):
-            addresses = [normalize_email(row.get(c)) for c in ("emailaddress1", "emailaddress2", "emailaddress3")]
-            addresses = list(dict.fromkeys(a for a in addresses if a))
-            name = row.get("fullname") or full_name(row.get("firstname"), row.get("lastname"))
-            name = name or (addresses[0] if addresses else None)
-            if not name:
-                self.conv.reject(row.ref, f"contact {contact_id} has neither a name nor an e-mail address")
-                continue
-            try:
-                created = self.conv.date(row.get("createdon"), "createdon")
-            except ValueError as exc:
-                self.conv.reject(row.ref, f"contact {contact_id}: {exc}")
-                continue
-            account_id = self._account_of(row, "parentcustomerid") or row.get("accountid")
-            role = CONTACT_ROLES.get(_code(row.get("accountrolecode")) or "")
-            if addresses:
-                self.contact_email[contact_id] = addresses[0]
-            for address in addresses:
-                self.conv.know(address, name)
-            self.contact_name[contact_id] = name
-            if account_id:
-                self.contact_account[contact_id] = account_id
-            self.conv.add("contacts", {
-                "contact_id": contact_id,
-                "account_id": account_id,
-                "full_name": name,
-                "email": addresses[0] if addresses else None,
-                "email_aliases": addresses[1:],
-                "title": row.get("jobtitle"),
-                "role": role,
-                "created_date": created,
-            })
+        convert_records(self.conv, self.t["contact"], ("contactid",), "contact", self._contact)
+
+    def _contact(self, row: Row, contact_id: str) -> None:
+        addresses = [normalize_email(row.get(c)) for c in ("emailaddress1", "emailaddress2", "emailaddress3")]
+        addresses = list(dict.fromkeys(a for a in addresses if a))
+        name = row.get("fullname") or full_name(row.get("firstname"), row.get("lastname"))
+        name = name or (addresses[0] if addresses else None)
+        if not name:
+            self.conv.reject(row.ref, f"contact {contact_id} has neither a name nor an e-mail address")
+            return
+        created = self.conv.date(row.get("createdon"), "createdon")
+        account_id = self._account_of(row, "parentcustomerid") or row.get("accountid")
+        role = CONTACT_ROLES.get(_code(row.get("accountrolecode")) or "")
+        if addresses:
+            self.contact_email[contact_id] = addresses[0]
+        for address in addresses:
+            self.conv.know(address, name)
+        self.contact_name[contact_id] = name
+        if account_id:
+            self.contact_account[contact_id] = account_id
+        self.conv.add("contacts", {
+            "contact_id": contact_id,
+            "account_id": account_id,
+            "full_name": name,
+            "email": addresses[0] if addresses else None,
+            "email_aliases": addresses[1:],
+            "title": row.get("jobtitle"),
+            "role": role,
+            "created_date": created,
+        })
 
     def _account_of(self, row: Row, lookup: str) -> str | None:
         """The lookup's value when it points to an account."""
@@ -278,20 +254,18 @@ class _Context:
         return value  # no type and no account table to check against: a customer is usually an account
 
     def opportunities(self) -> None:
-        for row, opp_id in current_records(self.conv, self.t["opportunity"], ("opportunityid",), "opportunity"):
-            try:
-                mapped = self._opportunity(row, opp_id)
-            except ValueError as exc:
-                self.conv.reject(row.ref, f"opportunity {opp_id}: {exc}")
-                continue
-            self.opportunity_account[opp_id] = mapped["account_id"]
-            self.conv.add("opportunities", mapped)
-            primary = row.get("parentcontactid")
-            if primary:
-                self.conv.add("opportunity_contacts", {"opportunity_id": opp_id, "contact_id": primary, "is_primary": True})
-            customer = row.get("customerid")
-            if customer and customer != primary and self._is_contact(row, "customerid", customer):
-                self.conv.add("opportunity_contacts", {"opportunity_id": opp_id, "contact_id": customer, "is_primary": False})
+        convert_records(self.conv, self.t["opportunity"], ("opportunityid",), "opportunity", self._add_opportunity)
+
+    def _add_opportunity(self, row: Row, opp_id: str) -> None:
+        mapped = self._opportunity(row, opp_id)
+        self.opportunity_account[opp_id] = mapped["account_id"]
+        self.conv.add("opportunities", mapped)
+        primary = row.get("parentcontactid")
+        if primary:
+            self.conv.add("opportunity_contacts", {"opportunity_id": opp_id, "contact_id": primary, "is_primary": True})
+        customer = row.get("customerid")
+        if customer and customer != primary and self._is_contact(row, "customerid", customer):
+            self.conv.add("opportunity_contacts", {"opportunity_id": opp_id, "contact_id": customer, "is_primary": False})
 
     def _is_contact(self, row: Row, lookup: str, value: str) -> bool:
         kind = _lookup_type(row, lookup)
@@ -346,27 +320,23 @@ class _Context:
 
     def activities(self) -> None:
         for table_name, activity_type in ACTIVITY_TYPES.items():
-            for row in self.conv.rows(self.t[table_name], activity=True):
-                activity_id = row.get("activityid")
-                if not activity_id:
-                    self.conv.reject(row.ref, f"{table_name} row without activityid", activity=True)
-                    continue
-                if not self.conv.claim(activity_id):
-                    self.conv.duplicate()
-                    continue
-                try:
-                    activity, exclusion = self._activity(row, activity_id, activity_type)
-                except ValueError as exc:
-                    self.conv.reject(row.ref, f"{table_name} {activity_id}: {exc}", activity=True)
-                    continue
-                if exclusion:
-                    self.conv.exclude(activity_id, exclusion[0], detail=exclusion[1], activity_type=activity_type,
-                                      started_at=activity.started_at, sender=row.get("sender"),
-                                      subject=activity.subject, ref=row.ref)
-                    continue
-                self.drafts[activity_id] = activity
-                if activity_type == "email":
-                    self.recipient_fields[activity_id] = (row.get("sender"), row.get("torecipients"))
+            self._activities_of(table_name, activity_type)
+
+    def _activities_of(self, table_name: str, activity_type: str) -> None:
+        rows = self.conv.identified_rows(self.t[table_name], "activityid", lambda row: f"{table_name} row without activityid")
+        self.conv.convert_each(self.conv.first_claims(rows), lambda row, activity_id: self._draft(row, activity_id, activity_type),
+                               what=table_name, activity=True)
+
+    def _draft(self, row: Row, activity_id: str, activity_type: str) -> None:
+        activity, exclusion = self._activity(row, activity_id, activity_type)
+        if exclusion:
+            self.conv.exclude(activity_id, exclusion[0], detail=exclusion[1], activity_type=activity_type,
+                              started_at=activity.started_at, sender=row.get("sender"),
+                              subject=activity.subject, ref=row.ref)
+            return
+        self.drafts[activity_id] = activity
+        if activity_type == "email":
+            self.recipient_fields[activity_id] = (row.get("sender"), row.get("torecipients"))
 
     def _activity(self, row: Row, activity_id: str, activity_type: str) -> tuple[Activity, tuple[str, str] | None]:
         direction = {True: "out", False: "in"}.get(_direction(row.get("directioncode")))

@@ -16,24 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from ingest.connectors.base import ConnectorConfig, ConversionReport
-from ingest.connectors.crm.common import (
-    Activity,
-    Conversion,
-    Row,
-    SourceTable,
-    current_records,
-    domain_of_url,
-    full_name,
-    html_to_text,
-    latest_timestamp,
-    load_objects,
-    meeting_status,
-    normalize_email,
-    parse_bool,
-    parse_number,
-    percentage,
-    split_addresses,
-)
+from ingest.connectors.crm.activity import Activity, meeting_status
+from ingest.connectors.crm.addresses import domain_of_url, normalize_email, split_addresses
+from ingest.connectors.crm.conversion import Conversion, convert_export
+from ingest.connectors.crm.export_files import ExportLayout, Row, Tables
+from ingest.connectors.crm.records import convert_records, current_records
+from ingest.connectors.crm.timestamps import latest_timestamp
+from ingest.connectors.crm.values import full_name, html_to_text, parse_bool, parse_number, percentage
 
 CONNECTOR = "hubspot"
 
@@ -99,23 +88,11 @@ def _p(*names: str) -> tuple[str, ...]:
     return tuple(n for name in names for n in (f"property_{name}", name))
 
 
-def convert(input_dir: Path, out_dir: Path, *, batch_name: str, config: ConnectorConfig) -> ConversionReport:
-    """Convert a HubSpot export folder into one canonical extract batch."""
-    tables = load_objects(Path(input_dir), OBJECTS, normalize_column, connector_label="HubSpot")
-    _check_columns(tables)
-    conv = Conversion(CONNECTOR, config)
-    ctx = _Context(conv, tables)
-    ctx.owners()
-    ctx.companies()
-    ctx.contacts()
-    ctx.deals()
-    ctx.engagements()
-    ctx.email_events()
-    return conv.finish(Path(out_dir), batch_name)
-
-
-def _check_columns(tables: dict[str, SourceTable | None]) -> None:
-    required: dict[str, tuple[str | tuple[str, ...], ...]] = {
+EXPORT = ExportLayout(
+    label="HubSpot",
+    objects=OBJECTS,
+    normalize_column=normalize_column,
+    required_columns={
         "engagement": ("id", "type"),
         **{name: ("engagement_id",) for name in DETAIL_TABLES},
         "engagement_contact": ("engagement_id", "contact_id"),
@@ -141,11 +118,13 @@ def _check_columns(tables: dict[str, SourceTable | None]) -> None:
         "owner_team": ("owner_id", "team_id"),
         "users": ("id",),
         "team": ("id", "name"),
-    }
-    for name, specs in required.items():
-        table = tables.get(name)
-        if table is not None:
-            table.require(*specs)
+    },
+)
+
+
+def convert(input_dir: Path, out_dir: Path, *, batch_name: str, config: ConnectorConfig) -> ConversionReport:
+    """Convert a HubSpot export folder into one canonical extract batch."""
+    return convert_export(EXPORT, CONNECTOR, _Context, input_dir, out_dir, batch_name=batch_name, config=config)
 
 
 class _Engagement:
@@ -190,7 +169,7 @@ class _Engagement:
 class _Context:
     """State shared while converting one export: lookups between the tables."""
 
-    def __init__(self, conv: Conversion, tables: dict[str, SourceTable | None]):
+    def __init__(self, conv: Conversion, tables: Tables):
         self.conv = conv
         self.t = tables
         self.owner_email: dict[str, str] = {}
@@ -201,6 +180,11 @@ class _Context:
         self.stages: dict[str, tuple[str, int | None, bool | None, bool | None, float | None]] = {}
         self.contacts_of: dict[str, list[tuple[str, Row]]] = {}
         self.recipients: dict[tuple[str, str], list[tuple[str | None, str]]] = defaultdict(list)
+
+    def run(self) -> None:
+        """Master data first: engagements resolve their owners, contacts and deals through it."""
+        for step in (self.owners, self.companies, self.contacts, self.deals, self.engagements, self.email_events):
+            step()
 
     # ----------------------------------------------------------------- master data
 
@@ -233,28 +217,26 @@ class _Context:
             })
 
     def companies(self) -> None:
-        for row, company_id in current_records(self.conv, self.t["company"], ("id", "company_id"), "company"):
-            domains = [domain_of_url(row.get(*_p("domain"))), domain_of_url(row.get(*_p("website")))]
-            domains += [domain_of_url(d) for d in (row.get(*_p("hs_additional_domains")) or "").split(";")]
-            domains = list(dict.fromkeys(d for d in domains if d))
-            name = row.get(*_p("name")) or (domains[0] if domains else None)
-            if not name:
-                self.conv.reject(row.ref, f"company {company_id} has neither a name nor a domain")
-                continue
-            try:
-                created = self.conv.date(row.get(*_p("createdate")), "createdate")
-            except ValueError as exc:
-                self.conv.reject(row.ref, f"company {company_id}: {exc}")
-                continue
-            self.company_ids.add(company_id)
-            self.conv.add("accounts", {
-                "account_id": company_id,
-                "name": name,
-                "domains": domains,
-                "industry": row.get(*_p("industry")),
-                "owner_user_id": row.get(*_p("hubspot_owner_id")),
-                "created_date": created,
-            })
+        convert_records(self.conv, self.t["company"], ("id", "company_id"), "company", self._company)
+
+    def _company(self, row: Row, company_id: str) -> None:
+        domains = [domain_of_url(row.get(*_p("domain"))), domain_of_url(row.get(*_p("website")))]
+        domains += [domain_of_url(d) for d in (row.get(*_p("hs_additional_domains")) or "").split(";")]
+        domains = list(dict.fromkeys(d for d in domains if d))
+        name = row.get(*_p("name")) or (domains[0] if domains else None)
+        if not name:
+            self.conv.reject(row.ref, f"company {company_id} has neither a name nor a domain")
+            return
+        created = self.conv.date(row.get(*_p("createdate")), "createdate")
+        self.company_ids.add(company_id)
+        self.conv.add("accounts", {
+            "account_id": company_id,
+            "name": name,
+            "domains": domains,
+            "industry": row.get(*_p("industry")),
+            "owner_user_id": row.get(*_p("hubspot_owner_id")),
+            "created_date": created,
+        })
 
     def contacts(self) -> None:
         company_of: dict[str, str] = {}
@@ -264,36 +246,34 @@ class _Context:
                 company_of.setdefault(contact_id, company_id)  # the first association stands for the contact's company
             else:
                 self.conv.reject(row.ref, "contact_company row without contact_id or company_id")
-        for row, contact_id in current_records(self.conv, self.t["contact"], ("id", "vid"), "contact"):
-            addresses = [normalize_email(row.get(*_p("email")))]
-            addresses += [normalize_email(a) for a in (row.get(*_p("hs_additional_emails")) or "").split(";")]
-            addresses = list(dict.fromkeys(a for a in addresses if a))
-            name = full_name(row.get(*_p("firstname")), row.get(*_p("lastname"))) or (addresses[0] if addresses else None)
-            if not name:
-                self.conv.reject(row.ref, f"contact {contact_id} has neither a name nor an e-mail address")
-                continue
-            try:
-                created = self.conv.date(row.get(*_p("createdate")), "createdate")
-            except ValueError as exc:
-                self.conv.reject(row.ref, f"contact {contact_id}: {exc}")
-                continue
-            roles = {BUYING_ROLES.get(r.strip().upper()) for r in (row.get(*_p("hs_buying_role")) or "").split(";")}
-            role = next((r for r in ROLE_PRIORITY if r in roles), "unknown" if row.get(*_p("hs_buying_role")) else None)
-            if addresses:
-                self.contact_email[contact_id] = addresses[0]
-            for address in addresses:
-                self.conv.know(address, name)
-            self.contact_name[contact_id] = name
-            self.conv.add("contacts", {
-                "contact_id": contact_id,
-                "account_id": row.get(*_p("associatedcompanyid")) or company_of.get(contact_id),
-                "full_name": name,
-                "email": addresses[0] if addresses else None,
-                "email_aliases": addresses[1:],
-                "title": row.get(*_p("jobtitle")),
-                "role": role,
-                "created_date": created,
-            })
+        convert_records(self.conv, self.t["contact"], ("id", "vid"), "contact", lambda row, contact_id: self._contact(row, contact_id, company_of))
+
+    def _contact(self, row: Row, contact_id: str, company_of: dict[str, str]) -> None:
+        addresses = [normalize_email(row.get(*_p("email")))]
+        addresses += [normalize_email(a) for a in (row.get(*_p("hs_additional_emails")) or "").split(";")]
+        addresses = list(dict.fromkeys(a for a in addresses if a))
+        name = full_name(row.get(*_p("firstname")), row.get(*_p("lastname"))) or (addresses[0] if addresses else None)
+        if not name:
+            self.conv.reject(row.ref, f"contact {contact_id} has neither a name nor an e-mail address")
+            return
+        created = self.conv.date(row.get(*_p("createdate")), "createdate")
+        roles = {BUYING_ROLES.get(r.strip().upper()) for r in (row.get(*_p("hs_buying_role")) or "").split(";")}
+        role = next((r for r in ROLE_PRIORITY if r in roles), "unknown" if row.get(*_p("hs_buying_role")) else None)
+        if addresses:
+            self.contact_email[contact_id] = addresses[0]
+        for address in addresses:
+            self.conv.know(address, name)
+        self.contact_name[contact_id] = name
+        self.conv.add("contacts", {
+            "contact_id": contact_id,
+            "account_id": row.get(*_p("associatedcompanyid")) or company_of.get(contact_id),
+            "full_name": name,
+            "email": addresses[0] if addresses else None,
+            "email_aliases": addresses[1:],
+            "title": row.get(*_p("jobtitle")),
+            "role": role,
+            "created_date": created,
+        })
 
     def deals(self) -> None:
         for row in self.conv.rows(self.t["deal_pipeline_stage"]):
@@ -319,11 +299,7 @@ class _Context:
                 self.deal_company.setdefault(deal_id, company_id)  # the first company stands for the deal's account
             else:
                 self.conv.reject(row.ref, "deal_company row without deal_id or company_id")
-        for row, deal_id in current_records(self.conv, self.t["deal"], ("deal_id", "id"), "deal"):
-            try:
-                self.conv.add("opportunities", self._deal(row, deal_id))
-            except ValueError as exc:
-                self.conv.reject(row.ref, f"deal {deal_id}: {exc}")
+        convert_records(self.conv, self.t["deal"], ("deal_id", "id"), "deal", lambda row, deal_id: self.conv.add("opportunities", self._deal(row, deal_id)))
         seen: set[tuple[str, str]] = set()
         for row in self.conv.rows(self.t["deal_contact"]):
             pair = (row.get("deal_id") or "", row.get("contact_id") or "")
@@ -466,23 +442,21 @@ class _Context:
         rows = [r for item in items.values() for r in (item.header, item.detail) if r is not None]
         export_time = latest_timestamp(rows, ("_fivetran_synced", "last_updated", *_p("hs_lastmodifieddate"), "created_at", *_p("hs_createdate")),
                                        self.conv.naive_zone)
-        for engagement_id, item in items.items():
-            if not self.conv.claim(engagement_id):
-                self.conv.duplicate()
-                continue
-            try:
-                activity = self._engagement(item, export_time)
-            except ValueError as exc:
-                self.conv.reject(item.ref, f"engagement {engagement_id}: {exc}", activity=True)
-                continue
-            if activity is None:
-                continue
-            deals = [d for d, _ in deals_of.get(engagement_id, [])]
-            companies = [c for c, _ in companies_of.get(engagement_id, [])]
-            activity.regarding_opportunity_id = deals[0] if deals else None
-            activity.regarding_account_id = companies[0] if companies else self.deal_company.get(activity.regarding_opportunity_id or "")
-            self._parties(activity, item)
-            self.conv.add_activity(activity)
+        engagements = self.conv.first_claims((item, engagement_id) for engagement_id, item in items.items())
+        self.conv.convert_each(engagements, lambda item, _: self._add_engagement(item, export_time, deals_of, companies_of),
+                               what="engagement", activity=True)
+
+    def _add_engagement(self, item: _Engagement, export_time: dt.datetime | None,
+                        deals_of: dict[str, list[tuple[str, Row]]], companies_of: dict[str, list[tuple[str, Row]]]) -> None:
+        activity = self._engagement(item, export_time)
+        if activity is None:
+            return
+        deals = [d for d, _ in deals_of.get(item.id, [])]
+        companies = [c for c, _ in companies_of.get(item.id, [])]
+        activity.regarding_opportunity_id = deals[0] if deals else None
+        activity.regarding_account_id = companies[0] if companies else self.deal_company.get(activity.regarding_opportunity_id or "")
+        self._parties(activity, item)
+        self.conv.add_activity(activity)
 
     def _engagement(self, item: _Engagement, export_time: dt.datetime | None) -> Activity | None:
         kind = item.kind()
@@ -637,12 +611,9 @@ class _Context:
             for event_id, row in rows.items():
                 if event_id not in seen:
                     self.conv.reject(row.ref, f"e-mail {name} event {event_id} has no row in email_event (no type or time)")
-        for send_id, send in sends.items():
-            # Marketing sends are bulk mail: counted as inputs and excluded, so their events stay traceable.
-            self.conv.report.inputs_read += 1
-            if not self.conv.claim(send_id):
-                self.conv.duplicate()
-                continue
+        # Marketing sends are bulk mail: counted as inputs and excluded, so their events stay traceable.
+        self.conv.report.inputs_read += len(sends)
+        for send, send_id in self.conv.first_claims((send, send_id) for send_id, send in sends.items()):
             campaign = campaigns.get(send["campaign"])
             sent = details["sent"].get(send_id)
             detail = f"campaign {send['campaign']}" if send["campaign"] else "no campaign id"

@@ -13,26 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from ingest.connectors.base import ConnectorConfig, ConversionReport
-from ingest.connectors.crm.common import (
-    Activity,
-    Conversion,
-    Row,
-    SourceTable,
-    current_records,
-    domain_of_url,
-    full_name,
-    html_to_text,
-    is_deleted,
-    latest_timestamp,
-    load_objects,
-    meeting_status,
-    normalize_email,
-    parse_bool,
-    parse_number,
-    percentage,
-    split_addresses,
-    zone,
-)
+from ingest.connectors.crm.activity import Activity, meeting_status
+from ingest.connectors.crm.addresses import domain_of_url, normalize_email, split_addresses
+from ingest.connectors.crm.conversion import Conversion, convert_export
+from ingest.connectors.crm.export_files import ExportLayout, Row, Tables
+from ingest.connectors.crm.records import convert_records, current_records, is_deleted
+from ingest.connectors.crm.timestamps import latest_timestamp, zone
+from ingest.connectors.crm.values import full_name, html_to_text, parse_bool, parse_number, percentage
 
 CONNECTOR = "salesforce"
 
@@ -74,26 +61,21 @@ def normalize_column(name: str) -> str:
     return name.strip().lower().replace("_", "")
 
 
-def convert(input_dir: Path, out_dir: Path, *, batch_name: str, config: ConnectorConfig) -> ConversionReport:
-    """Convert a Salesforce export folder into one canonical extract batch."""
-    tables = load_objects(Path(input_dir), OBJECTS, normalize_column, connector_label="Salesforce")
-    _check_columns(tables)
-    conv = Conversion(CONNECTOR, config)
-    ctx = _Context(conv, tables)
-    ctx.users()
-    ctx.accounts()
-    ctx.people()
-    ctx.opportunities()
-    ctx.contact_roles()
-    ctx.stage_history()
-    ctx.email_messages()
-    ctx.tasks()
-    ctx.events()
-    return conv.finish(Path(out_dir), batch_name)
+def _check_history_columns(tables: Tables) -> None:
+    history = tables.get("opportunityhistory")
+    if history is not None:
+        # The OpportunityHistory object, or a history-mode sync of Opportunity (one row per version).
+        if history.has("OpportunityId"):
+            history.require("OpportunityId", "StageName", "CreatedDate")
+        else:
+            history.require("Id", "StageName", ("_fivetran_start", "OpportunityId"))
 
 
-def _check_columns(tables: dict[str, SourceTable | None]) -> None:
-    required: dict[str, tuple[str | tuple[str, ...], ...]] = {
+EXPORT = ExportLayout(
+    label="Salesforce",
+    objects=OBJECTS,
+    normalize_column=normalize_column,
+    required_columns={
         "task": ("Id", ("ActivityDate", "CompletedDateTime", "CreatedDate")),
         "event": ("Id", ("StartDateTime", "ActivityDateTime", "ActivityDate")),
         "emailmessage": ("Id", ("MessageDate", "CreatedDate")),
@@ -106,24 +88,24 @@ def _check_columns(tables: dict[str, SourceTable | None]) -> None:
         "opportunitystage": (("ApiName", "MasterLabel"),),
         "user": ("Id", "Email"),
         "userrole": ("Id", "Name"),
-    }
-    for name, specs in required.items():
-        table = tables.get(name)
-        if table is not None:
-            table.require(*specs)
-    history = tables.get("opportunityhistory")
-    if history is not None:
-        # The OpportunityHistory object, or a history-mode sync of Opportunity (one row per version).
-        if history.has("OpportunityId"):
-            history.require("OpportunityId", "StageName", "CreatedDate")
-        else:
-            history.require("Id", "StageName", ("_fivetran_start", "OpportunityId"))
+    },
+    check=_check_history_columns,
+)
+
+
+def convert(input_dir: Path, out_dir: Path, *, batch_name: str, config: ConnectorConfig) -> ConversionReport:
+    """Convert a Salesforce export folder into one canonical extract batch."""
+    return convert_export(EXPORT, CONNECTOR, _Context, input_dir, out_dir, batch_name=batch_name, config=config)
+
+
+def _without_id(row: Row) -> str:
+    return f"{row.table.name}: row without Id"
 
 
 class _Context:
     """State shared while converting one export: lookups between the objects."""
 
-    def __init__(self, conv: Conversion, tables: dict[str, SourceTable | None]):
+    def __init__(self, conv: Conversion, tables: Tables):
         self.conv = conv
         self.t = tables
         self.user_email: dict[str, str] = {}
@@ -141,6 +123,12 @@ class _Context:
         rows = [r for k in ("task", "event", "emailmessage") if self.t[k] for r in self.t[k].rows]
         # Moment the export reflects: events that ended before it are taken as held.
         self.export_time = latest_timestamp(rows, ("SystemModstamp", "LastModifiedDate", "CreatedDate", "_fivetran_synced"), conv.naive_zone)
+
+    def run(self) -> None:
+        """Master data first: activities resolve their owners, people and deals through it."""
+        for step in (self.users, self.accounts, self.people, self.opportunities, self.contact_roles, self.stage_history,
+                     self.email_messages, self.tasks, self.events):
+            step()
 
     # ----------------------------------------------------------------- master data
 
@@ -173,53 +161,28 @@ class _Context:
             })
 
     def accounts(self) -> None:
-        for row, account_id in current_records(self.conv, self.t["account"], ("Id",), "account"):
-            name = row.get("Name")
-            if not name:
-                self.conv.reject(row.ref, f"account {account_id} has no name")
-                continue
-            try:
-                created = self.conv.date(row.get("CreatedDate"), "CreatedDate")
-            except ValueError as exc:
-                self.conv.reject(row.ref, f"account {account_id}: {exc}")
-                continue
-            domain = domain_of_url(row.get("Website"))
-            self.account_ids.add(account_id)
-            self.conv.add("accounts", {
-                "account_id": account_id,
-                "name": name,
-                "domains": [domain] if domain else [],
-                "industry": row.get("Industry"),
-                "owner_user_id": row.get("OwnerId"),
-                "created_date": created,
-            })
+        convert_records(self.conv, self.t["account"], ("Id",), "account", self._account)
+
+    def _account(self, row: Row, account_id: str) -> None:
+        name = row.get("Name")
+        if not name:
+            self.conv.reject(row.ref, f"account {account_id} has no name")
+            return
+        created = self.conv.date(row.get("CreatedDate"), "CreatedDate")
+        domain = domain_of_url(row.get("Website"))
+        self.account_ids.add(account_id)
+        self.conv.add("accounts", {
+            "account_id": account_id,
+            "name": name,
+            "domains": [domain] if domain else [],
+            "industry": row.get("Industry"),
+            "owner_user_id": row.get("OwnerId"),
+            "created_date": created,
+        })
 
     def people(self) -> None:
         """Contacts (canonical rows) and leads (only their addresses, for activity participants)."""
-        for row, contact_id in current_records(self.conv, self.t["contact"], ("Id",), "contact"):
-            email = normalize_email(row.get("Email"))
-            name = row.get("Name") or full_name(row.get("FirstName"), row.get("LastName")) or email
-            if not name:
-                self.conv.reject(row.ref, f"contact {contact_id} has neither a name nor an e-mail address")
-                continue
-            try:
-                created = self.conv.date(row.get("CreatedDate"), "CreatedDate")
-            except ValueError as exc:
-                self.conv.reject(row.ref, f"contact {contact_id}: {exc}")
-                continue
-            self.contact_ids.add(contact_id)
-            self.person_name[contact_id] = name
-            if email:
-                self.person_email[contact_id] = email
-                self.conv.know(email, name)
-            self.conv.add("contacts", {
-                "contact_id": contact_id,
-                "account_id": row.get("AccountId"),
-                "full_name": name,
-                "email": email,
-                "title": row.get("Title"),
-                "created_date": created,
-            })
+        convert_records(self.conv, self.t["contact"], ("Id",), "contact", self._contact)
         for row, lead_id in current_records(self.conv, self.t["lead"], ("Id",), "lead"):
             email = normalize_email(row.get("Email"))
             if email:
@@ -228,6 +191,27 @@ class _Context:
             if name:
                 self.person_name[lead_id] = name
 
+    def _contact(self, row: Row, contact_id: str) -> None:
+        email = normalize_email(row.get("Email"))
+        name = row.get("Name") or full_name(row.get("FirstName"), row.get("LastName")) or email
+        if not name:
+            self.conv.reject(row.ref, f"contact {contact_id} has neither a name nor an e-mail address")
+            return
+        created = self.conv.date(row.get("CreatedDate"), "CreatedDate")
+        self.contact_ids.add(contact_id)
+        self.person_name[contact_id] = name
+        if email:
+            self.person_email[contact_id] = email
+            self.conv.know(email, name)
+        self.conv.add("contacts", {
+            "contact_id": contact_id,
+            "account_id": row.get("AccountId"),
+            "full_name": name,
+            "email": email,
+            "title": row.get("Title"),
+            "created_date": created,
+        })
+
     def opportunities(self) -> None:
         for row in self.conv.rows(self.t["opportunitystage"]):
             order = row.get("SortOrder")
@@ -235,15 +219,13 @@ class _Context:
                     parse_bool(row.get("IsClosed")), parse_bool(row.get("IsWon")))
             for key in {row.get("ApiName"), row.get("MasterLabel")} - {None}:
                 self.stages[key.lower()] = info
-        for row, opp_id in current_records(self.conv, self.t["opportunity"], ("Id",), "opportunity"):
-            try:
-                mapped = self._opportunity(row, opp_id)
-            except ValueError as exc:
-                self.conv.reject(row.ref, f"opportunity {opp_id}: {exc}")
-                continue
-            self.opp_account[opp_id] = mapped["account_id"]
-            self.opp_stage_status[(opp_id, mapped["stage"])] = mapped["status"]
-            self.conv.add("opportunities", mapped)
+        convert_records(self.conv, self.t["opportunity"], ("Id",), "opportunity", self._add_opportunity)
+
+    def _add_opportunity(self, row: Row, opp_id: str) -> None:
+        mapped = self._opportunity(row, opp_id)
+        self.opp_account[opp_id] = mapped["account_id"]
+        self.opp_stage_status[(opp_id, mapped["stage"])] = mapped["status"]
+        self.conv.add("opportunities", mapped)
 
     def _opportunity(self, row: Row, opp_id: str) -> dict[str, Any]:
         missing = [c for c in ("AccountId", "OwnerId", "Name", "StageName", "CreatedDate") if not row.get(c)]
@@ -367,45 +349,8 @@ class _Context:
         activity.add_party(role, email, self.person_name.get(person_id))
 
     def email_messages(self) -> None:
-        for row in self.conv.rows(self.t["emailmessage"], activity=True):
-            message_id = row.get("Id")
-            if not message_id:
-                self.conv.reject(row.ref, f"{row.table.name}: row without Id", activity=True)
-                continue
-            if not self.conv.claim(message_id):
-                self.conv.duplicate()
-                continue
-            if row.get("ActivityId"):
-                self.linked_tasks.add(row.get("ActivityId") or "")
-            try:
-                started = self.conv.timestamp(row.get("MessageDate"), "MessageDate") or self.conv.timestamp(row.get("CreatedDate"), "CreatedDate")
-                if started is None:
-                    raise ValueError("no MessageDate")
-            except ValueError as exc:
-                self.conv.reject(row.ref, f"EmailMessage {message_id}: {exc}", activity=True)
-                continue
-            incoming = parse_bool(row.get("Incoming"))
-            if is_deleted(row) or (row.get("Status") or "").lower() in EMAIL_DRAFT_STATUSES:
-                rule = "deleted_in_crm" if is_deleted(row) else "email_draft"
-                self.conv.exclude(message_id, rule, activity_type="email", started_at=started,
-                                  sender=row.get("FromAddress"), subject=row.get("Subject"), ref=row.ref)
-                continue
-            opp, account = self._regarding(row.get("RelatedToId"), None)
-            activity = Activity(
-                activity_id=message_id, activity_type="email", started_at=started, status="completed",
-                source="synced", ref=row.ref, subject=row.get("Subject"),
-                thread_id=row.get("ThreadIdentifier"), parent_activity_id=row.get("ReplyToEmailMessageId"),
-                internet_message_id=row.get("MessageIdentifier"), regarding_opportunity_id=opp,
-                regarding_account_id=account,
-                body_text=row.get("TextBody") or html_to_text(row.get("HtmlBody")),
-                direction="in" if incoming else "out" if incoming is False else None,
-            )
-            activity.add_party("sender", row.get("FromAddress"), row.get("FromName"))
-            for field, role in (("ToAddress", "to"), ("CcAddress", "cc"), ("BccAddress", "bcc")):
-                for name, address in split_addresses(row.get(field)):
-                    activity.add_party(role, address, name)
-            self.messages[message_id] = activity
-            self.message_creator[message_id] = row.get("CreatedById")
+        messages = self.conv.first_claims(self.conv.identified_rows(self.t["emailmessage"], "Id", _without_id))
+        self.conv.convert_each(messages, self._message, what="EmailMessage", activity=True)
         self._message_relations()
         users_by_email = {email: uid for uid, email in self.user_email.items()}
         for message_id, activity in self.messages.items():
@@ -415,6 +360,35 @@ class _Context:
             activity.owner_user_id = owner or self.message_creator.get(message_id)
             activity.fill_owner_side(self.user_email.get(activity.owner_user_id or ""))
             self.conv.add_activity(activity)
+
+    def _message(self, row: Row, message_id: str) -> None:
+        if row.get("ActivityId"):
+            self.linked_tasks.add(row.get("ActivityId") or "")
+        started = self.conv.timestamp(row.get("MessageDate"), "MessageDate") or self.conv.timestamp(row.get("CreatedDate"), "CreatedDate")
+        if started is None:
+            raise ValueError("no MessageDate")
+        incoming = parse_bool(row.get("Incoming"))
+        if is_deleted(row) or (row.get("Status") or "").lower() in EMAIL_DRAFT_STATUSES:
+            rule = "deleted_in_crm" if is_deleted(row) else "email_draft"
+            self.conv.exclude(message_id, rule, activity_type="email", started_at=started,
+                              sender=row.get("FromAddress"), subject=row.get("Subject"), ref=row.ref)
+            return
+        opp, account = self._regarding(row.get("RelatedToId"), None)
+        activity = Activity(
+            activity_id=message_id, activity_type="email", started_at=started, status="completed",
+            source="synced", ref=row.ref, subject=row.get("Subject"),
+            thread_id=row.get("ThreadIdentifier"), parent_activity_id=row.get("ReplyToEmailMessageId"),
+            internet_message_id=row.get("MessageIdentifier"), regarding_opportunity_id=opp,
+            regarding_account_id=account,
+            body_text=row.get("TextBody") or html_to_text(row.get("HtmlBody")),
+            direction="in" if incoming else "out" if incoming is False else None,
+        )
+        activity.add_party("sender", row.get("FromAddress"), row.get("FromName"))
+        for field, role in (("ToAddress", "to"), ("CcAddress", "cc"), ("BccAddress", "bcc")):
+            for name, address in split_addresses(row.get(field)):
+                activity.add_party(role, address, name)
+        self.messages[message_id] = activity
+        self.message_creator[message_id] = row.get("CreatedById")
 
     def _message_relations(self) -> None:
         roles = {"fromaddress": "sender", "toaddress": "to", "ccaddress": "cc", "bccaddress": "bcc"}
@@ -436,21 +410,10 @@ class _Context:
                                  detail=f"RelationId={relation_id or None} RelationAddress={row.get('RelationAddress')}")
 
     def tasks(self) -> None:
-        for row in self.conv.rows(self.t["task"], activity=True):
-            task_id = row.get("Id")
-            if not task_id:
-                self.conv.reject(row.ref, f"{row.table.name}: row without Id", activity=True)
-                continue
-            if task_id in self.linked_tasks or not self.conv.claim(task_id):
-                self.conv.duplicate()  # the EmailMessage for this Task was converted already
-                continue
-            try:
-                activity = self._task(row, task_id)
-            except ValueError as exc:
-                self.conv.reject(row.ref, f"Task {task_id}: {exc}", activity=True)
-                continue
-            if activity is not None:
-                self._finish(activity, row)
+        rows = self.conv.identified_rows(self.t["task"], "Id", _without_id)
+        # A Task an EmailMessage stands for was converted with that message already.
+        tasks = self.conv.first_claims(rows, is_copy=lambda row, task_id: task_id in self.linked_tasks)
+        self.conv.convert_each(tasks, lambda row, task_id: self._finish(self._task(row, task_id)), what="Task", activity=True)
 
     def _task(self, row: Row, task_id: str) -> Activity | None:
         subtype = (row.get("TaskSubtype") or "").lower()
@@ -519,21 +482,10 @@ class _Context:
         return "completed"  # no status at all: a logged activity records something that happened
 
     def events(self) -> None:
-        for row in self.conv.rows(self.t["event"], activity=True):
-            event_id = row.get("Id")
-            if not event_id:
-                self.conv.reject(row.ref, f"{row.table.name}: row without Id", activity=True)
-                continue
-            if parse_bool(row.get("IsChild")) or not self.conv.claim(event_id):
-                self.conv.duplicate()  # IsChild rows are the invitees' copies of a group event
-                continue
-            try:
-                activity = self._event(row, event_id)
-            except ValueError as exc:
-                self.conv.reject(row.ref, f"Event {event_id}: {exc}", activity=True)
-                continue
-            if activity is not None:
-                self._finish(activity, row)
+        rows = self.conv.identified_rows(self.t["event"], "Id", _without_id)
+        # IsChild rows are the invitees' copies of a group event.
+        events = self.conv.first_claims(rows, is_copy=lambda row, event_id: bool(parse_bool(row.get("IsChild"))))
+        self.conv.convert_each(events, lambda row, event_id: self._finish(self._event(row, event_id)), what="Event", activity=True)
 
     def _event(self, row: Row, event_id: str) -> Activity | None:
         owner = row.get("OwnerId")
@@ -563,6 +515,9 @@ class _Context:
         self._add_person(activity, row, "callee" if kind == "call" else "attendee", row.get("WhoId"))
         return activity
 
-    def _finish(self, activity: Activity, row: Row) -> None:
+    def _finish(self, activity: Activity | None) -> None:
+        """Add a converted Task or Event (None: it was excluded) with its owner on the internal side."""
+        if activity is None:
+            return
         activity.fill_owner_side(self.user_email.get(activity.owner_user_id or ""))
         self.conv.add_activity(activity)
