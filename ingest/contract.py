@@ -137,7 +137,7 @@ ACCOUNTS = Entity(
     columns=(
         Column("account_id", STRING, True, "Stable identifier of the account.", "a-0001"),
         Column("name", STRING, True, "Legal or trading name.", "Blue Ridge Hotel Group"),
-        Column("aliases", STRING_LIST, False, "Other names the account is known by (news matching).", "Blue Ridge Hotels;BRHG"),
+        Column("aliases", STRING_LIST, False, "Other names the account is known by (trading names, abbreviations).", "Blue Ridge Hotels;BRHG"),
         Column("domains", STRING_LIST, False, "Web and e-mail domains of the account.", "blueridgehotels.com"),
         Column("segment", STRING, False, "Segment used for fair thresholds (enterprise, mid_market, smb or your own).", "enterprise"),
         Column("industry", STRING, False, "Industry.", "Hospitality"),
