@@ -6,11 +6,11 @@ import json
 import time
 from pathlib import Path
 
-import dagster as dg
 import pyarrow.parquet as pq
 
 from ingest.landing import QUARANTINE_DIR
 from orchestration.publishing import DATABASE_FILE, PARQUET_DIR, SERVING_SCHEMA, current_release
+from orchestration.run import run_job
 from runtime import settings
 from runtime.settings import Settings
 from runtime.sql import qualified
@@ -27,20 +27,6 @@ def ensure_sample(cfg: Settings) -> tuple[str, str]:
         print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
     params = json.loads(manifest.read_text())["parameters"]
     return params["start"], params["end"]
-
-
-def run_pipeline(as_of: str) -> dg.ExecuteInProcessResult:
-    """One run as of the sample's last day, recorded in the Dagster instance the UI reads.
-
-    Every model is rebuilt from all landed data, so this covers the sample's whole date range.
-    (A range backfill gives the same tables but records a materialisation per asset per day.)
-    """
-    from orchestration.definitions import defs
-
-    job = defs().resolve_job_def("daily_pipeline")
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    with dg.DagsterInstance.get() as instance:
-        return job.execute_in_process(instance=instance, partition_key=as_of, run_config=quiet)
 
 
 def quarantined_rows(landed: Path) -> dict[str, int]:
@@ -71,7 +57,9 @@ def main() -> None:
     cfg = settings.load()
     start, end = ensure_sample(cfg)
     print(f"Running the pipeline on the sample ({start} .. {end}) as of {end} ...", flush=True)
-    result = run_pipeline(end)
+    # Every model is rebuilt from all landed data, so one run as of the last day covers the whole
+    # range (a range backfill gives the same tables but records a materialisation per asset per day).
+    result = run_job("daily_pipeline", end)
     if not result.success:
         raise SystemExit("The pipeline run failed; open the Dagster UI (make ui) to see which step and why.")
     release = current_release(cfg.serving_dir)

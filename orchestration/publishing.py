@@ -24,6 +24,7 @@ from runtime.sql import qualified, quote_identifier
 SERVING_SCHEMA = "serving"  # the release file's own schema, not one of the warehouse's
 DATABASE_FILE = "relintel.duckdb"
 PARQUET_DIR = "parquet"
+BUILDING_SUFFIX = ".building"  # a release folder while it is written: hidden, renamed when complete
 KEEP_RELEASES = 3  # older releases are pruned; a reader still holding one open keeps its data
 
 
@@ -38,8 +39,10 @@ def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], 
     """Copy each relation (published table name -> warehouse relation) into a new release, then swap it in."""
     releases = serving_dir / "releases"
     target = releases / release_id
-    building = releases / f".{release_id}.building"
-    shutil.rmtree(building, ignore_errors=True)
+    building = releases / f".{release_id}{BUILDING_SUFFIX}"
+    # The caller holds the warehouse lock, so no other publish is under way: any folder still being
+    # built is what a killed publish left behind.
+    _remove_abandoned_builds(releases)
     (building / PARQUET_DIR).mkdir(parents=True)
     counts: dict[str, int] = {}
     # The release file is the writable side; the warehouse is attached read-only under its own
@@ -62,6 +65,12 @@ def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], 
     _swap_current(serving_dir, target)
     _prune(releases, keep=target)
     return Release(release_id, target, counts)
+
+
+def _remove_abandoned_builds(releases: Path) -> None:
+    if releases.is_dir():
+        for folder in releases.glob(f".*{BUILDING_SUFFIX}"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def current_release(serving_dir: Path) -> Path | None:

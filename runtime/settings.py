@@ -23,7 +23,20 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # The first date scores can be rebuilt for; the embedded sample starts here.
 DEFAULT_PARTITION_START = "2025-01-01"
 
+# A run waits this long for another run's warehouse step before it fails with a clear error.
+DEFAULT_LOCK_TIMEOUT_SECONDS = "7200"
+
 _TRUE = {"1", "true", "yes"}
+
+
+def _positive_seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"RI_LOCK_TIMEOUT_SECONDS must be a positive number of seconds, got {raw!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,7 @@ class Settings:
     partition_start: str  # RI_PARTITION_START: first as-of date of the daily partitions
     internal_domains: str  # RI_INTERNAL_DOMAINS: extra internal mail domains, comma-separated
     store_bodies: bool  # RI_STORE_BODIES=1 keeps message bodies; by default they are discarded
+    lock_timeout_seconds: float  # RI_LOCK_TIMEOUT_SECONDS: longest wait for the warehouse or landing lock
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -72,6 +86,7 @@ class Settings:
             partition_start=start,
             internal_domains=env.get("RI_INTERNAL_DOMAINS", ""),
             store_bodies=env.get("RI_STORE_BODIES", "0").strip().lower() in _TRUE,
+            lock_timeout_seconds=_positive_seconds(env.get("RI_LOCK_TIMEOUT_SECONDS") or DEFAULT_LOCK_TIMEOUT_SECONDS),
         )
 
     @property

@@ -1,10 +1,12 @@
-"""The nightly job, its schedule, and the sensor for new extract batches."""
+"""The nightly job, its schedule, the sensor for new extract batches, and the sensor that releases
+runs whose process died."""
 
 import hashlib
 
 import dagster as dg
 
 from ingest.landing import discover_batches, is_pending
+from orchestration.dead_runs import release_dead_runs
 from orchestration.defs.connector_assets import CONNECTOR_GROUP
 from orchestration.partitions import DAILY
 from runtime import settings
@@ -19,14 +21,26 @@ daily_pipeline = dg.define_asset_job(
     "report and publish the serving release.",
 )
 
-nightly_schedule = dg.build_schedule_from_partitioned_job(
-    daily_pipeline, hour_of_day=2, minute_of_hour=0, name="nightly_pipeline"
-)
+
+@dg.schedule(job=daily_pipeline, cron_schedule="0 2 * * *", name="nightly_pipeline")
+def nightly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """02:00 every day: yesterday's partition. A run killed the night before is marked failed first."""
+    release_dead_runs(context.instance, context.log.warning)
+    partition = DAILY.get_last_partition_key(current_time=context.scheduled_execution_time)
+    return dg.RunRequest(run_key=partition, partition_key=partition)
+
+
+@dg.sensor(minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+def dead_runs(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    """Every minute: runs whose process is gone are marked failed and release what they held."""
+    released = release_dead_runs(context.instance, context.log.warning)
+    return dg.SkipReason(f"released {len(released)} dead run(s)" if released else "no dead runs")
 
 
 @dg.sensor(job=daily_pipeline, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
 def new_extract_batches(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     """Runs the pipeline for the latest as-of date when new or changed extract batches arrive."""
+    release_dead_runs(context.instance, context.log.warning)
     cfg = settings.load()
     pending = [b for b in discover_batches(cfg.extract_dir) if is_pending(b, cfg.landed_dir)]
     if not pending:

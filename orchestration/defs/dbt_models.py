@@ -12,9 +12,9 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import DBT_PROJECT
-from orchestration.partitions import DAILY, SINGLE_RUN, WAREHOUSE_POOL
+from orchestration.partitions import DAILY, SINGLE_RUN
+from orchestration.step_locks import warehouse_step
 from runtime import relations, settings
-from runtime.locks import exclusive
 
 # Models reading the scorer's output (the dbt source `ml`: the health tables and the evaluation's
 # decline leads) build in a second step, after scoring.
@@ -74,7 +74,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[A
     as_of = as_of_date(context)
     context.log.info(f"dbt build as of {as_of}")
     # Events are held until dbt exits: DuckDB has one writer, so row counts are read afterwards.
-    with exclusive(cfg.warehouse_lock):
+    with warehouse_step(context, cfg):
         events = list(dbt.cli(["build", *cfg.dbt_arguments(as_of)], context=context).stream())
         counts = _row_counts(cfg.warehouse_path, _built_tables(events))
     for event in events:
@@ -92,7 +92,6 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[A
     exclude=SERVING_SELECTION,
     partitions_def=DAILY,
     backfill_policy=SINGLE_RUN,
-    pool=WAREHOUSE_POOL,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """Staging, intermediate, mart, hygiene and feature models, built and tested by one `dbt build`."""
@@ -107,7 +106,6 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterat
     name="dbt_serving_models",
     partitions_def=DAILY,
     backfill_policy=SINGLE_RUN,
-    pool=WAREHOUSE_POOL,
 )
 def dbt_serving_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """The published health tables (contracts enforced) over the scorer's snapshots, one `dbt build`."""

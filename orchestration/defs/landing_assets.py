@@ -11,8 +11,8 @@ from ingest import contract
 from ingest.landing import land_entity
 from orchestration.metadata import markdown_preview
 from orchestration.partitions import DAILY, SINGLE_RUN
+from orchestration.step_locks import landing_step
 from runtime import settings
-from runtime.locks import exclusive
 
 ROW_ACCOUNTING = "row_accounting"
 
@@ -47,7 +47,7 @@ def build_landing_asset(ent: contract.Entity) -> dg.AssetsDefinition:
     )
     def _land(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         cfg = settings.load()
-        with exclusive(cfg.landing_lock):
+        with landing_step(context, cfg):
             results = land_entity(ent.name, cfg.extract_dir, cfg.landed_dir, keep_bodies=cfg.store_bodies)
             check = _row_accounting(cfg.landed_dir, ent.name)
         changed = [r for r in results if r.status != "unchanged"]

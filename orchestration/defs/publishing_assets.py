@@ -4,13 +4,13 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.defs.dbt_models import as_of_date, dbt_models
-from orchestration.partitions import daily_warehouse_asset
+from orchestration.partitions import daily_asset
+from orchestration.step_locks import warehouse_step
 from orchestration.publishing import DATABASE_FILE, PARQUET_DIR, SERVING_SCHEMA, publish
 from runtime import relations, settings
-from runtime.locks import exclusive
 
 
-@daily_warehouse_asset(
+@daily_asset(
     key=["serving", "release"],
     description=f"The published tables as one release (DuckDB schema `{SERVING_SCHEMA}` + Parquet), swapped in atomically.",
     group_name="serving",
@@ -22,7 +22,7 @@ def serving_release(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     cfg = settings.load()
     as_of = as_of_date(context)
     release_id = f"{as_of.isoformat()}_{context.run.run_id[:8]}"
-    with exclusive(cfg.warehouse_lock):
+    with warehouse_step(context, cfg):
         release = publish(cfg.warehouse_path, cfg.serving_dir, relations.load().published(), release_id)
     current = cfg.serving_dir / "current"
     return dg.MaterializeResult(

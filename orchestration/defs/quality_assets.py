@@ -7,7 +7,7 @@ with it scoring and publishing), a bad published table stops the serving release
 """
 
 from collections.abc import Callable
-from pathlib import Path
+from contextlib import AbstractContextManager
 from typing import Any
 
 import dagster as dg
@@ -22,10 +22,10 @@ from data_quality.report import load_report_data, write_report
 from data_quality.suites import LANDED_SUITES, PUBLISHED_SUITES, Suite
 from orchestration.defs.dbt_models import as_of_date, dbt_models
 from orchestration.defs.landing_assets import landed_key
-from orchestration.partitions import WAREHOUSE_POOL, daily_warehouse_asset
+from orchestration.partitions import daily_asset
 from orchestration.quality_checks import check_result
+from orchestration.step_locks import landing_step, warehouse_step
 from runtime import relations, settings
-from runtime.locks import exclusive
 from runtime.settings import Settings
 
 LANDED_CHECK = "gx_landed_suite"
@@ -40,14 +40,14 @@ def _model_key(name: str) -> dg.AssetKey:
     return get_asset_key_for_model([dbt_models], name)
 
 
-def _suite_check(suite: Suite, key: dg.AssetKey, name: str, lock: Callable[[Settings], Path],
+def _suite_check(suite: Suite, key: dg.AssetKey, name: str, lock: Callable[[Any, Settings], AbstractContextManager[None]],
                  read_frame: Callable[[Settings], pd.DataFrame], **spec: Any) -> dg.AssetChecksDefinition:
     """A blocking check running the suite on the frame read_frame gives, read while holding lock."""
 
     @dg.asset_check(asset=key, name=name, blocking=True, **spec)
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
         cfg = settings.load()
-        with exclusive(lock(cfg)):
+        with lock(context, cfg):
             frame = read_frame(cfg)
         return check_result(context, suite, validate(suite, frame), key, history.history_path(cfg.quality_dir))
 
@@ -61,7 +61,7 @@ def _summary(suite: Suite) -> str:
 def build_landed_check(suite: Suite) -> dg.AssetChecksDefinition:
     return _suite_check(
         suite, landed_key(suite.target), LANDED_CHECK,
-        lock=lambda cfg: cfg.landing_lock,
+        lock=landing_step,
         read_frame=lambda cfg: read_landed_frame(cfg.landed_dir, suite),
         # it reads the other entities it joins, so it waits until they have landed too
         additional_deps=[landed_key(name) for name in suite.relations_read if name != suite.target],
@@ -72,9 +72,8 @@ def build_landed_check(suite: Suite) -> dg.AssetChecksDefinition:
 def build_published_check(suite: Suite) -> dg.AssetChecksDefinition:
     return _suite_check(
         suite, _model_key(suite.target), PUBLISHED_CHECK,
-        lock=lambda cfg: cfg.warehouse_lock,
+        lock=warehouse_step,
         read_frame=lambda cfg: read_published_frame(cfg.warehouse_path, relations.load(), suite),
-        pool=WAREHOUSE_POOL,
         description=f"Great Expectations suite `{suite.name}` on the table before it is published {_summary(suite)}.",
     )
 
@@ -83,7 +82,7 @@ landed_quality_checks = [build_landed_check(s) for s in LANDED_SUITES]
 published_quality_checks = [build_published_check(s) for s in PUBLISHED_SUITES]
 
 
-@daily_warehouse_asset(
+@daily_asset(
     key=["quality", "hygiene_report"],
     description="The nightly hygiene report: static HTML with charts and one CSV per finding type.",
     group_name="quality",
@@ -96,7 +95,7 @@ def hygiene_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     as_of = as_of_date(context)
     history_file = history.history_path(cfg.quality_dir)
     defects = load_defects(cfg.ground_truth_dir)
-    with exclusive(cfg.warehouse_lock):
+    with warehouse_step(context, cfg):
         data = load_report_data(cfg.warehouse_path, relations.load(), history_file, as_of)
     history.record_findings(data.findings, as_of, context.run.run_id, history_file)
     data.findings_history = history.read_table("findings_history", history_file)

@@ -14,9 +14,9 @@ from models_ml.config import load_config
 from models_ml.entities import ENTITIES, SPECS
 from orchestration.defs.dbt_models import as_of_date, dbt_models, dbt_serving_models, range_start
 from orchestration.metadata import markdown_preview
-from orchestration.partitions import DAILY, SINGLE_RUN, WAREHOUSE_POOL
+from orchestration.partitions import DAILY, SINGLE_RUN
+from orchestration.step_locks import warehouse_step
 from runtime import settings
-from runtime.locks import exclusive
 
 INPUT_MODELS = [SPECS[e].inputs_model for e in ENTITIES]
 LABEL_MODELS = [SPECS[e].label_model for e in ENTITIES]
@@ -42,7 +42,6 @@ def _upstream(names: list[str]) -> list[dg.AssetKey]:
     kinds={"scikit-learn", "python"},
     partitions_def=DAILY,
     backfill_policy=SINGLE_RUN,
-    pool=WAREHOUSE_POOL,
     deps=_upstream(INPUT_MODELS + LABEL_MODELS),
 )
 def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
@@ -50,7 +49,7 @@ def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     as_of = as_of_date(context)
     cfg = settings.load()
     config = load_config(cfg.scoring_config)
-    with exclusive(cfg.warehouse_lock), duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
+    with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
         results = pipeline.train_all(con, as_of, config, cfg.models_dir)
     summary = {e: {"version": r.version, "method": r.card["method"], "fallback_reason": r.card["fallback_reason"],
                    "holdout": {k: {"roc_auc": m["roc_auc"], "ece": m["ece"]} for k, m in r.card["metrics"].items()}}
@@ -74,7 +73,6 @@ def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
                      ("no_leakage", "no snapshot or training label after the run's as-of date"))],
     partitions_def=DAILY,
     backfill_policy=SINGLE_RUN,
-    pool=WAREHOUSE_POOL,
 )
 def ml_scores(context: dg.AssetExecutionContext):
     """Score every entity for each day of the partition range and replace those days in ml.*_scores."""
@@ -82,7 +80,7 @@ def ml_scores(context: dg.AssetExecutionContext):
     cfg = settings.load()
     config = load_config(cfg.scoring_config)
     models = pipeline.current_models(cfg.models_dir)
-    with exclusive(cfg.warehouse_lock), duckdb.connect(str(cfg.warehouse_path)) as con:
+    with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path)) as con:
         first = pipeline.first_run_start(con)
         if first is not None and first < start:
             # No snapshots yet: score the whole feature history once, so trends and the evaluation
@@ -128,7 +126,6 @@ def ml_scores(context: dg.AssetExecutionContext):
     kinds={"python"},
     partitions_def=DAILY,
     backfill_policy=SINGLE_RUN,
-    pool=WAREHOUSE_POOL,
     deps=[MODELS_KEY, *SCORE_KEYS.values(),
           get_asset_key_for_model([dbt_serving_models], report.DECLINE_LEADS_MODEL)],
 )
@@ -138,7 +135,7 @@ def model_evaluation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     config = load_config(cfg.scoring_config)
     cards = {e: artefacts.load_current(e, cfg.models_dir)[1] for e in ENTITIES}
     since = min(dt.date.fromisoformat(c["window"]["holdout_start"]) for c in cards.values())
-    with exclusive(cfg.warehouse_lock), duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
+    with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
         truth = report.ground_truth_checks(con, cfg.ground_truth_dir, since, config.evaluation_minimum_rows_per_day)
     payload = {"as_of_date": as_of_date(context).isoformat(), "entities": cards, "ground_truth": truth}
     out = cfg.reports_dir
