@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from data_quality import history
+from data_quality.csv_export import spreadsheet_safe_csv
 from data_quality.svg_charts import SEVERITY_COLOURS, horizontal_bars, line_chart, stacked_columns
 from runtime.relations import Relations
 
@@ -345,9 +346,9 @@ def write_report(data: ReportData, target: Path) -> Path:
     for rule in rule_names:
         rows = data.findings[data.findings["rule"] == rule] if not data.findings.empty else data.findings
         frame = rows.reindex(columns=list(CSV_COLUMNS)).sort_values(["entity_id", "start_date"], na_position="first")
-        _write_text(target / "findings" / f"{rule}.csv", frame.to_csv(index=False))
+        _write_text(target / "findings" / f"{rule}.csv", spreadsheet_safe_csv(frame))
     if data.evaluation is not None:
-        _write_text(target / "evaluation.csv", data.evaluation.to_csv(index=False))
+        _write_text(target / "evaluation.csv", spreadsheet_safe_csv(data.evaluation))
     index = target / "index.html"
     _write_text(index, render_html(data))
     return index
