@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from ingest import contract
+
+# The contract's formula prefixes, and the same hidden behind a leading tab or carriage return.
+FORMULA_PREFIXES = (*contract.FORMULA_PREFIXES, "\t", "\r")
 
 
 def neutralise(value: object) -> object:

@@ -12,6 +12,7 @@ import datetime as dt
 import inspect
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,21 @@ class UsageError(Exception):
     """A problem with the arguments or paths (exit status 2)."""
 
 
+BATCH_NAME_MAX = 100
+_BATCH_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+
+
+def check_batch_name(name: str) -> str:
+    """A batch name from outside must be a safe file name: letters, digits and `._-`, no leading
+    dot, at most BATCH_NAME_MAX characters."""
+    if not _BATCH_NAME.fullmatch(name) or len(name) > BATCH_NAME_MAX or name.endswith("."):
+        raise UsageError(
+            f"--batch must be a plain file name, i.e. a safe file name (letters, digits, '.', '_', '-'; not starting with '.'; "
+            f"at most {BATCH_NAME_MAX} characters), got {name!r}"
+        )
+    return name
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="relintel", description="Relationship-intelligence pipeline tools.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -37,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("kind", choices=sorted(CONNECTORS), help="what PATH holds")
     convert.add_argument("path", type=Path, metavar="PATH", help="input file or folder")
     convert.add_argument("--out", required=True, type=Path, metavar="EXTRACT_DIR", help="extract folder (one sub-folder per entity)")
-    convert.add_argument("--batch", metavar="NAME", help="batch file name (default: UTC timestamp and kind, e.g. 20250301T020000-maildir)")
+    convert.add_argument("--batch", "--batch-name", dest="batch", metavar="NAME", help="batch file name (default: UTC timestamp and kind, e.g. 20250301T020000-maildir)")
     convert.add_argument("--format", choices=("csv", "parquet"), default="csv", help="batch file format (default csv)")
     convert.add_argument("--internal-domain", action="append", default=[], metavar="D", help="your organisation's mail domain (repeatable)")
     convert.add_argument("--allow-sender", action="append", default=[], metavar="X", help="address or domain always kept (repeatable)")
@@ -93,8 +109,8 @@ def _check_paths(args: argparse.Namespace) -> None:
         raise UsageError(f"{args.kind} expects a folder, {args.path} is a file")
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out is not a folder: {args.out}")
-    if args.batch is not None and (not args.batch.strip() or any(ch in args.batch for ch in "/\\") or args.batch.startswith(".")):
-        raise UsageError(f"--batch must be a plain file name, got {args.batch!r}")
+    if args.batch is not None:
+        check_batch_name(args.batch)
     if args.owner and args.kind not in MAIL_KINDS:
         raise UsageError("--owner applies to mail inputs (mbox, maildir, eml) only")
     if args.no_directory and args.kind not in (*MAIL_KINDS, "ics"):

@@ -42,6 +42,16 @@ CSV_DELIMITER = ","
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 
+# Landing rules (documented on the contract page; part of every entity's fingerprint, so a change
+# re-lands every batch once).
+NULL_TOKENS = ("",)  # only an empty field is null: "NA", "NULL", "N/A", "nan", "#N/A" are values
+MIN_YEAR, MAX_YEAR = 1900, 2100  # dates and timestamps outside these years are quarantined
+MAX_FIELD_BYTES = 16 * 1024 * 1024  # a CSV field above this size quarantines its row
+TIMESTAMP_DIGITS = 6  # fractional seconds beyond microseconds (7-9 digits, Parquet ns) are truncated
+FORMULA_PREFIXES = ("=", "+", "-", "@")  # free text starting with these is landed but counted (CSV injection)
+ALLOWED_CONTROLS = "\t"  # in any text value; newlines only in multi-line text (bodies, details)
+LANDING_RULES = ("v2", NULL_TOKENS, MIN_YEAR, MAX_YEAR, MAX_FIELD_BYTES, TIMESTAMP_DIGITS, FORMULA_PREFIXES, ALLOWED_CONTROLS)
+
 # Columns landing adds to every landed row (lineage); never present in extracts.
 BATCH_COLUMN = "_batch_id"
 SOURCE_ROW_COLUMN = "_source_row"
@@ -57,6 +67,8 @@ class Column:
     values: tuple[str, ...] = ()  # allowed values of an ENUM
     keep_offset: bool = False  # TIMESTAMP: also land `<name>_offset_minutes` (local time matters)
     transient: bool = False  # read at landing to derive signals, then discarded (privacy)
+    free_text: bool = False  # names, titles, subjects: a leading = + - @ is counted as formula-like
+    multiline: bool = False  # may hold line breaks (message bodies, details)
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -71,6 +83,8 @@ class Entity:
     columns: tuple[Column, ...]
     optional: bool = False  # an organisation may deliver no batches of this entity at all
     notes: tuple[str, ...] = field(default=())
+    # (later, earlier) column pairs: a row whose later value is before the earlier one is quarantined.
+    not_before: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -118,12 +132,12 @@ USERS = Entity(
     primary_key=("user_id",),
     columns=(
         Column("user_id", STRING, True, "Stable identifier of the user in the source system.", "u-avery"),
-        Column("full_name", STRING, True, "Display name.", "Avery Quinn"),
+        Column("full_name", STRING, True, "Display name.", "Avery Quinn", free_text=True),
         Column("email", STRING, True, "Primary e-mail address (matched case-insensitively).", "avery.quinn@harborline.io"),
         Column("email_aliases", STRING_LIST, False, "Further addresses of the same person.", "aquinn@harborline.io"),
         Column("manager_user_id", STRING, False, "user_id of the user's manager.", "u-morgan"),
         Column("team", STRING, False, "Team or region the user belongs to.", "Hospitality East"),
-        Column("title", STRING, False, "Job title.", "Account Executive"),
+        Column("title", STRING, False, "Job title.", "Account Executive", free_text=True),
         Column("job_role", ENUM, False, "What the user does in the sales process.", "seller", values=USER_ROLES),
         Column("timezone", STRING, False, "IANA time zone of the user's working hours.", "America/New_York"),
         Column("is_active", BOOL, False, "False once the user has left; defaults to true.", "true"),
@@ -136,7 +150,7 @@ ACCOUNTS = Entity(
     primary_key=("account_id",),
     columns=(
         Column("account_id", STRING, True, "Stable identifier of the account.", "a-0001"),
-        Column("name", STRING, True, "Legal or trading name.", "Blue Ridge Hotel Group"),
+        Column("name", STRING, True, "Legal or trading name.", "Blue Ridge Hotel Group", free_text=True),
         Column("aliases", STRING_LIST, False, "Other names the account is known by (trading names, abbreviations).", "Blue Ridge Hotels;BRHG"),
         Column("domains", STRING_LIST, False, "Web and e-mail domains of the account.", "blueridgehotels.com"),
         Column("segment", STRING, False, "Segment used for fair thresholds (enterprise, mid_market, smb or your own).", "enterprise"),
@@ -153,10 +167,10 @@ CONTACTS = Entity(
     columns=(
         Column("contact_id", STRING, True, "Stable identifier of the contact.", "c-000123"),
         Column("account_id", STRING, False, "Account the contact belongs to; empty for orphans.", "a-0001"),
-        Column("full_name", STRING, True, "Display name.", "Jordan Ellis"),
+        Column("full_name", STRING, True, "Display name.", "Jordan Ellis", free_text=True),
         Column("email", STRING, False, "Primary e-mail address (matched case-insensitively).", "jordan.ellis@blueridgehotels.com"),
         Column("email_aliases", STRING_LIST, False, "Further addresses of the same person.", "j.ellis@blueridgehotels.com"),
-        Column("title", STRING, False, "Job title.", "Director of Procurement"),
+        Column("title", STRING, False, "Job title.", "Director of Procurement", free_text=True),
         Column("role", ENUM, False, "Buying role; empty means unknown.", "decision_maker", values=CONTACT_ROLES),
         Column("created_date", DATE, False, "Date the contact was created in the CRM.", "2024-11-05"),
     ),
@@ -170,7 +184,7 @@ OPPORTUNITIES = Entity(
         Column("opportunity_id", STRING, True, "Stable identifier of the opportunity.", "o-000042"),
         Column("account_id", STRING, True, "Account the deal is with.", "a-0001"),
         Column("owner_user_id", STRING, True, "user_id of the seller who owns the deal.", "u-avery"),
-        Column("name", STRING, True, "Deal name.", "Blue Ridge - property management suite"),
+        Column("name", STRING, True, "Deal name.", "Blue Ridge - property management suite", free_text=True),
         Column("stage", STRING, True, "Current sales stage as named in the CRM.", "Propose"),
         Column("stage_rank", INT, False, "Position of the stage in the sales process (1 = first); enables stage momentum.", "3"),
         Column("amount", FLOAT, False, "Deal value.", "210000"),
@@ -222,15 +236,16 @@ ACTIVITIES = Entity(
         Column("ended_at", TIMESTAMP, False, "End time of a meeting or call, with UTC offset.", ""),
         Column("status", ENUM, True, "Completed, scheduled, cancelled or no-show.", "completed", values=ACTIVITY_STATUSES),
         Column("source", ENUM, True, "How it reached the CRM: synced from a mailbox/calendar, logged by hand, or from a dialer.", "synced", values=ACTIVITY_SOURCES),
-        Column("subject", STRING, False, "Subject line or title.", "Re: proposal follow-up"),
+        Column("subject", STRING, False, "Subject line or title.", "Re: proposal follow-up", free_text=True),
         Column("thread_id", STRING, False, "Conversation the activity belongs to.", "t-0009876"),
         Column("parent_activity_id", STRING, False, "activity_id of the message this one replies to.", "e-00012301"),
         Column("internet_message_id", STRING, False, "RFC 5322 Message-ID of an e-mail, for de-duplication.", "<abc123@mail.harborline.io>"),
         Column("regarding_opportunity_id", STRING, False, "Opportunity the activity was logged against.", "o-000042"),
         Column("regarding_account_id", STRING, False, "Account the activity was logged against.", "a-0001"),
         Column("owner_user_id", STRING, False, "user_id whose mailbox, calendar or log this came from.", "u-avery"),
-        Column("body_text", STRING, False, "Plain-text body. Read at landing to derive sentiment, then discarded unless RI_STORE_BODIES=1.", "Thanks, the pricing works for us.", transient=True),
+        Column("body_text", STRING, False, "Plain-text body. Read at landing to derive sentiment, then discarded unless RI_STORE_BODIES=1.", "Thanks, the pricing works for us.", transient=True, multiline=True),
     ),
+    not_before=(("ended_at", "started_at"),),
     notes=(
         "Landing derives `body_sentiment` (VADER compound score of the author's own words, quoted text removed, -1..1) from `body_text` and does not keep the text.",
     ),
@@ -244,7 +259,7 @@ ACTIVITY_PARTIES = Entity(
         Column("activity_id", STRING, True, "The activity.", "e-00012345"),
         Column("party_role", ENUM, True, "Sender, recipient (to/cc/bcc), organizer, attendee, caller or callee.", "to", values=PARTY_ROLES),
         Column("email_address", STRING, True, "Address of the party (matched case-insensitively).", "Jordan.Ellis@BlueRidgeHotels.com"),
-        Column("display_name", STRING, False, "Name shown with the address.", "Jordan Ellis"),
+        Column("display_name", STRING, False, "Name shown with the address.", "Jordan Ellis", free_text=True),
         Column("participation_status", ENUM, False, "Meeting response or attendance.", "accepted", values=PARTICIPATION),
     ),
 )
@@ -274,11 +289,11 @@ EXCLUDED_ACTIVITIES = Entity(
     columns=(
         Column("activity_id", STRING, True, "Identifier the activity would have had.", "e-5f1c2a"),
         Column("rule", STRING, True, "Name of the rule that excluded it.", "list_id_header"),
-        Column("detail", STRING, False, "What the rule saw.", "List-Id: <deals.lists.example.com>"),
+        Column("detail", STRING, False, "What the rule saw.", "List-Id: <deals.lists.example.com>", multiline=True),
         Column("activity_type", ENUM, False, "Channel.", "email", values=ACTIVITY_TYPES),
         Column("started_at", TIMESTAMP, False, "Sent or start time.", "2001-05-14T16:39:00-07:00"),
         Column("sender_address", STRING, False, "Sender or organizer address.", "noreply@example.com"),
-        Column("subject", STRING, False, "Subject line.", "Weekly digest"),
+        Column("subject", STRING, False, "Subject line.", "Weekly digest", free_text=True),
         Column("source_ref", STRING, False, "Where the item came from (file path, Message-ID).", "buy-r/inbox/12."),
     ),
 )
@@ -291,8 +306,8 @@ SOURCE_REJECTIONS = Entity(
     columns=(
         Column("connector", STRING, True, "Connector that rejected the item.", "ics"),
         Column("source_ref", STRING, True, "File path, and position within it where known.", "calendars/broken_dtstart.ics#VEVENT[0]"),
-        Column("reason", STRING, True, "Why it could not be converted.", "DTSTART is not a valid date-time"),
-        Column("detail", STRING, False, "Further context.", ""),
+        Column("reason", STRING, True, "Why it could not be converted.", "DTSTART is not a valid date-time", multiline=True),
+        Column("detail", STRING, False, "Further context.", "", multiline=True),
     ),
 )
 
@@ -338,24 +353,47 @@ def to_markdown() -> str:
         "",
         "## Files",
         "",
-        "- One folder per entity, one file per extract batch: `<extract_dir>/<entity>/<batch>.csv` or `.parquet`.",
+        "- One folder per entity, one file per extract batch: `<extract_dir>/<entity>/<batch>.csv`, `.csv.gz`",
+        "  (gzip-compressed CSV) or `.parquet`; suffixes in any case (`.CSV`).",
         "- Batches are processed in file-name order. A row whose key reappears in a later batch supersedes the",
         "  earlier one, so name batches so that they sort by time (`2025-03-01.csv`, `20250301T0200.parquet`).",
-        "- CSV: UTF-8 (a byte-order mark is allowed), comma-delimited, a header row, RFC 4180 quoting;",
-        "  column order is free, unknown columns are ignored, an empty field is a null.",
+        "- The batch id (`_batch_id`) is the file name without its format suffix (`2025-03-01`); when two files",
+        "  share that name in one folder (`b1.csv`, `b1.parquet`) both ids keep the suffix (`b1.csv`, `b1.parquet`).",
+        "- Hidden files (name starting with `.`) are batches still being written: reported as skipped, not landed.",
+        "  Any other file, and every symbolic link (never followed), is refused with a file-level quarantine entry.",
+        "- CSV: UTF-8 (a byte-order mark is allowed; UTF-16/UTF-32 files are refused, naming the encoding),",
+        "  comma-delimited, a header row, RFC 4180 quoting, any line ending (LF, CRLF or CR);",
+        "  column order is free, unknown columns are ignored.",
+        "- Nulls: only an empty field (or a Parquet null) is null. `NA`, `NULL`, `N/A`, `nan`, `#N/A` are ordinary",
+        "  values and land as written (an account id `NA` is an account id).",
+        f"- A field may hold up to {MAX_FIELD_BYTES:,} bytes; a row with a larger field is quarantined.",
         "- Parquet: the same column names; values may already be typed or be strings in the CSV formats below.",
+        "  Nested columns (structs, maps) are refused; binary columns must hold UTF-8.",
         f"- Lists (`{STRING_LIST}`): `{LIST_SEPARATOR}`-separated in CSV, `list<string>` in Parquet.",
-        "- Timestamps: ISO 8601 with a UTC offset (`2025-10-02T09:14:00-04:00` or `...Z`); landed as UTC.",
+        "- Timestamps: ISO 8601 with a UTC offset (`2025-10-02T09:14:00-04:00` or `...Z`); landed as UTC, to the",
+        f"  microsecond: more fractional digits (up to 9, and Parquet `timestamp[ns]`) are truncated to {TIMESTAMP_DIGITS}.",
+        f"- Dates and timestamps must fall in the years {MIN_YEAR}-{MAX_YEAR}; others (e.g. 0001-01-01, 9999-12-31) are quarantined.",
         "- Dates: `YYYY-MM-DD`. Booleans: true/false, yes/no, 1/0 (any case). Enums: any case, landed lower-case.",
+        "- Numbers must be finite: `inf`, `NaN` in a numeric column are quarantined.",
+        "- Text must not hold control characters (NUL, ESC, ...): tab is allowed everywhere, line breaks only in",
+        "  multi-line text (message bodies, details); a row breaking this is quarantined.",
+        f"- Free text (names, titles, subjects) starting with {' '.join(f'`{p}`' for p in FORMULA_PREFIXES)} lands as written but is counted",
+        "  (`formula_prefixed` in the landing result and manifest): a spreadsheet would run it as a formula, so",
+        "  CSV exports must neutralise it (e.g. prefix a `'`). Phone numbers and numeric columns are not free text.",
         "",
         "## Landing rules",
         "",
         "- Each row is checked against the contract. A row that breaks it (missing required value, wrong type,",
-        "  unparseable timestamp, unknown enum value, a key already seen in the same batch, undecodable text)",
-        "  goes to the quarantine table with file, row, field and reason; the rest land.",
-        "  `landed + quarantined = read`, always.",
-        "- A file that cannot be read as a whole (empty, missing required columns, wrong delimiter) is",
-        "  recorded as one file-level quarantine entry per row it holds (or one entry if it holds none).",
+        "  unparseable timestamp, unknown enum value, a key already seen in the same batch, undecodable text,",
+        "  a date out of range, a control character, an end before its start) goes to the quarantine table with",
+        "  file, row, field and reason; the rest land. `landed + quarantined = read`, always.",
+        "- A file that cannot be read as a whole (empty, missing required columns, wrong delimiter or encoding,",
+        "  a contract column named twice, a control character in the header) is recorded as one file-level",
+        "  quarantine entry per row it holds (or one entry if it holds none).",
+        "- An unterminated quote never swallows rows silently: every line from the row that opened it to the end",
+        "  of the file is quarantined as a row of its own.",
+        "- Every batch is isolated: a file that cannot be landed for any other reason gets one file-level",
+        "  quarantine entry naming the error (status `failed`) and every other batch still lands.",
         "- Re-landing an unchanged batch adds nothing; a changed file under the same name replaces its batch.",
         "",
     ]
@@ -365,11 +403,15 @@ def to_markdown() -> str:
         out += ["| column | type | required | meaning | example |", "|---|---|---|---|---|"]
         for col in ent.columns:
             typ = col.type if not col.values else f"enum: {', '.join(col.values)}"
+            typ += " (free text)" if col.free_text else ""
+            typ += " (multi-line)" if col.multiline else ""
             out.append(
                 f"| `{col.name}` | {typ} | {'yes' if col.required else 'no'} | {col.description} | `{col.example}` |"
                 if col.example
                 else f"| `{col.name}` | {typ} | {'yes' if col.required else 'no'} | {col.description} | |"
             )
+        for later, earlier in ent.not_before:
+            out += ["", f"A row whose `{later}` is before its `{earlier}` is quarantined."]
         for note in ent.notes:
             out += ["", note]
         out.append("")

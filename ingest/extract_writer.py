@@ -67,8 +67,13 @@ def write_batch(
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter=contract.CSV_DELIMITER, lineterminator="\n")
+        # csv quotes a value holding "\n" but not one holding a lone "\r", which readers take as a
+        # line end: such rows are written fully quoted.
+        quote_all = csv.writer(buf, delimiter=contract.CSV_DELIMITER, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(names)
-        writer.writerows([["" if v is None else v for v in r] for r in rendered])
+        for r in rendered:
+            values = ["" if v is None else v for v in r]
+            (quote_all if any("\r" in v for v in values) else writer).writerow(values)
         tmp.write_text(buf.getvalue(), encoding="utf-8")
     elif fmt == "parquet":
         # Strings in the contract's text forms keep timestamp offsets, which a typed column would lose.

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest import contract
-from ingest.batch_reader import RawBatch, RejectedRow
+from ingest.raw_batch import RawBatch, RejectedRow
 from ingest.sentiment import sentiment
 
 _INT = r"^[+-]?\d+$"
@@ -25,12 +25,17 @@ _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _TIMESTAMP = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$"
 _NAIVE_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$"
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+_EXTRA_DIGITS = rf"(\.\d{{{contract.TIMESTAMP_DIGITS}}})\d+"
+_CONTROL_ONE_LINE = r"[\x00-\x08\x0a-\x1f\x7f]"
+_CONTROL_MULTILINE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_FORMULA = "^[" + re.escape("".join(contract.FORMULA_PREFIXES)) + "]"
 
 
 @dataclass
 class ValidatedBatch:
     table: pa.Table  # good rows in the landed schema
     rejected: list[RejectedRow]
+    formula_prefixed: int = 0  # landed free-text values starting with a spreadsheet formula prefix
 
 
 @dataclass
@@ -38,6 +43,17 @@ class _Checked:
     values: pa.Array  # typed; null where invalid
     invalid: np.ndarray  # bool per row
     why: str  # reason template; {value} is replaced with the offending value, quoted
+    special: dict[int, str] | None = None  # row index -> a more specific reason template
+
+
+def _flag(c: _Checked, rows: np.ndarray, why: str) -> _Checked:
+    """c with the given rows also invalid, for the given reason."""
+    if not rows.any():
+        return c
+    special = dict(c.special or {})
+    for i in np.flatnonzero(rows & ~c.invalid):
+        special[int(i)] = why
+    return _Checked(c.values, c.invalid | rows, c.why, special)
 
 
 def validate(raw: RawBatch, ent: contract.Entity, batch_id: str, *, keep_bodies: bool = False) -> ValidatedBatch:
@@ -48,12 +64,21 @@ def validate(raw: RawBatch, ent: contract.Entity, batch_id: str, *, keep_bodies:
         text = raw.columns.get(col.name)
         text = pa.nulls(n, pa.string()) if text is None else pc.utf8_trim_whitespace(text)
         text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-        checked[col.name] = _check(col, text)
+        checked[col.name] = _check(col, text, raw.may_hold_long_fractions)
+        if col.type in (contract.STRING, contract.STRING_LIST, contract.ENUM) and (
+            raw.may_hold_controls or (raw.may_hold_line_breaks and not col.multiline)
+        ):
+            controls = _mask(pc.match_substring_regex(text, _CONTROL_MULTILINE if col.multiline else _CONTROL_ONE_LINE))
+            checked[col.name] = _flag(checked[col.name], controls, "{value} contains a control character (" + ("NUL, ESC, ..." if col.multiline else "NUL, line break, ESC, ...") + ")")
         if col.required:
             missing = _mask(pc.is_null(text))
             if missing.any():
                 c = checked[col.name]
                 checked[col.name] = _Checked(c.values, c.invalid | missing, c.why)
+
+    for later, earlier in ent.not_before:
+        before = _mask(pc.less(checked[later].values, checked[earlier].values))
+        checked[later] = _flag(checked[later], before, f"{{value}} is before {earlier}")
 
     bad = np.zeros(n, dtype=bool)
     for c in checked.values():
@@ -77,14 +102,19 @@ def validate(raw: RawBatch, ent: contract.Entity, batch_id: str, *, keep_bodies:
 
     keep = pa.array(~bad)
     table = _landed_table(ent, raw, checked, keep, batch_id, keep_bodies)
-    return ValidatedBatch(table, sorted(rejected, key=lambda r: (r.row_number or 0, r.field or "")))
+    formula = sum(
+        int(pc.sum(pc.match_substring_regex(table.column(c.name), _FORMULA)).as_py() or 0)
+        for c in ent.columns
+        if c.free_text and not c.transient
+    )
+    return ValidatedBatch(table, sorted(rejected, key=lambda r: (r.row_number or 0, r.field or "")), formula)
 
 
 def _mask(arr: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _check(col: contract.Column, text: pa.Array) -> _Checked:
+def _check(col: contract.Column, text: pa.Array, long_fractions: bool = True) -> _Checked:
     present = _mask(pc.is_valid(text))
     if col.type in (contract.STRING,):
         return _Checked(text, np.zeros(len(text), bool), "")
@@ -110,8 +140,18 @@ def _check(col: contract.Column, text: pa.Array) -> _Checked:
         contract.TIMESTAMP: (_TIMESTAMP, col.arrow_type, "{value} is not an ISO 8601 timestamp with a UTC offset"),
     }[col.type]
     looks_right = _mask(pc.match_substring_regex(text, pattern))
+    if col.type == contract.TIMESTAMP and long_fractions:
+        text = pc.replace_substring_regex(text, _EXTRA_DIGITS, r"\1")  # to microseconds
     values, unparsable = _cast_where(text, looks_right, target)
-    return _Checked(values, present & (~looks_right | unparsable), why)
+    checked = _Checked(values, present & (~looks_right | unparsable), why)
+    if col.type == contract.FLOAT:
+        infinite = ~_mask(pc.is_finite(values)) & _mask(pc.is_valid(values))
+        checked = _flag(checked, infinite, "{value} is not a finite number")
+    if col.type in (contract.DATE, contract.TIMESTAMP):
+        years = pc.year(values)
+        outside = _mask(pc.or_(pc.less(years, contract.MIN_YEAR), pc.greater(years, contract.MAX_YEAR)))
+        checked = _flag(checked, outside, f"{{value}} is outside the accepted years {contract.MIN_YEAR}-{contract.MAX_YEAR}")
+    return checked
 
 
 def _cast_where(text: pa.Array, candidates: np.ndarray, target: pa.DataType) -> tuple[pa.Array, np.ndarray]:
@@ -147,8 +187,8 @@ def _rejected_row(raw: RawBatch, ent: contract.Entity, checked: dict[str, _Check
             reasons.append(f"{col.name}: required value missing")
         else:
             shown = value if len(value) <= 80 else value[:77] + "..."
-            why = c.why
-            if col.type == contract.TIMESTAMP and re.match(_NAIVE_TIMESTAMP, value.strip()):
+            why = (c.special or {}).get(i, c.why)
+            if col.type == contract.TIMESTAMP and i not in (c.special or {}) and re.match(_NAIVE_TIMESTAMP, value.strip()):
                 why = "{value} has no UTC offset, so the moment it names is ambiguous"
             reasons.append(f"{col.name}: " + why.format(value=repr(shown)))
     return RejectedRow(int(raw.row_numbers[i]), ",".join(fields), "; ".join(reasons), _raw_json(raw, ent, i))

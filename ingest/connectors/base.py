@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -104,13 +105,26 @@ class NoProgress:
         return None
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable_text(value: str | None) -> str | None:
+    """Control characters (NUL, ESC, ...) shown as \\xNN, so a rejection's own text always lands."""
+    return None if value is None else _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
 def record_rejection(
     buffer: ExtractBuffer, report: ConversionReport, *, source_ref: str, reason: str, detail: str | None = None
 ) -> None:
     """An input item that could not be converted: one source_rejections row, counted by reason."""
     buffer.add(
         "source_rejections",
-        {"connector": report.connector, "source_ref": source_ref, "reason": reason, "detail": detail or None},
+        {
+            "connector": report.connector,
+            "source_ref": printable_text(source_ref),
+            "reason": printable_text(reason),
+            "detail": printable_text(detail) or None,
+        },
     )
     report.rejected += 1
     report.count_detail("rejected_by_reason", reason)

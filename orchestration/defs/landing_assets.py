@@ -8,7 +8,8 @@ import pyarrow.parquet as pq
 
 from data_quality.landing_checks import row_accounting
 from ingest import contract
-from ingest.landing import land_entity
+from ingest.batch_files import storage_key
+from ingest.landing import NOT_LANDED, land_entity
 from orchestration.metadata import markdown_preview
 from orchestration.partitions import DAILY, SINGLE_RUN
 from orchestration.step_locks import landing_step
@@ -52,9 +53,12 @@ def build_landing_asset(ent: contract.Entity) -> dg.AssetsDefinition:
             check = _row_accounting(cfg.landed_dir, ent.name)
         changed = [r for r in results if r.status != "unchanged"]
         for r in changed:
-            if r.rows_quarantined:
+            if r.status in NOT_LANDED:
+                context.log.warning(f"{r.source_file}: {r.status}: {r.reason}")
+            elif r.rows_quarantined:
                 context.log.warning(f"{r.source_file}: {r.rows_quarantined} of {r.rows_read} rows quarantined")
-        latest = cfg.landed_dir / ent.name / f"{results[-1].batch_id}.parquet" if results else None
+        landed = [r for r in results if r.status not in NOT_LANDED]
+        latest = cfg.landed_dir / ent.name / f"{storage_key(landed[-1].batch_id)}.parquet" if landed else None
         metadata = {
             "dagster/row_count": sum(r.rows_landed for r in results),
             "rows_read": sum(r.rows_read for r in results),
@@ -62,6 +66,8 @@ def build_landing_asset(ent: contract.Entity) -> dg.AssetsDefinition:
             "batches": len(results),
             "batches_landed_this_run": len(changed),
             "batches_landed_this_run_list": dg.MetadataValue.json([r.source_file for r in changed]),
+            "files_failed_refused_or_skipped": dg.MetadataValue.json(
+                {r.source_file: f"{r.status}: {r.reason}" for r in results if r.status in NOT_LANDED}),
         }
         if latest is not None and latest.exists():
             # Only the rows shown: a month of activities need not be read for a five-row preview.

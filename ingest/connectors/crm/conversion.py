@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from ingest.connectors.base import ConnectorConfig, ConversionReport, ExtractBuffer
+from ingest.connectors.base import ConnectorConfig, ConversionReport, ExtractBuffer, printable_text
 from ingest.connectors.crm.activity import Activity
 from ingest.connectors.crm.addresses import normalize_email
 from ingest.connectors.crm.export_files import ExportLayout, Row, SourceTable, Tables
@@ -239,7 +239,7 @@ class Conversion:
         """Write every entity as one batch; refuses to write when an activity input is unaccounted for."""
         self.report.check_accounted()
         for rejection in self._rejections.values():
-            self.buffer.add("source_rejections", rejection)
+            self.buffer.add("source_rejections", {k: printable_text(v) if isinstance(v, str) else v for k, v in rejection.items()})
         self.buffer.write(out_dir, batch_name, self.report, fmt=self.config.extract_format)
         return self.report
 

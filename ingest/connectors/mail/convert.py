@@ -25,7 +25,7 @@ from ingest.connectors.mail.directory import add_directory
 from ingest.connectors.mail.headers import zone
 from ingest.connectors.mail.message import MessageRejected, ParsedMessage, parse_message
 from ingest.connectors.mail.owner import internal_policy, mailbox_owners
-from ingest.connectors.mail.sources import RawMessage, eml_messages, maildir_messages, mbox_messages
+from ingest.connectors.mail.sources import RawMessage, eml_messages, maildir_messages, maildir_skipped_files, mbox_messages
 from ingest.connectors.mail.threads import ThreadInput, resolve_threads
 from ingest.connectors.noise import ItemFacts, classify
 
@@ -35,7 +35,11 @@ _REPORT_LIST_LIMIT = 100
 
 def convert_maildir(input_dir: Path, out_dir: Path, *, batch_name: str, config: ConnectorConfig, **options: Any) -> ConversionReport:
     """Convert a maildir (standard cur/new, or a folder tree such as the Enron corpus; one or several mailboxes)."""
-    return convert_messages("maildir", maildir_messages(Path(input_dir)), out_dir, batch_name=batch_name, config=config, **options)
+    report = convert_messages("maildir", maildir_messages(Path(input_dir)), out_dir, batch_name=batch_name, config=config, **options)
+    skipped = maildir_skipped_files(Path(input_dir))
+    if skipped:  # counted and reported, never silently ignored
+        report.details["skipped_files"] = skipped
+    return report
 
 
 def convert_mbox(input_dir: Path, out_dir: Path, *, batch_name: str, config: ConnectorConfig, **options: Any) -> ConversionReport:

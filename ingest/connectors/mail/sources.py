@@ -46,7 +46,7 @@ def _natural_key(path: Path) -> list[object]:
 
 
 def _is_message_file(path: Path) -> bool:
-    return path.is_file() and not path.name.startswith(".") and not _NOT_MESSAGES_RE.match(path.name)
+    return path.is_file() and not path.is_symlink() and not path.name.startswith(".") and not _NOT_MESSAGES_RE.match(path.name)
 
 
 def maildir_mailboxes(root: Path) -> list[Path]:
@@ -60,6 +60,28 @@ def maildir_mailboxes(root: Path) -> list[Path]:
     if any(_is_message_file(c) for c in children) or any(c.is_dir() and _MAIL_FOLDER_RE.match(c.name) for c in children):
         return [root]
     return sorted((c for c in children if c.is_dir()), key=_natural_key)
+
+
+def maildir_skipped_files(root: Path) -> dict[str, str]:
+    """Files of a maildir tree that are not read as messages, each with the reason (for the report)."""
+    skipped: dict[str, str] = {}
+    for box in maildir_mailboxes(root):
+        for path in sorted(box.rglob("*"), key=_natural_key):
+            if path.is_symlink() or not path.is_file():
+                if path.is_symlink():
+                    skipped[path.relative_to(root).as_posix()] = "symbolic link: not followed"
+                continue
+            rel = path.relative_to(box).parts
+            if path.name.startswith("."):
+                reason = "hidden file (name starts with '.'): not read as a message"
+            elif _NOT_MESSAGES_RE.match(path.name):
+                reason = "maildir bookkeeping file: not a message"
+            elif "tmp" in rel[:-1]:
+                reason = "in a tmp/ folder (delivery in progress): not read"
+            else:
+                continue
+            skipped[path.relative_to(root).as_posix()] = reason
+    return skipped
 
 
 def maildir_messages(root: Path) -> list[RawMessage]:
