@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from runtime.dbt_vars import project_var
+
 # Logical column types and their landed (Parquet) representation.
 STRING = "string"
 INT = "int"
@@ -48,7 +50,9 @@ NULL_TOKENS = ("",)  # only an empty field is null: "NA", "NULL", "N/A", "nan", 
 MIN_YEAR, MAX_YEAR = 1900, 2100  # dates and timestamps outside these years are quarantined
 MAX_FIELD_BYTES = 16 * 1024 * 1024  # a CSV field above this size quarantines its row
 TIMESTAMP_DIGITS = 6  # fractional seconds beyond microseconds (7-9 digits, Parquet ns) are truncated
-FORMULA_PREFIXES = ("=", "+", "-", "@")  # free text starting with these is landed but counted (CSV injection)
+# Free text starting with one of these is landed but counted (CSV injection); written once, as the
+# var `formula_prefixes` in dbt_project.yml, which the hygiene finding formula_prefixed_text uses too.
+FORMULA_PREFIXES = tuple(project_var("formula_prefixes"))
 ALLOWED_CONTROLS = "\t"  # in any text value; newlines only in multi-line text (bodies, details)
 LANDING_RULES = ("v2", NULL_TOKENS, MIN_YEAR, MAX_YEAR, MAX_FIELD_BYTES, TIMESTAMP_DIGITS, FORMULA_PREFIXES, ALLOWED_CONTROLS)
 

@@ -29,3 +29,13 @@
         false
     {%- endif -%}
 {%- endmacro %}
+
+{% macro starts_like_a_formula(column) -%}
+    {#- The text starts with a spreadsheet formula prefix: the var `formula_prefixes`, which the
+        extract contract (ingest/contract.py) reads too. -#}
+    (
+    {%- for prefix in var('formula_prefixes') %}
+        {{ column }} like {{ dbt.string_literal(prefix ~ '%') }}{{ ' or' if not loop.last }}
+    {%- endfor %}
+    )
+{%- endmacro %}

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
-from runtime.settings import DBT_PROJECT_DIR
+from runtime.dbt_vars import project_var
 
 
 def _load_rule() -> tuple[re.Pattern[str], str]:
-    with (DBT_PROJECT_DIR / "dbt_project.yml").open(encoding="utf-8") as fh:
-        rule = yaml.safe_load(fh)["vars"]["plus_addressing"]
+    rule = project_var("plus_addressing")
     return re.compile(rule["pattern"]), rule["replacement"]
 
 

@@ -56,7 +56,8 @@ CONTACTS = [
     dict(contact_id="c-004", account_id="a-0002", full_name="Front Desk", email="info@coastalinns.com"),
     dict(contact_id="c-005", account_id="a-0002", full_name="Dana Fox", email="dana.fox@coastalinns.com",
          email_aliases=["INFO@coastalinns.com"]),
-    dict(contact_id="c-006", full_name="Pat Doe", email="pat.doe@gmail.com"),
+    # a title a spreadsheet would run as a formula: lands as written, flagged by hygiene
+    dict(contact_id="c-006", full_name="Pat Doe", email="pat.doe@gmail.com", title='=HYPERLINK("http://x.example")'),
 ]
 
 CONTACTS_BATCH_2 = [

@@ -218,3 +218,15 @@ def test_as_of_date_defaults_to_latest_activity_day(build: Build) -> None:
         last = con.sql("select max(engagement_date)::varchar from main.fct_contact_daily_engagement").fetchall()
     # the meeting scheduled for 2025-10-20 does not stretch the spine into the future
     assert last == [("2025-10-04",)]
+
+
+def test_text_starting_like_a_formula_lands_as_written_and_is_flagged(build: Build) -> None:
+    title = query(build, "select title from main.dim_contacts where contact_id = 'c-006'")
+    assert title == [('=HYPERLINK("http://x.example")',)]
+    flagged = query(build, """
+        select entity_type, entity_id, evidence from main_hygiene.hygiene_findings
+        where rule = 'formula_prefixed_text' order by entity_id
+    """)
+    assert [(t, i) for t, i, _ in flagged] == [("contact", "c-006")]
+    assert "title" in flagged[0][2]
+

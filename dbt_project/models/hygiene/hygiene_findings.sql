@@ -15,7 +15,7 @@ as_of as (
 
 unioned as (
 
-    {%- for part in ['capture_gaps', 'contact_links', 'roles', 'capture_discipline'] %}
+    {%- for part in ['capture_gaps', 'contact_links', 'roles', 'capture_discipline', 'data_entry'] %}
     select rule, entity_type, entity_id, entity_name, account_id, user_id, start_date, end_date, evidence, suggested_fix, metric_value
     from {{ ref('hygiene_findings__' ~ part) }}
     {%- if not loop.last %}

@@ -37,5 +37,7 @@ from (
         ('gaming_burst', 'capture_discipline', 'high', 'Burst of identical logged activities',
          'Five or more near-identical hand-logged activities by one rep within two hours.'),
         ('manual_no_response', 'capture_discipline', 'medium', 'Hand-logged activity without response',
-         'A rep whose hand-logged activities with contacts go unanswered far more often than peers''.')
+         'A rep whose hand-logged activities with contacts go unanswered far more often than peers''.'),
+        ('formula_prefixed_text', 'data_entry', 'low', 'Text that starts like a formula',
+         'A name or title starts with =, +, - or @: a spreadsheet opening an export would run it as a formula.')
 ) as rules (rule, rule_group, severity, title, description)
