@@ -17,11 +17,13 @@ import string
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ingest import contract
+
 Severity = Literal["critical", "warning"]
 
-# Broad sanity bounds: an epoch-zero or year-2999 timestamp is an export bug, not a date.
-EARLIEST_YEAR = 2000
-LATEST_YEAR = 2100
+# Broad sanity bounds, the contract's plausible years: an epoch-zero or year-2999 timestamp is an
+# export bug, not a date. A few stray values (YEAR_TOLERANCE of the rows) never block a run.
+YEAR_TOLERANCE = 0.001
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
@@ -67,9 +69,9 @@ def _rows(minimum: int = 1) -> Check:
     return _c("has_rows", "ExpectTableRowCountToBeBetween", min_value=minimum)
 
 
-def _year_between(column: str, name: str | None = None, mostly: float = 1.0) -> Check:
+def _year_between(column: str, name: str | None = None) -> Check:
     return _c(name or f"{column}_plausible", "ExpectColumnValuesToBeBetween", column=column,
-              min_value=EARLIEST_YEAR, max_value=LATEST_YEAR, mostly=mostly)
+              min_value=contract.MIN_YEAR, max_value=contract.MAX_YEAR, mostly=1.0 - YEAR_TOLERANCE)
 
 
 # Landed extracts: what the contract cannot say row by row (landing already quarantines rows that
@@ -104,7 +106,7 @@ LANDED_SUITES: tuple[Suite, ...] = (
           "from {activities} as a left join {users} as u on u.user_id = a.owner_user_id",
           (_rows(),
            # An export that writes epoch zero or a wrong century breaks every window downstream.
-           _year_between("started_year", "started_at_plausible", mostly=0.999),
+           _year_between("started_year", "started_at_plausible"),
            _w("owner_user_id_mostly_present", "ExpectColumnValuesToNotBeNull", column="owner_user_id", mostly=0.95),
            _w("owner_is_a_known_user", "ExpectColumnValuesToBeInSet", column="has_known_owner", value_set=[True],
               mostly=0.99),

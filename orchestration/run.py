@@ -18,6 +18,7 @@ import sys
 import dagster as dg
 
 from orchestration.dead_runs import release_dead_runs
+from runtime import settings
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -50,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--job", default="daily_pipeline", help="daily_pipeline (default) or weekly_training")
     parser.add_argument("--verbose", action="store_true", help="Dagster's step-by-step log")
     args = parser.parse_args(argv)
+    first = settings.load().partition_start
+    too_early = [d for d in (args.range_start, args.as_of) if d is not None and d < first]
+    if too_early:
+        print(f"{too_early[0]} is before the first partition, {first}: set RI_PARTITION_START to the first "
+              f"day of your data (e.g. RI_PARTITION_START={too_early[0]}) and run again.", file=sys.stderr)
+        return 2
     print(f"Running {args.job} as of {args.as_of} ...", flush=True)
     result = run_job(args.job, args.as_of, args.range_start, "INFO" if args.verbose else "WARNING")
     if result.success:

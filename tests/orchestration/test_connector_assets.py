@@ -39,3 +39,13 @@ def test_a_missing_path_fails_with_a_clear_message(tmp_path: Path, monkeypatch: 
     assert not result.success
     failure = result.get_step_failure_events()[0].step_failure_data.error
     assert "configured path does not exist" in failure.message
+
+
+def test_without_a_path_nothing_is_converted_and_the_run_succeeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # what `dagster asset materialize --select '*'` does: no launchpad config at all
+    monkeypatch.setenv("RI_DATA_DIR", str(tmp_path))
+    result = dg.materialize([build_connector_asset("mbox")])
+    assert result.success
+    metadata = result.asset_materializations_for_node("connectors__mbox")[0].metadata
+    assert metadata["converted"].value is False
+    assert not (tmp_path / "extracts").exists()

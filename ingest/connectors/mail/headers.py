@@ -8,10 +8,11 @@ from email.header import Header, decode_header
 from email.utils import getaddresses, parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+from ingest import contract
 from ingest.connectors.identity import normalize_address
 
 # Dates before this year are clock or conversion errors (the Enron corpus has 1979 and 0001).
-MIN_PLAUSIBLE_YEAR = 1990
+MIN_PLAUSIBLE_YEAR = contract.MIN_YEAR  # the contract's plausible years, shared by every check
 # A message dated further ahead than this, relative to the conversion, has a wrong clock.
 MAX_FUTURE_SKEW = dt.timedelta(days=1)
 
