@@ -4,9 +4,11 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.defs.dbt_models import as_of_date, dbt_models
+from orchestration.defs.quality_assets import published_quality_checks
 from orchestration.partitions import daily_asset
-from orchestration.step_locks import warehouse_step
 from orchestration.publishing import DATABASE_FILE, PARQUET_DIR, SERVING_SCHEMA, publish
+from orchestration.release_guard import refuse_if_checks_failed
+from orchestration.step_locks import warehouse_step
 from runtime import relations, settings
 
 
@@ -19,6 +21,8 @@ from runtime import relations, settings
 )
 def serving_release(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Copy the published models into a new release and make it current."""
+    # the published-table suites block the release even when it is materialised on its own
+    refuse_if_checks_failed(context, [key for check in published_quality_checks for key in check.check_keys])
     cfg = settings.load()
     as_of = as_of_date(context)
     release_id = f"{as_of.isoformat()}_{context.run.run_id[:8]}"
