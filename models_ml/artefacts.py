@@ -90,4 +90,11 @@ def card_markdown(card: dict[str, Any]) -> str:
     lines += ["", "## Held-out metrics", "", "| scorer | ROC AUC | Brier | ECE | top-decile lift |", "|---|---|---|---|---|"]
     for name, m in card.get("metrics", {}).items():
         lines.append(f"| {name} | {m.get('roc_auc')} | {m.get('brier')} | {m.get('ece')} | {m.get('top_decile_lift')} |")
+    choice = card.get("model_choice")
+    if choice:
+        lines += ["", f"Published: **{choice['published']}**. The model is published when at least "
+                  f"{choice['minimum_evaluated_blocks']} walk-forward blocks were evaluated ({choice['evaluated_blocks']} of "
+                  f"{choice['blocks']}), its ROC AUC is at least the weighted rule's + {choice['auc_margin']} "
+                  f"({choice['model_roc_auc']} vs {choice['weighted_rule_roc_auc']}) and its ECE at most the rule's + "
+                  f"{choice['ece_tolerance']} ({choice['model_ece']} vs {choice['weighted_rule_ece']})."]
     return "\n".join(lines) + "\n"

@@ -35,6 +35,10 @@ class ScoringConfig:
     primary_contact_weight: float
     factors: dict[str, Any]  # the factor curves' numbers (models_ml/factors.py)
     evaluation_minimum_rows_per_day: int
+    # When the trained model may replace the weighted rule (models_ml/training/trainer.py: model_choice).
+    minimum_evaluated_blocks: int = 2
+    auc_margin: float = 0.0
+    ece_tolerance: float = 0.02
 
     def thresholds_for(self, segment: str | None) -> Thresholds:
         return self.thresholds.get(segment or "default", self.thresholds["default"])
@@ -56,6 +60,13 @@ def load_config(path: Path) -> ScoringConfig:
         if not t.excellent > t.good > t.fair:
             raise ValueError(f"scoring.yml: thresholds for {name} must satisfy excellent > good > fair")
     hist = raw["history_minimum"]
+    training = raw["training"]
+    choice = {"minimum_evaluated_blocks": int(training.get("minimum_evaluated_blocks", 2)),
+              "auc_margin": float(training.get("auc_margin", 0.0)),
+              "ece_tolerance": float(training.get("ece_tolerance", 0.02))}
+    if choice["minimum_evaluated_blocks"] < 1 or choice["ece_tolerance"] < 0:
+        raise ValueError("scoring.yml: training.minimum_evaluated_blocks must be at least 1 and "
+                         "training.ece_tolerance not negative")
     if int(raw["training"]["refit_every_days"]) < 1 or int(raw["training"]["holdout_days"]) < 1:
         raise ValueError("scoring.yml: training.holdout_days and training.refit_every_days must be at least 1")
     return ScoringConfig(
@@ -76,6 +87,7 @@ def load_config(path: Path) -> ScoringConfig:
         primary_contact_weight=float(raw["contact_rollup"]["primary_contact_weight"]),
         factors=_factor_params(raw["factors"]),
         evaluation_minimum_rows_per_day=int(raw["evaluation"]["minimum_rows_per_day"]),
+        **choice,
     )
 
 

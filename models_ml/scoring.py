@@ -52,7 +52,7 @@ def score_frame(entity: str, df: pd.DataFrame, config: ScoringConfig, model: obj
         raw, method = rule, METHOD_RULE
     reason = unscored_reason(df, entity, config)
     score = raw.where(reason.isna())
-    up, down = top_reasons(entity, df, factors, config.weights)
+    up, down = top_reasons(entity, df, factors, config.weights, config.factors)
     out = pd.DataFrame({
         "snapshot_date": pd.to_datetime(df["as_of_date"]).dt.date,
         spec.key: df[spec.key].astype(str),

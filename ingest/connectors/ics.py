@@ -13,6 +13,10 @@ Recurrences (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides) are expanded in the 
 so a weekly 09:00 meeting in America/New_York stays at 09:00 across DST changes. With a window,
 occurrences starting inside it are kept; without one, each series is expanded for
 ``DEFAULT_SPAN`` from its DTSTART. A series is never expanded past ``MAX_OCCURRENCES``.
+An empty RRULE (``RRULE:`` with no value, as some holiday calendars carry) means "not recurring".
+A series left with no occurrence of its own is excluded: ``outside_window`` when a window given
+by the user holds none of them, ``all_occurrences_replaced`` when every occurrence is replaced by a
+RECURRENCE-ID override or removed by EXDATE.
 """
 
 from __future__ import annotations
@@ -116,6 +120,7 @@ class _Counts:
     non_person_attendees: int = 0
     parties_without_address: int = 0
     parser_warnings: int = 0
+    empty_rrules: int = 0
     ignored_components: Counter[str] = field(default_factory=Counter)
 
 
@@ -168,8 +173,9 @@ def convert(
     resolver = IdentityResolver()
     kept: list[tuple[EventInput, list[tuple[dt.datetime, dt.datetime, str]], list[dict[str, Any]]]] = []
     for event in unique:
+        removed = _Removed()
         try:
-            occurrences = _occurrences(event, window, overrides.get(event.uid, set()), counts)
+            occurrences = _occurrences(event, window, overrides.get(event.uid, set()), counts, removed)
             parties = _parties(event.component, counts)
         except EventRejected as exc:
             record_rejection(buffer, report, source_ref=event.ref, reason=exc.reason, detail=_detail(exc, event.component))
@@ -178,7 +184,7 @@ def convert(
             record_rejection(buffer, report, source_ref=event.ref, reason="could not expand event", detail=f"{type(exc).__name__}: {exc}")
             continue
         if not occurrences:
-            record_exclusion(buffer, report, _excluded_row(event, parties, "outside_window", _window_text(window)))
+            record_exclusion(buffer, report, _excluded_row(event, parties, *_no_occurrence_reason(removed, window)))
             continue
         organizer = next((p["email_address"] for p in parties if p["party_role"] == "organizer"), None)
         attendees = tuple(p["email_address"] for p in parties if p["party_role"] == "attendee" and p["email_address"] != organizer)
@@ -215,6 +221,7 @@ def convert(
             "non_person_attendees_skipped": counts.non_person_attendees,
             "parties_without_address_skipped": counts.parties_without_address,
             "parser_warnings": counts.parser_warnings,
+            "empty_rrules_ignored": counts.empty_rrules,
             "ignored_components": dict(sorted(counts.ignored_components.items())),
             "window": _window_text(window),
             "internal_domains": list(policy.domains),
@@ -308,7 +315,7 @@ def _validate(event: EventInput) -> None:
         if not isinstance(getattr(recurrence, "dt", None), dt.date):
             raise EventRejected("invalid RECURRENCE-ID", repr(getattr(recurrence, "dt", recurrence)))
         event.recurrence_key = _key(_as_series_type(recurrence.dt, start, event.floating_tz), event.floating_tz)
-    for rule in _as_list(component.get("RRULE")):
+    for rule in _rules(component):
         if any(k in rule for k in ("RSCALE", "SKIP")):
             raise EventRejected("unsupported RRULE", "RSCALE/SKIP (non-Gregorian recurrence, RFC 7529)")
     for value, _end in component.rdates:
@@ -399,6 +406,30 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _is_empty_rule(rule: Any) -> bool:
+    """`RRULE:` with no value (or only blanks): icalendar reads it as an empty rule."""
+    if isinstance(rule, str):
+        return not rule.strip()
+    try:
+        return len(rule) == 0
+    except TypeError:
+        return False
+
+
+def _rules(component: icalendar.Event) -> list[Any]:
+    """The event's RRULEs, without empty ones: an empty RRULE means "not recurring", as in iCalendar libraries."""
+    return [rule for rule in _as_list(component.get("RRULE")) if not _is_empty_rule(rule)]
+
+
+@dataclass
+class _Removed:
+    """Why candidate occurrences of a series were not written (to name the reason when none is)."""
+
+    by_override: int = 0  # replaced by a RECURRENCE-ID component
+    by_exdate: int = 0
+    by_window: int = 0  # starts outside the window the user gave
+
+
 def _rule_starts(
     rule: Any, start: dt.date | dt.datetime, after: dt.datetime | None, floating: dt.tzinfo
 ) -> Iterator[Any]:
@@ -430,9 +461,13 @@ def _rule_starts(
 
 
 def _occurrences(
-    event: EventInput, window: Window, overridden: set[str], counts: _Counts
+    event: EventInput, window: Window, overridden: set[str], counts: _Counts, removed: _Removed | None = None
 ) -> list[tuple[dt.datetime, dt.datetime, str]]:
-    """(start, end, occurrence key) of every instance to write, in time order."""
+    """(start, end, occurrence key) of every instance to write, in time order.
+
+    `removed` (when given) counts the candidates dropped by overrides, EXDATEs and the window.
+    """
+    removed = removed if removed is not None else _Removed()
     component, start, floating = event.component, event.start, event.floating_tz
     assert start is not None
     first_start, first_end = _start_end(event)
@@ -442,12 +477,19 @@ def _occurrences(
     if not isinstance(start, dt.datetime):
         counts.all_day_events += 1
     if event.recurrence_key:  # an override is exactly one instance, identified by RECURRENCE-ID
-        return [(first_start, first_end, event.recurrence_key)] if _in_window(first_start, window) else []
+        if _in_window(first_start, window):
+            return [(first_start, first_end, event.recurrence_key)]
+        removed.by_window += 1
+        return []
+    all_rules = _as_list(component.get("RRULE"))
+    rule_values = _rules(component)
+    if len(rule_values) < len(all_rules):
+        counts.empty_rrules += 1
 
     try:
         # Jump a little before the window so an instance that starts before it is still compared.
         after = window.start - max(duration, dt.timedelta(0)) - dt.timedelta(days=1) if window.start else None
-        rules = [_rule_starts(rule, start, after, floating) for rule in _as_list(component.get("RRULE"))]
+        rules = [_rule_starts(rule, start, after, floating) for rule in rule_values]
     except (ValueError, TypeError, KeyError) as exc:
         raise EventRejected("invalid RRULE", str(exc)) from exc
     ends: dict[str, dt.datetime] = {}
@@ -457,7 +499,7 @@ def _occurrences(
         extra.append(value)
         if rdate_end is not None:
             ends[_key(value, floating)] = _aware(rdate_end, floating)
-    excluded = {_key(_as_series_type(x, start, floating), floating) for x in _exdates(component)} | overridden
+    exdates = {_key(_as_series_type(x, start, floating), floating) for x in _exdates(component)}
 
     horizon = window.end if window.end else first_start + DEFAULT_SPAN
     merged = heapq.merge([start], *rules, sorted(extra, key=lambda v: _aware(v, floating)), key=lambda v: _aware(v, floating))
@@ -469,10 +511,16 @@ def _occurrences(
         if begin >= horizon and (window.end or rules):
             break
         key = _key(value, floating)
-        if key in seen or key in excluded:
+        if key in seen:
             continue
         seen.add(key)
+        if key in exdates or key in overridden:
+            if _in_window(begin, window):  # only what the window holds says why nothing is left in it
+                removed.by_exdate += key in exdates
+                removed.by_override += key not in exdates
+            continue
         if not _in_window(begin, window):
+            removed.by_window += 1
             continue
         if len(out) >= MAX_OCCURRENCES:
             counts.truncated_series += 1
@@ -493,6 +541,22 @@ def _rdates(component: icalendar.Event) -> list[tuple[dt.date | dt.datetime, dt.
 
 def _exdates(component: icalendar.Event) -> list[dt.date | dt.datetime]:
     return list(component.exdates)
+
+
+def _no_occurrence_reason(removed: _Removed, window: Window) -> tuple[str, str]:
+    """(rule, detail) for a series that writes no occurrence.
+
+    `outside_window` only when the user gave a window and it holds none of the series' own
+    occurrences; a series whose occurrences are all replaced by overrides (or removed by EXDATE)
+    is `all_occurrences_replaced`, with or without a window.
+    """
+    given = window.start is not None or window.end is not None
+    if given and not (removed.by_override or removed.by_exdate):
+        return "outside_window", _window_text(window)
+    parts = [f"{removed.by_override} replaced by RECURRENCE-ID overrides"] if removed.by_override else []
+    parts += [f"{removed.by_exdate} removed by EXDATE"] if removed.by_exdate else []
+    where = f" inside the window {_window_text(window)}" if given else ""
+    return "all_occurrences_replaced", f"every occurrence{where}: {', '.join(parts) or 'none generated'}"
 
 
 def _in_window(begin: dt.datetime, window: Window) -> bool:
@@ -543,7 +607,7 @@ def _activity_id(event: EventInput, occurrence_key: str) -> str:
     """Stable per occurrence: UID + original start, so overrides and re-extracts replace the same row."""
     component = event.component
     if event.uid:
-        single = not component.get("RRULE") and not component.get("RDATE") and not event.recurrence_key
+        single = not _rules(component) and not component.get("RDATE") and not event.recurrence_key
         seed = event.uid if single else f"{event.uid}|{occurrence_key}"
     else:
         seed = f"{event.ref}|{occurrence_key}|{component.get('SUMMARY', '')}"

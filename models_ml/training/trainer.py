@@ -33,13 +33,15 @@ def train_entity(features: pd.DataFrame, label_frame: pd.DataFrame, entity: str,
     rows = training_rows.training_rows(features, label_frame, spec, as_of, config.step_days[entity])
     outcomes = training_rows.labelled_outcomes(rows, spec)
     minimum = config.minimum_labels_per_class[entity]
-    reason = training_rows.fallback_reason(outcomes, minimum)
     data_hash = _hash(rows, spec)
     version = f"{entity}-{as_of.isoformat()}-{data_hash[:10]}"
     model_settings = config.model[entity]
-    model = None if reason else estimator.fit_calibrated(rows, spec, config.seed, model_settings["params"], model_settings["calibration"])
     holdout, blocks = walk_forward_predictions(rows, entity, as_of, config)
     metrics = holdout_metrics(holdout, entity)
+    # Enough labels to train at all, then the walk-forward evidence that the model beats the rule.
+    reason = training_rows.fallback_reason(outcomes, minimum) or model_choice_reason(
+        blocks, metrics, config.minimum_evaluated_blocks, config.auc_margin, config.ece_tolerance)
+    model = None if reason else estimator.fit_calibrated(rows, spec, config.seed, model_settings["params"], model_settings["calibration"])
     card = {
         "entity": entity, "version": version, "as_of_date": as_of.isoformat(),
         "method": "weighted_rule" if model is None else
@@ -62,9 +64,74 @@ def train_entity(features: pd.DataFrame, label_frame: pd.DataFrame, entity: str,
         "metrics": {k: {m: v for m, v in d.items() if m != "calibration"} for k, d in metrics.items()},
         "calibration_tables": {k: d["calibration"] for k, d in metrics.items()},
         "libraries": {lib: md.version(lib) for lib in LIBRARIES},
-        "config": {"weights": config.weights, "minimum_labels_per_class": config.minimum_labels_per_class},
+        "model_choice": _choice_summary(blocks, metrics, config, published=model is not None),
+        "config": {"weights": config.weights, "minimum_labels_per_class": config.minimum_labels_per_class,
+                   "minimum_evaluated_blocks": config.minimum_evaluated_blocks, "auc_margin": config.auc_margin,
+                   "ece_tolerance": config.ece_tolerance},
     }
     return TrainResult(entity, version, model, card)
+
+
+def model_choice_reason(blocks: list[dict[str, Any]], metrics: dict[str, dict[str, Any]], minimum_blocks: int,
+                        auc_margin: float, ece_tolerance: float) -> str | None:
+    """Why the weighted rule scores instead of the trained model, or None when the model is published.
+
+    `blocks` and `metrics` are the walk-forward evaluation's (walk_forward_predictions, holdout_metrics):
+    the model and the weighted rule scored the same held-out rows, each block by what was known at its
+    start. The model is published only when all three hold:
+
+    (a) at least `minimum_blocks` walk-forward blocks were evaluated (not skipped);
+    (b) its pooled held-out ROC AUC is at least the rule's + `auc_margin` (a tie is enough with 0);
+    (c) its pooled held-out ECE is at most the rule's + `ece_tolerance`.
+
+    A figure that could not be computed (no held-out rows, or outcomes of one class only) fails its
+    test. Every failing test is named, with its numbers, joined by "; ".
+    """
+    failed = []
+    evaluated = sum(1 for b in blocks if not b.get("skipped"))
+    if evaluated < minimum_blocks:
+        failed.append(f"only {evaluated} of {len(blocks)} walk-forward blocks could be evaluated (minimum {minimum_blocks})")
+    model, rule = metrics.get("model", {}), metrics.get("weighted_rule", {})
+    if not evaluated:
+        return "; ".join(failed) or "no walk-forward block could be evaluated"
+    m_auc, r_auc = _figure(model.get("roc_auc")), _figure(rule.get("roc_auc"))
+    if m_auc is None or r_auc is None:
+        failed.append("out-of-sample ROC AUC could not be computed (held-out outcomes of one class only)")
+    elif m_auc - r_auc < auc_margin - 1e-9:
+        m, r, margin = _fmt(m_auc, r_auc, auc_margin)
+        failed.append(f"model AUC {m} < weighted rule {r}{f' + margin {margin}' if auc_margin else ''} out of sample")
+    m_ece, r_ece = _figure(model.get("ece")), _figure(rule.get("ece"))
+    if m_ece is None or r_ece is None:
+        failed.append("out-of-sample ECE could not be computed")
+    elif m_ece - r_ece > ece_tolerance + 1e-9:
+        m, r, tolerance = _fmt(m_ece, r_ece, ece_tolerance)
+        failed.append(f"model ECE {m} > weighted rule {r} + tolerance {tolerance} out of sample")
+    return "; ".join(failed) or None
+
+
+def _figure(value: Any) -> float | None:
+    """A metric as a float, None when it is missing or NaN."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _fmt(*figures: float) -> list[str]:
+    """The figures with three decimals, or all with four when one needs the fourth (0.685; 0.0199 vs 0.0190)."""
+    digits = 3 if all(round(x, 3) == round(x, 4) for x in figures) else 4
+    return [f"{x:.{digits}f}" for x in figures]
+
+
+def _choice_summary(blocks: list[dict[str, Any]], metrics: dict[str, dict[str, Any]], config: ScoringConfig,
+                    published: bool) -> dict[str, Any]:
+    """The figures the model-or-rule choice compared (all metrics stay under `metrics`)."""
+    model, rule = metrics.get("model", {}), metrics.get("weighted_rule", {})
+    return {
+        "published": "model" if published else "weighted_rule",
+        "evaluated_blocks": sum(1 for b in blocks if not b.get("skipped")), "blocks": len(blocks),
+        "minimum_evaluated_blocks": config.minimum_evaluated_blocks,
+        "model_roc_auc": model.get("roc_auc"), "weighted_rule_roc_auc": rule.get("roc_auc"),
+        "auc_margin": config.auc_margin,
+        "model_ece": model.get("ece"), "weighted_rule_ece": rule.get("ece"), "ece_tolerance": config.ece_tolerance,
+    }
 
 
 def _hash(rows: pd.DataFrame, spec: EntitySpec) -> str:

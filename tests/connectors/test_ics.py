@@ -170,3 +170,118 @@ def test_whole_fixture_folder_in_one_batch(tmp_path: Path) -> None:
 def test_window_bounds_accept_dates_and_datetimes(value: str) -> None:
     window = ics.Window.from_config(ConnectorConfig(window_start=value, window_end=value), dt.timezone.utc)
     assert window.start is not None and window.end is not None and window.start.tzinfo is not None
+
+
+# --- hand-made calendars written by the tests ----------------------------------------------------
+
+PEOPLE = (
+    "ORGANIZER;CN=Avery Quinn:mailto:avery.quinn@harborline.io\n"
+    "ATTENDEE;CN=Jordan Ellis;PARTSTAT=ACCEPTED:mailto:jordan.ellis@blueridgehotels.com\n"
+)
+
+
+def calendar(*events: str, newline: str = "\n") -> str:
+    body = "".join(f"BEGIN:VEVENT\n{e.strip()}\n{PEOPLE}END:VEVENT\n" for e in events)
+    text = f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//relintel tests//hand-made//EN\n{body}END:VCALENDAR\n"
+    return text.replace("\n", newline)
+
+
+def convert_text(tmp_path: Path, text: str, name: str = "cal", **config: object) -> tuple[ConversionReport, Path]:
+    source = tmp_path / f"{name}.ics"
+    source.write_bytes(text.encode("utf-8"))
+    out = tmp_path / f"{name}_out"
+    report = ics.convert(source, out, batch_name="b", config=ConnectorConfig(**config), now=NOW)  # type: ignore[arg-type]
+    assert report.accounted == report.inputs_read
+    return report, out
+
+
+HOLIDAY = "UID:{uid}\nDTSTART;VALUE=DATE:20250501\nDTEND;VALUE=DATE:20250502\nSUMMARY:Labour Day\n"
+
+
+@pytest.mark.parametrize("rrule", ["RRULE:", "RRULE: ", "RRULE:\t  "], ids=["empty", "blank", "tab_blanks"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_empty_rrule_means_not_recurring(tmp_path: Path, rrule: str, newline: str) -> None:
+    text = calendar(
+        HOLIDAY.format(uid="may-day@holidays.example") + rrule,
+        "UID:new-year@holidays.example\nDTSTART;VALUE=DATE:20250101\nSUMMARY:New Year\nRRULE:FREQ=YEARLY;COUNT=2",
+        newline=newline,
+    )
+    report, out = convert_text(tmp_path, text)
+    assert report.rejected == 0 and report.activities == 2  # the whole holiday calendar is kept
+    assert starts(out, "Labour Day") == [("2025-05-01T00:00:00+00:00", "2025-05-02T00:00:00+00:00")]
+    assert len(starts(out, "New Year")) == 2  # a real rule next to it is still expanded
+    assert report.details["empty_rrules_ignored"] == 1 and report.details["occurrences"] == 3
+    # Same id as the event written without the RRULE line: an empty rule changes nothing.
+    _, plain = convert_text(tmp_path, calendar(HOLIDAY.format(uid="may-day@holidays.example")), name="plain")
+    labour_day = [a["activity_id"] for a in rows(out, "activities") if a["subject"] == "Labour Day"]
+    assert labour_day == [a["activity_id"] for a in rows(plain, "activities")]
+
+
+def test_empty_rrule_with_rdate_keeps_the_rdate(tmp_path: Path) -> None:
+    text = calendar(HOLIDAY.format(uid="fair@holidays.example") + "RRULE:\nRDATE;VALUE=DATE:20250601")
+    report, out = convert_text(tmp_path, text)
+    assert [s[:10] for s, _ in starts(out)] == ["2025-05-01", "2025-06-01"]
+    assert report.details["empty_rrules_ignored"] == 1
+
+
+def test_a_window_still_selects_an_event_with_an_empty_rrule(tmp_path: Path) -> None:
+    text = calendar(HOLIDAY.format(uid="may-day@holidays.example") + "RRULE:")
+    report, _ = convert_text(tmp_path, text, window_start="2025-06-01", window_end="2025-06-30")
+    assert report.excluded == 1 and report.details["excluded_by_rule"] == {"outside_window": 1}
+
+
+SERIES = (
+    "UID:weekly-sync@harborline.io\nDTSTAMP:20250201T120000Z\n"
+    "DTSTART;TZID=America/New_York:20250303T130000\nDTEND;TZID=America/New_York:20250303T133000\n"
+    "RRULE:FREQ=DAILY;COUNT=3\nSUMMARY:Sync"
+)
+
+
+def override(day: int, hour: int = 16) -> str:
+    return (
+        "UID:weekly-sync@harborline.io\nDTSTAMP:20250201T120000Z\n"
+        f"RECURRENCE-ID;TZID=America/New_York:202503{day:02d}T130000\n"
+        f"DTSTART;TZID=America/New_York:202503{day:02d}T{hour}0000\nDTEND;TZID=America/New_York:202503{day:02d}T{hour}3000\n"
+        "SUMMARY:Sync (moved)"
+    )
+
+
+def excluded(out: Path) -> list[tuple[str, str, str]]:
+    return [(r["source_ref"], r["rule"], r["detail"]) for r in rows(out, "excluded_activities")]
+
+
+def test_series_with_every_occurrence_overridden_is_not_outside_a_window_nobody_gave(tmp_path: Path) -> None:
+    report, out = convert_text(tmp_path, calendar(SERIES, override(3), override(4), override(5)))
+    assert [s for s, _ in starts(out)] == ["2025-03-03T16:00:00-05:00", "2025-03-04T16:00:00-05:00", "2025-03-05T16:00:00-05:00"]
+    assert report.activities == 3 and report.excluded == 1
+    assert excluded(out) == [("cal.ics#VEVENT[0]", "all_occurrences_replaced", "every occurrence: 3 replaced by RECURRENCE-ID overrides")]
+    assert "outside_window" not in report.details["excluded_by_rule"]
+
+
+def test_series_with_every_occurrence_removed_by_exdate_is_not_outside_a_window(tmp_path: Path) -> None:
+    exdates = "EXDATE;TZID=America/New_York:20250303T130000,20250304T130000\n"
+    report, out = convert_text(tmp_path, calendar(SERIES + "\n" + exdates, override(5)))
+    assert excluded(out) == [
+        ("cal.ics#VEVENT[0]", "all_occurrences_replaced", "every occurrence: 1 replaced by RECURRENCE-ID overrides, 2 removed by EXDATE")
+    ]
+    assert [s for s, _ in starts(out)] == ["2025-03-05T16:00:00-05:00"]
+
+
+def test_with_a_window_overridden_and_outside_series_are_told_apart(tmp_path: Path) -> None:
+    text = calendar(SERIES, override(3), override(4), override(5))
+    # Every occurrence in the window is overridden: the overrides are written, the master is replaced.
+    report, out = convert_text(tmp_path, text, name="inside", window_start="2025-03-01", window_end="2025-03-31")
+    assert report.activities == 3 and [r[1] for r in excluded(out)] == ["all_occurrences_replaced"]
+    assert "inside the window" in excluded(out)[0][2]
+    # Only the last occurrence is in the window, and it is overridden.
+    report, out = convert_text(tmp_path, text, name="partial", window_start="2025-03-05", window_end="2025-03-05")
+    assert [s for s, _ in starts(out)] == ["2025-03-05T16:00:00-05:00"]
+    assert sorted(r[1] for r in excluded(out)) == ["all_occurrences_replaced", "outside_window", "outside_window"]
+    # Nothing of the series is in the window: outside_window, for the master and the overrides.
+    report, out = convert_text(tmp_path, text, name="outside", window_start="2025-04-01", window_end="2025-04-30")
+    assert report.activities == 0 and [r[1] for r in excluded(out)] == ["outside_window"] * 4
+
+
+def test_partly_overridden_series_without_window_writes_the_rest(tmp_path: Path) -> None:
+    report, out = convert_text(tmp_path, calendar(SERIES, override(4)))
+    assert report.excluded == 0 and report.activities == 2 and report.details["occurrences"] == 3

@@ -3,6 +3,7 @@ per session, and helpers to land and build any extract folder."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import subprocess
@@ -72,7 +73,13 @@ def sim(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 
 @pytest.fixture(scope="session")
 def trained(sim: Warehouse, config: ScoringConfig) -> Iterator[dict]:
-    """Models trained on the small organisation (saved under its own folder)."""
+    """Models trained on the small organisation (saved under its own folder).
+
+    On so few outcomes a model need not beat the weighted rule out of sample, and the honest choice
+    would keep the rule (tests/scoring/test_model_choice.py tests that choice). Here every model
+    with enough labels is published, so the tests exercise scoring by a model as well as by the rule.
+    """
+    publish = dataclasses.replace(config, minimum_evaluated_blocks=0, auc_margin=-1.0, ece_tolerance=1.0)
     with sim.connect() as con:
-        results = pipeline.train_all(con, sim.as_of, config, sim.root / "models")
+        results = pipeline.train_all(con, sim.as_of, publish, sim.root / "models")
     yield {"results": results, "models": pipeline.current_models(sim.root / "models")}

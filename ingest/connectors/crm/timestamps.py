@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ingest import contract
 from ingest.connectors.crm.export_files import Row
 
 _TIMESTAMP = re.compile(
@@ -18,7 +19,21 @@ _TIMESTAMP = re.compile(
 _EPOCH = re.compile(r"^\d{9,14}$")
 
 
+def _plausible(value: dt.date, text: str) -> None:
+    """The contract's plausible years, shared with landing: e.g. HubSpot exports carry meetings on
+    1970-01-19 (milliseconds read as seconds somewhere upstream) that are no real date."""
+    if not contract.MIN_YEAR <= value.year <= contract.MAX_YEAR:
+        raise ValueError(f"{text.strip()!r} is outside the plausible years {contract.MIN_YEAR}-{contract.MAX_YEAR}")
+
+
 def parse_timestamp(text: str, *, naive_zone: dt.tzinfo | None = None) -> dt.datetime:
+    """Parse an exported date-time in the plausible years; raise ValueError when it is not one."""
+    stamp = _parse_timestamp(text, naive_zone)
+    _plausible(stamp.date(), text)
+    return stamp
+
+
+def _parse_timestamp(text: str, naive_zone: dt.tzinfo | None) -> dt.datetime:
     """Parse an exported date-time; raise ValueError when it is not one.
 
     Accepts ISO 8601 with `T` or a space, any fraction of seconds, `Z`, `UTC`, `+0000` or
@@ -55,7 +70,13 @@ def _offset(token: str) -> dt.tzinfo:
 
 
 def parse_date(text: str) -> dt.date:
-    """Parse a date; a date-time keeps its calendar date as written (no zone conversion)."""
+    """Parse a date in the plausible years; a date-time keeps its calendar date as written."""
+    day = _parse_date(text)
+    _plausible(day, text)
+    return day
+
+
+def _parse_date(text: str) -> dt.date:
     raw = text.strip()
     if _EPOCH.match(raw):
         return parse_timestamp(raw).date()

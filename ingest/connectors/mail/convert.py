@@ -129,6 +129,7 @@ def convert_messages(
             "dates_from_received_header": sum(1 for m, _ in kept if m.date_source == "received"),
             "threads": len({link.thread_id for link in links.values()}),
             "message_id_collisions": dedupe.id_collisions,
+            "duplicates_hour_shifted": dedupe.hour_shift_merges,
             "identity_merges": _capped(identity.merges),
             "shared_addresses": _capped([{"address": a, "names": list(n)} for a, n in sorted(identity.shared_addresses.items())]),
         }
