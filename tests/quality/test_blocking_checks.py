@@ -1,5 +1,5 @@
 """A critical expectation that fails stops everything downstream: the tiny organisation's activity
-extract arrives with epoch-zero timestamps (a classic export bug), the landed-activities suite
+extract arrives with activity parties of activities no extract holds, the landed suite
 fails with ERROR, and no dbt model, score or serving release is built in that run. The failure is
 in the run's check results and in the quality history; re-running adds the new run's rows without
 duplicating anything, and the quarantine stays the same."""
@@ -27,16 +27,15 @@ PARTITION = "2025-03-31"
 
 
 def write_broken_org(extract_dir: Path) -> None:
-    """The tiny org, with every activity stamped at the epoch and one row landing must refuse."""
+    """The tiny org, with 20 activity parties of activities no extract holds (each row is valid on
+    its own, so only the suite can see it) and one activity row landing must refuse."""
     write_tiny_org(extract_dir)
-    broken = [
-        {"activity_id": f"x{i}", "activity_type": "email", "started_at": EPOCH + dt.timedelta(minutes=i),
-         "status": "completed", "source": "synced", "owner_user_id": "u-avery"}
-        for i in range(20)
-    ]
-    broken.append({"activity_id": "bad-status", "activity_type": "email", "started_at": EPOCH,
-                   "status": "exploded", "source": "synced", "owner_user_id": "u-avery"})
-    write_batch(extract_dir, "activities", "2025-03-epoch", broken)
+    orphans = [{"activity_id": f"missing-{i}", "party_role": "to", "email_address": f"p{i}@example.com"}
+               for i in range(20)]
+    write_batch(extract_dir, "activity_parties", "2025-03-orphans", orphans)
+    write_batch(extract_dir, "activities", "2025-03-broken", [
+        {"activity_id": "bad-status", "activity_type": "email", "started_at": EPOCH.replace(year=2025),
+         "status": "exploded", "source": "synced", "owner_user_id": "u-avery"}])
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +71,12 @@ def test_failing_critical_expectation_stops_downstream(runs: tuple[dg.ExecuteInP
     first = runs[0]
     assert not first.success
     checks = {(e.asset_key.to_user_string(), e.check_name): e for e in first.get_asset_check_evaluations()}
-    failed = checks[("landed/activities", "gx_landed_suite")]
+    failed = checks[("landed/activity_parties", "gx_landed_suite")]
     assert not failed.passed
     assert failed.severity == dg.AssetCheckSeverity.ERROR
     failures = failed.metadata["failures"].value
-    assert failures["started_at_plausible"]["severity"] == "critical"
-    assert failures["started_at_plausible"]["unexpected_count"] == 20
+    assert failures["parties_reference_landed_activities"]["severity"] == "critical"
+    assert failures["parties_reference_landed_activities"]["unexpected_count"] == 20
     # the other extracts are fine, so their suites pass
     assert checks[("landed/users", "gx_landed_suite")].passed
     # only landing ran: no dbt model (staging, marts, hygiene, features, scores), no release, no report
@@ -97,13 +96,13 @@ def check_results(data_root: Path) -> pd.DataFrame:
 
 def test_failure_is_in_the_history_table(data_root: Path, runs: tuple[dg.ExecuteInProcessResult, ...]) -> None:
     results = check_results(data_root)
-    row = results[(results["run_id"] == runs[0].run_id) & (results["suite"] == "landed.activities")
-                  & (results["check_name"] == "started_at_plausible")]
+    row = results[(results["run_id"] == runs[0].run_id) & (results["suite"] == "landed.activity_parties")
+                  & (results["check_name"] == "parties_reference_landed_activities")]
     assert len(row) == 1
     row = row.iloc[0]
     assert not row["success"] and row["severity"] == "critical" and row["unexpected_count"] == 20
-    assert "1970" in row["failure_sample"]
-    assert row["asset_key"] == "landed/activities"
+    assert "false" in row["failure_sample"]  # the unexpected has_activity values
+    assert row["asset_key"] == "landed/activity_parties"
 
 
 def test_rerun_adds_its_own_rows_and_duplicates_nothing(data_root: Path,
@@ -116,7 +115,7 @@ def test_rerun_adds_its_own_rows_and_duplicates_nothing(data_root: Path,
     assert set(per_run.index) == {first.run_id, second.run_id}
     assert per_run[first.run_id] == per_run[second.run_id]
     # both runs saw the same failure: the history shows since when it fails
-    failing = results[(results["check_name"] == "started_at_plausible") & ~results["success"]]
+    failing = results[(results["check_name"] == "parties_reference_landed_activities") & ~results["success"]]
     assert set(failing["run_id"]) == {first.run_id, second.run_id}
     # the refused row is quarantined once, however often landing runs
     assert quarantined(data_root) == 1
