@@ -1,5 +1,5 @@
 """A critical expectation that fails stops everything downstream: the tiny organisation's activity
-extract arrives with activity parties of activities no extract holds, the landed suite
+extract arrives with activity parties of activities no extract holds, the landed-parties suite
 fails with ERROR, and no dbt model, score or serving release is built in that run. The failure is
 in the run's check results and in the quality history; re-running adds the new run's rows without
 duplicating anything, and the quarantine stays the same."""
@@ -22,7 +22,7 @@ from orchestration.definitions import defs
 from runtime import settings
 from tests.tiny_org import write_tiny_org
 
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+STARTED = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 PARTITION = "2025-03-31"
 
 
@@ -34,7 +34,7 @@ def write_broken_org(extract_dir: Path) -> None:
                for i in range(20)]
     write_batch(extract_dir, "activity_parties", "2025-03-orphans", orphans)
     write_batch(extract_dir, "activities", "2025-03-broken", [
-        {"activity_id": "bad-status", "activity_type": "email", "started_at": EPOCH.replace(year=2025),
+        {"activity_id": "bad-status", "activity_type": "email", "started_at": STARTED,
          "status": "exploded", "source": "synced", "owner_user_id": "u-avery"}])
 
 
