@@ -1,5 +1,5 @@
-"""A critical expectation that fails stops everything downstream: the tiny organisation's activity
-extract arrives with activity parties of activities no extract holds, the landed-parties suite
+"""A critical expectation that fails stops everything downstream: the tiny organisation's extracts
+arrive with activity parties of activities no extract holds, the landed-parties suite
 fails with ERROR, and no dbt model, score or serving release is built in that run. The failure is
 in the run's check results and in the quality history; re-running adds the new run's rows without
 duplicating anything, and the quarantine stays the same."""
