@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--timezone", default="UTC", metavar="TZ", help="IANA zone for times given without one (default UTC)")
     convert.add_argument("--owner", metavar="ADDRESS", help="mail: the mailbox owner's address (default: inferred)")
     convert.add_argument("--no-directory", action="store_true", help="mail/ics: do not derive users, accounts and contacts (CRM exports provide them)")
+    convert.add_argument("--keep-bodies", action="store_true", help="also write message bodies (by default only their sentiment is written)")
     convert.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -99,6 +100,7 @@ def config_from_args(args: argparse.Namespace) -> ConnectorConfig:
         default_timezone=args.timezone,
         disabled_rules=tuple(args.disable_rule),
         extract_format=args.format,
+        keep_bodies=args.keep_bodies,
     )
 
 

@@ -116,8 +116,6 @@ class Entity:
             fields.append(pa.field(col.name, col.arrow_type, nullable=not col.required))
             if col.keep_offset:
                 fields.append(pa.field(f"{col.name}_offset_minutes", pa.int32()))
-        for derived in DERIVED_COLUMNS.get(self.name, ()):
-            fields.append(derived)
         fields.append(pa.field(BATCH_COLUMN, pa.string(), nullable=False))
         fields.append(pa.field(SOURCE_ROW_COLUMN, pa.int64(), nullable=False))
         return pa.schema(fields)
@@ -250,11 +248,12 @@ ACTIVITIES = Entity(
         Column("regarding_opportunity_id", STRING, False, "Opportunity the activity was logged against.", "o-000042"),
         Column("regarding_account_id", STRING, False, "Account the activity was logged against.", "a-0001"),
         Column("owner_user_id", STRING, False, "user_id whose mailbox, calendar or log this came from.", "u-avery"),
-        Column("body_text", STRING, False, "Plain-text body. Read at landing to derive sentiment, then discarded unless RI_STORE_BODIES=1.", "Thanks, the pricing works for us.", transient=True, multiline=True),
+        Column("body_text", STRING, False, "Plain-text body, only when the writer was asked to keep bodies (`--keep-bodies`). Read at landing to derive `body_sentiment`, then discarded unless RI_STORE_BODIES=1.", "Thanks, the pricing works for us.", transient=True, multiline=True),
+        Column("body_sentiment", FLOAT, False, "Sentiment of the author's own words (VADER compound score, quoted and forwarded text removed, -1..1), derived from the body by whoever read it; the body itself is not written.", "0.4404"),
     ),
     not_before=(("ended_at", "started_at"),),
     notes=(
-        "Landing derives `body_sentiment` (VADER compound score of the author's own words, quoted text removed, -1..1) from `body_text` and does not keep the text.",
+        "Connectors and the simulator read message bodies only to derive signals: they write `body_sentiment` and no `body_text` unless asked. When a `body_text` is given, landing derives `body_sentiment` from it (it wins over a given value) and does not keep the text.",
     ),
 )
 
@@ -334,12 +333,6 @@ ENTITIES: dict[str, Entity] = {
         SOURCE_REJECTIONS,
     )
 }
-
-# Columns landing derives from transient ones.
-DERIVED_COLUMNS: dict[str, tuple[pa.Field, ...]] = {
-    "activities": (pa.field("body_sentiment", pa.float64()),),
-}
-
 
 def entity(name: str) -> Entity:
     try:

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ingest import contract
+from ingest.sentiment import without_body
 
 
 def format_value(col: contract.Column, value: Any) -> str | None:
@@ -44,17 +45,21 @@ def write_batch(
     batch_name: str,
     rows: Iterable[Mapping[str, Any]],
     fmt: str = "csv",
+    *,
+    keep_bodies: bool = False,
 ) -> Path:
     """Write rows (dicts keyed by contract column names) as one batch file; returns its path.
 
-    Unknown keys are an error (a typo would otherwise silently drop data). The file is written
-    to a temporary name and renamed, so a sensor never sees half a batch.
+    Unknown keys are an error (a typo would otherwise silently drop data). Message bodies become
+    `body_sentiment` and are not written unless ``keep_bodies``. The file is written to a
+    temporary name and renamed, so a sensor never sees half a batch.
     """
     ent = contract.entity(entity_name)
     names = ent.column_names
     known = set(names)
     rendered: list[list[str | None]] = []
     for i, row in enumerate(rows):
+        row = without_body(row, keep_body=keep_bodies)
         if not known.issuperset(row):
             unknown = sorted(set(row) - known)
             raise ValueError(f"{entity_name} row {i}: columns not in the contract: {unknown}")

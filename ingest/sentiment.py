@@ -1,9 +1,11 @@
-"""Sentiment of an author's own words, derived at landing so message bodies need not be kept."""
+"""Sentiment of an author's own words, derived wherever a body is read so the body need not be kept."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -34,4 +36,22 @@ def sentiment(body: str | None) -> float | None:
     text = own_words(body)
     if not text:
         return None
+    return _compound(text)
+
+
+@lru_cache(maxsize=65_536)
+def _compound(text: str) -> float:
+    # Generated and templated mail repeats the same own words many times: score each text once.
     return float(_analyzer().polarity_scores(text)["compound"])
+
+
+def without_body(row: Mapping[str, Any], *, keep_body: bool = False) -> Mapping[str, Any]:
+    """An activity row with `body_sentiment` derived from its `body_text`, and the body dropped unless kept."""
+    body = row.get("body_text")
+    if body is None:
+        return row
+    out = dict(row)
+    out["body_sentiment"] = sentiment(body)
+    if not keep_body:
+        del out["body_text"]
+    return out

@@ -231,14 +231,17 @@ def _landed_table(
 ) -> pa.Table:
     schema = ent.landed_schema()
     arrays: dict[str, pa.Array] = {}
+    from_bodies: pa.Array | None = None
     for col in ent.columns:
         values = checked[col.name].values.filter(keep)
         if col.transient:
             if col.name == "body_text":
-                arrays["body_sentiment"] = pa.array([sentiment(v) for v in values.to_pylist()], pa.float64())
+                from_bodies = pa.array([sentiment(v) for v in values.to_pylist()], pa.float64())
             if keep_bodies:
                 arrays[col.name] = values
             continue
+        if col.name == "body_sentiment" and from_bodies is not None:
+            values = pc.coalesce(from_bodies, values.cast(pa.float64()))  # a body read here wins
         arrays[col.name] = values
         if col.keep_offset:
             text = raw.columns.get(col.name)
@@ -246,8 +249,6 @@ def _landed_table(
             if text is not None:
                 offsets = [_offset_minutes(v) for v in text.filter(keep).to_pylist()]
             arrays[f"{col.name}_offset_minutes"] = pa.array(offsets, pa.int32())
-    if "body_sentiment" in schema.names and "body_sentiment" not in arrays:
-        arrays["body_sentiment"] = pa.nulls(sum(keep.to_pylist()), pa.float64())
     n_kept = len(next(iter(arrays.values()))) if arrays else 0
     arrays[contract.BATCH_COLUMN] = pa.array([batch_id] * n_kept, pa.string())
     arrays[contract.SOURCE_ROW_COLUMN] = pa.array(raw.row_numbers[np.asarray(keep.to_numpy(zero_copy_only=False))], pa.int64())

@@ -43,6 +43,7 @@ class ActivityWriter:
     files: list[Path] = field(default_factory=list)
     truth_path: Path | None = None  # activity_truth.parquet, written a month at a time
     truth_rows: int = 0
+    keep_bodies: bool = False  # write e-mail bodies, not only their sentiment
     _truth_writer: pq.ParquetWriter | None = None
 
     def add(self, part: P.Part, plan: DefectPlan, rng: np.random.Generator) -> None:
@@ -132,7 +133,7 @@ class ActivityWriter:
         self._truth_tmp.replace(self.truth_path)
 
     def _write(self, entity: str, batch: str, rows: list[dict[str, object]]) -> None:
-        self.files.append(write_batch(self.out_dir, entity, batch, rows, self.fmt))
+        self.files.append(write_batch(self.out_dir, entity, batch, rows, self.fmt, keep_bodies=self.keep_bodies))
         self.counts[entity] += len(rows)
 
     def _activity_rows(self, acts: pd.DataFrame) -> list[dict[str, object]]:

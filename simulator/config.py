@@ -34,6 +34,7 @@ class SimulationConfig:
     end: dt.date = DEFAULT_END
     fmt: str = "csv"
     defects: bool = True
+    keep_bodies: bool = False  # write e-mail bodies too (by default only their sentiment)
 
     def __post_init__(self) -> None:
         if self.end < self.start + dt.timedelta(days=59):
@@ -58,6 +59,7 @@ class SimulationConfig:
             "end": self.end.isoformat(),
             "format": self.fmt,
             "defects": self.defects,
+            "keep_bodies": self.keep_bodies,
         }
 
 

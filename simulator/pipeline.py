@@ -66,7 +66,7 @@ def simulate(config: SimulationConfig) -> SimulationResult:
     master_files, master_counts = write_master_data(out, config.fmt, batch, org, deals, records, extra_oc)
     record_of_person = [r.contact_id for r in records[: org.persons.n]]
     writer = ActivityWriter(out, config.fmt, org, deals, record_of_person,
-                            truth_path=config.truth_dir / "activity_truth.parquet")
+                            truth_path=config.truth_dir / "activity_truth.parquet", keep_bodies=config.keep_bodies)
     next_thread = 1
     months = cal.months()
     for m, (name, d0, d1) in enumerate(months):

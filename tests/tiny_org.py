@@ -88,7 +88,8 @@ def write_tiny_org(extract_dir: Path) -> None:
         ("k1", "caller", "avery.quinn@harborline.io"), ("k1", "callee", "pat@acme.com"),
     ]
     status = {("m1", "jordan.ellis@blueridgehotels.com"): "accepted", ("m1", "pat@acme.com"): "declined"}
-    write_batch(extract_dir, "activities", "2025-03", activities)
+    # Bodies written, as an organisation's own extract may carry them: landing must not keep them.
+    write_batch(extract_dir, "activities", "2025-03", activities, keep_bodies=True)
     write_batch(extract_dir, "activity_parties", "2025-03", [
         {"activity_id": a, "party_role": r, "email_address": e, "participation_status": status.get((a, e))}
         for a, r, e in parties

@@ -20,6 +20,10 @@ PERSONAL_MAIL_DOMAINS = frozenset(
         "yahoo.com", "ymail.com", "aol.com", "icloud.com", "me.com", "mac.com", "proton.me",
         "protonmail.com", "gmx.com", "gmx.de", "web.de", "mail.com", "zoho.com", "comcast.net",
         "verizon.net", "att.net", "earthlink.net", "juno.com", "compuserve.com", "prodigy.net",
+        # Residential internet providers: their addresses are people, not the provider's staff.
+        "rr.com", "charter.net", "cox.net", "sbcglobal.net", "bellsouth.net", "mindspring.com",
+        "mediaone.net", "pacbell.net", "swbell.net", "optonline.net", "netzero.net", "netscape.net",
+        "excite.com", "lycos.com", "btinternet.com", "t-online.de", "orange.fr", "free.fr", "wanadoo.fr",
     }
 )
 
@@ -33,7 +37,8 @@ class ConnectorConfig:
     # Addresses or domains always kept / always excluded, whatever the noise rules say.
     allow_senders: tuple[str, ...] = ()
     deny_senders: tuple[str, ...] = ()
-    store_bodies: bool = False
+    # Write message bodies into the extract (`--keep-bodies`); by default only their sentiment is written.
+    keep_bodies: bool = False
     # Recurring calendar events are expanded within this window (ISO dates, end inclusive); None = a
     # bounded default span per series (see ingest.connectors.ics).
     window_start: str | None = None
@@ -150,7 +155,7 @@ class ExtractBuffer:
     def count(self, entity_name: str) -> int:
         return len(self._rows.get(entity_name, ()))
 
-    def write(self, out_dir: str | Path, batch_name: str, report: ConversionReport, fmt: str = "csv") -> None:
+    def write(self, out_dir: str | Path, batch_name: str, report: ConversionReport, fmt: str = "csv", *, keep_bodies: bool = False) -> None:
         """Write every non-empty entity, rows sorted by primary key so re-runs give identical files."""
         for name in sorted(self._rows):
             rows = self._rows[name]
@@ -158,6 +163,6 @@ class ExtractBuffer:
                 continue
             key = contract.entity(name).primary_key
             ordered = sorted(rows, key=lambda r: tuple(str(r.get(k) or "") for k in key))
-            path = write_batch(out_dir, name, batch_name, ordered, fmt=fmt)
+            path = write_batch(out_dir, name, batch_name, ordered, fmt=fmt, keep_bodies=keep_bodies)
             report.rows_written[name] = len(ordered)
             report.files_written.append(str(path))

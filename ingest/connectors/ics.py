@@ -229,7 +229,7 @@ def convert(
             "party_rules_applied": policy.known,
         }
     )
-    buffer.write(out_dir, batch_name, report, fmt=config.extract_format)
+    buffer.write(out_dir, batch_name, report, fmt=config.extract_format, keep_bodies=config.keep_bodies)
     return report
 
 

@@ -35,9 +35,9 @@ def convert(connector: ModuleType, source: Path, out: Path, **config: Any) -> Co
 
 
 def convert_fixture(connector: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ConversionReport]:
-    """The connector's hand-made export, converted once into a fresh folder."""
+    """The connector's hand-made export, converted once into a fresh folder (bodies kept, to check them)."""
     out = tmp_path_factory.mktemp(f"{connector.CONNECTOR}_out")
-    return out, convert(connector, FIXTURES / connector.CONNECTOR, out)
+    return out, convert(connector, FIXTURES / connector.CONNECTOR, out, keep_bodies=True)
 
 
 def convert_shared(connector: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ConversionReport]:

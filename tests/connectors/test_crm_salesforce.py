@@ -137,7 +137,7 @@ def test_snake_case_columns_and_sync_tool_file_names(tmp_path: Path, converted: 
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         header = ",".join(_snake(c) for c in lines[0].strip().split(",")) + "\n"
         (src / f"sf_{_snake(path.stem)}_data.csv").write_text(header + "".join(lines[1:]), encoding="utf-8")
-    report = convert(salesforce, src, tmp_path / "out")
+    report = convert(salesforce, src, tmp_path / "out", keep_bodies=True)
     out, original = converted
     assert report.as_dict()["rows_written"] == original.as_dict()["rows_written"]
     assert read(tmp_path / "out", "activities") == read(out, "activities")

@@ -34,8 +34,10 @@ def assert_accounted(report: ConversionReport, out: Path) -> None:
 
 @pytest.fixture(scope="module")
 def eml_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[ConversionReport, Path]:
+    # Bodies kept, so the tests below can read what the parser made of them.
     out = tmp_path_factory.mktemp("eml")
-    return convert_eml(FIXTURES / "eml", out, batch_name="b", config=HARBORLINE, now=NOW), out
+    config = ConnectorConfig(internal_domains=("harborline.io",), keep_bodies=True)
+    return convert_eml(FIXTURES / "eml", out, batch_name="b", config=config, now=NOW), out
 
 
 @pytest.fixture(scope="module")

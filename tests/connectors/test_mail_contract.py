@@ -102,10 +102,17 @@ def test_fixture_extracts_follow_the_contract(name: str, run, fmt: str, tmp_path
 def test_body_text_is_the_only_transient_column_and_only_mail_carries_it(tmp_path: Path) -> None:
     transient = [(e.name, c.name) for e in contract.ENTITIES.values() for c in e.columns if c.transient]
     assert transient == [("activities", "body_text")]
-    convert_mbox(FIXTURES / "mail" / "mbox" / "thread.mbox", tmp_path / "mail", batch_name="b", config=ConnectorConfig(), now=NOW)
+    mbox = FIXTURES / "mail" / "mbox" / "thread.mbox"
+    convert_mbox(mbox, tmp_path / "mail", batch_name="b", config=ConnectorConfig(), now=NOW)
+    convert_mbox(mbox, tmp_path / "kept", batch_name="b", config=ConnectorConfig(keep_bodies=True), now=NOW)
     ics.convert(FIXTURES / "ics" / "utc_event.ics", tmp_path / "ics", batch_name="b", config=ConnectorConfig(), now=NOW)
-    assert all(r["body_text"] for r in check_extract(tmp_path / "mail")["activities"])
-    assert not any(r["body_text"] for r in check_extract(tmp_path / "ics")["activities"])
+    # By default only the sentiment read from a body is written; --keep-bodies writes the body too.
+    default, kept = check_extract(tmp_path / "mail")["activities"], check_extract(tmp_path / "kept")["activities"]
+    assert not any(r["body_text"] for r in default)
+    assert all(r["body_sentiment"] for r in default)
+    assert all(r["body_text"] for r in kept)
+    assert [r["body_sentiment"] for r in kept] == [r["body_sentiment"] for r in default]
+    assert not any(r["body_text"] or r["body_sentiment"] for r in check_extract(tmp_path / "ics")["activities"])
     # Bodies never leak into the audit entities.
     for entity in ("excluded_activities", "source_rejections"):
         assert "body_text" not in contract.entity(entity).column_names

@@ -15,6 +15,7 @@ from ingest.extract_writer import write_batch
 from orchestration.definitions import defs
 from orchestration.defs.automation import new_extract_batches
 from runtime.sql import qualified
+from tests.body_search import files_holding
 from tests.tiny_org import write_tiny_org
 
 RANGE = {"dagster/asset_partition_range_start": "2025-03-01", "dagster/asset_partition_range_end": "2025-03-31"}
@@ -93,6 +94,16 @@ def test_range_runs_once_and_publishes(data_root: Path, first_run: dg.ExecuteInP
     published = table_digests(data_root / "serving" / "current" / "relintel.duckdb")
     assert "serving.dim_contacts" in published
     assert (data_root / "serving" / "current" / "parquet" / "dim_contacts.parquet").exists()
+
+
+def test_no_message_body_outlives_the_extract(data_root: Path, first_run: dg.ExecuteInProcessResult) -> None:
+    """Bodies given in an extract are read for their sentiment; nothing after landing holds them."""
+    assert first_run.success
+    body = "the pricing works for us"
+    assert files_holding([f for f in (data_root / "extracts").rglob("*") if f.is_file()], [body])
+    downstream = [f for f in data_root.rglob("*") if f.is_file() and "extracts" not in f.relative_to(data_root).parts]
+    assert len(downstream) > 10
+    assert not files_holding(downstream, [body])
 
 
 def test_same_partition_twice_leaves_identical_tables(

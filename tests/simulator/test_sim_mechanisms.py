@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from conftest import Extract, run
 from sim_checks import INTERNAL, activities_with_parties, address_to_contact, utc
 
 
@@ -78,23 +79,32 @@ def test_healthy_contacts_answer_more(sample):
 
 
 def test_customer_wording_follows_health(sample):
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    vader = SentimentIntensityAnalyzer()
+    """The sentiment written for customers' e-mails (their bodies are not written) follows health."""
     a = sample["activities"]
+    assert not a.body_text.any()
     ap = activities_with_parties(sample)
     senders = ap[(ap.activity_type == "email") & (ap.party_role == "sender") & ~ap.addr.str.endswith(INTERNAL)]
     by_addr = address_to_contact(sample["contacts"])
     f = senders.assign(contact_id=senders.addr.map(by_addr), date=senders.ts.dt.date).dropna(subset=["contact_id"])
     f = f.assign(h=_latent(sample).reindex(list(zip(f.contact_id, f.date))).to_numpy()).dropna(subset=["h"])
-    body = a.set_index("activity_id").loc[f.activity_id, "body_text"]
-    own = body.map(lambda b: re.split(r"\n\nOn .* wrote:\n", b)[0])
-    assert not own.str.contains("\n>").any()
-    f["sentiment"] = [vader.polarity_scores(t)["compound"] for t in own]
+    f["sentiment"] = a.set_index("activity_id").loc[f.activity_id, "body_sentiment"].astype(float).to_numpy()
     assert f[f.h >= 0.65].sentiment.mean() > 0.3
     assert f[f.h < 0.35].sentiment.mean() < 0.0
+
+
+def test_kept_bodies_quote_the_message_answered(tmp_path):
+    """With --keep-bodies the replies quote what they answer; the sentiment is of the own words only."""
+    from ingest.sentiment import sentiment
+
+    kept = Extract(run(tmp_path, keep_bodies=True))
+    emails = kept["activities"][kept["activities"].activity_type == "email"]
+    body = emails.body_text
     quoted = body[body.str.contains(" wrote:\n> ")]
     assert len(quoted) > 0.3 * len(body)
+    own = quoted.map(lambda b: re.split(r"\n\nOn .* wrote:\n", b)[0])
+    assert not own.str.contains("\n>").any()
+    derived = [sentiment(b) for b in body.head(200)]
+    assert [f"{v!r}" if v is not None else "" for v in derived] == emails.body_sentiment.head(200).tolist()
 
 
 def test_segments_have_different_cadences(sample):

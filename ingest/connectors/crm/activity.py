@@ -37,6 +37,7 @@ class Activity:
     regarding_account_id: str | None = None
     owner_user_id: str | None = None
     body_text: str | None = None
+    body_sentiment: float | None = None  # derived from body_text when the batch is written
     # "out" or "in" when the export says so; only used to place the owner when no party names them.
     direction: str | None = None
     parties: list[Party] = field(default_factory=list)

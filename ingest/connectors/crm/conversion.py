@@ -240,7 +240,7 @@ class Conversion:
         self.report.check_accounted()
         for rejection in self._rejections.values():
             self.buffer.add("source_rejections", {k: printable_text(v) if isinstance(v, str) else v for k, v in rejection.items()})
-        self.buffer.write(out_dir, batch_name, self.report, fmt=self.config.extract_format)
+        self.buffer.write(out_dir, batch_name, self.report, fmt=self.config.extract_format, keep_bodies=self.config.keep_bodies)
         return self.report
 
 

@@ -25,6 +25,7 @@ from ingest.connectors.mail.directory import add_directory
 from ingest.connectors.mail.headers import zone
 from ingest.connectors.mail.message import MessageRejected, ParsedMessage, parse_message
 from ingest.connectors.mail.owner import internal_policy, mailbox_owners
+from ingest.connectors.mail.senders import direct_counterparts, sender_histories, sending_scope
 from ingest.connectors.mail.sources import RawMessage, eml_messages, maildir_messages, maildir_skipped_files, mbox_messages
 from ingest.connectors.mail.threads import ThreadInput, resolve_threads
 from ingest.connectors.noise import ItemFacts, classify
@@ -80,14 +81,25 @@ def convert_messages(
     policy, inferred = internal_policy(config.internal_domains, [o for o, _ in owners.values()], config.personal_domains)
 
     dedupe = Deduplicator()
-    kept: list[tuple[ParsedMessage, str]] = []
+    unique: list[tuple[ParsedMessage, str]] = []
     for msg in parsed:
         duplicate, _fp, ident = dedupe.check(msg)
         if duplicate:
             report.duplicates += 1
             report.count_detail("duplicates_by_key", duplicate.kind)
             continue
-        facts = ItemFacts(sender=msg.sender, recipients=tuple(msg.recipients), headers=msg.noise_headers)
+        unique.append((msg, ident))
+
+    histories = sender_histories((m for m, _ in unique), policy, config.personal_domains)
+    kept: list[tuple[ParsedMessage, str]] = []
+    for msg, ident in unique:
+        facts = ItemFacts(
+            sender=msg.sender,
+            recipients=tuple(msg.recipients),
+            headers=msg.noise_headers,
+            body_markers=msg.bulk_markers,
+            history=histories.get(sending_scope(msg.sender, config.personal_domains)),
+        )
         exclusion = classify(facts, policy, allow=config.allow_senders, deny=config.deny_senders, disabled=config.disabled_rules)
         if exclusion:
             record_exclusion(buffer, report, _excluded_row(msg, ident, exclusion.rule, exclusion.detail))
@@ -108,7 +120,8 @@ def convert_messages(
             resolver.observe(owners[box][0])  # the owner is a user even if only in Bcc-less sent mail
     identity = resolver.resolve()
 
-    user_of = add_directory(buffer, identity, policy, config.personal_domains) if derive_directory else {}
+    counterparts = direct_counterparts((m for m, _ in kept), policy) if policy.known else None
+    user_of = add_directory(buffer, identity, policy, config.personal_domains, counterparts) if derive_directory else {}
 
     for msg, ident in kept:
         link = links[ident]
@@ -134,7 +147,7 @@ def convert_messages(
             "shared_addresses": _capped([{"address": a, "names": list(n)} for a, n in sorted(identity.shared_addresses.items())]),
         }
     )
-    buffer.write(out_dir, batch_name, report, fmt=config.extract_format)
+    buffer.write(out_dir, batch_name, report, fmt=config.extract_format, keep_bodies=config.keep_bodies)
     return report
 
 

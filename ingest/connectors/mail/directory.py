@@ -50,8 +50,18 @@ class Directory:
     user_of: dict[str, str] = field(default_factory=dict)  # any address of a user -> user_id
 
 
-def build_directory(identity: IdentityResult, policy: InternalPolicy, personal_domains: frozenset[str]) -> Directory:
-    """One row per person; internal/external is decided by the person's primary address."""
+def build_directory(
+    identity: IdentityResult,
+    policy: InternalPolicy,
+    personal_domains: frozenset[str],
+    counterparts: frozenset[str] | None = None,
+) -> Directory:
+    """One row per person; internal/external is decided by the person's primary address.
+
+    ``counterparts``, when given, are the outside addresses that exchanged mail with us directly:
+    other outside people (co-recipients of someone else's mail) become no contact, and their
+    domains no account.
+    """
     out = Directory()
     accounts: dict[str, set[str]] = {}
     for person in identity.persons:
@@ -62,6 +72,8 @@ def build_directory(identity: IdentityResult, policy: InternalPolicy, personal_d
             out.users.append({"user_id": uid, "full_name": name, "email": person.primary, "email_aliases": aliases})
             for address in (person.primary, *person.aliases):
                 out.user_of[address] = uid
+            continue
+        if counterparts is not None and counterparts.isdisjoint((person.primary, *person.aliases)):
             continue
         domain = domain_of(person.primary)
         account = None
@@ -84,10 +96,14 @@ def build_directory(identity: IdentityResult, policy: InternalPolicy, personal_d
 
 
 def add_directory(
-    buffer: ExtractBuffer, identity: IdentityResult, policy: InternalPolicy, personal_domains: frozenset[str]
+    buffer: ExtractBuffer,
+    identity: IdentityResult,
+    policy: InternalPolicy,
+    personal_domains: frozenset[str],
+    counterparts: frozenset[str] | None = None,
 ) -> dict[str, str]:
     """Add the users, accounts and contacts rows to a batch; returns each user address's user_id."""
-    directory = build_directory(identity, policy, personal_domains)
+    directory = build_directory(identity, policy, personal_domains, counterparts)
     for entity, rows in (("users", directory.users), ("accounts", directory.accounts), ("contacts", directory.contacts)):
         for row in rows:
             buffer.add(entity, row)

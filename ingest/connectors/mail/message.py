@@ -23,7 +23,8 @@ from ingest.connectors.mail.headers import (
     plausibility_problem,
     received_date,
 )
-from ingest.connectors.noise import NOISE_HEADERS
+from ingest.connectors.noise import NOISE_HEADERS, bulk_markers
+from ingest.sentiment import own_words
 
 _HEADER_LINE_RE = re.compile(rb"^[!-9;-~]+:", re.MULTILINE)
 
@@ -57,6 +58,7 @@ class ParsedMessage:
     references: tuple[str, ...]
     noise_headers: dict[str, str] = field(default_factory=dict)
     body: str | None = None
+    bulk_markers: tuple[str, ...] = ()  # bulk-mail wording in the sender's own text (see noise.BULK_MARKERS)
 
     @property
     def recipients(self) -> list[str]:
@@ -124,6 +126,7 @@ def parse_message(
     ids = message_ids(msg.get("Message-ID"))
     subject = header_text(msg.get("Subject")) or None
     noise = {name: header_text(msg.get(name)) for name in NOISE_HEADERS if msg.get(name) is not None}
+    body = body_text(msg)
     return ParsedMessage(
         source_ref=source_ref,
         mailbox=mailbox,
@@ -140,5 +143,6 @@ def parse_message(
         in_reply_to=message_ids(msg.get("In-Reply-To")),
         references=message_ids(msg.get("References")),
         noise_headers=noise,
-        body=body_text(msg),
+        body=body,
+        bulk_markers=bulk_markers(own_words(body or "")),
     )
