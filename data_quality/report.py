@@ -45,6 +45,7 @@ class ReportData:
     discipline: pd.DataFrame  # hygiene_rep_capture_discipline
     users: pd.DataFrame  # user_id, full_name
     quarantine: pd.DataFrame  # entity, rows
+    exclusions: pd.DataFrame  # hygiene_exclusions_by_sender_domain
     findings_history: pd.DataFrame  # history.findings_history
     check_results: pd.DataFrame  # history.check_results
     evaluation: pd.DataFrame | None = None  # evaluate_findings.to_frame
@@ -67,6 +68,7 @@ def load_report_data(warehouse: Path, relations: Relations, history_file: Path, 
             users=table("dim_users", "select user_id, full_name from {t}"),
             quarantine=table("landing_quarantine",
                              "select entity, count(*) as rows from {t} group by entity order by entity"),
+            exclusions=table("hygiene_exclusions_by_sender_domain"),
             findings_history=pd.DataFrame(),
             check_results=pd.DataFrame(),
             evaluation=evaluation,
@@ -185,6 +187,27 @@ table{border-collapse:collapse;font-size:12px;margin:8px 0} th,td{border:1px sol
 th{background:#f4f4f4} td.num{text-align:right} .charts{display:flex;flex-wrap:wrap;gap:16px}
 .sev-high{color:#c0392b;font-weight:bold} .sev-medium{color:#e67e22} .empty{color:#666;font-style:italic}
 """
+
+
+def _exclusion_tables(exclusions: pd.DataFrame) -> tuple[str, str]:
+    """The noise filter's exclusions per rule, and the sender domains it excluded most from."""
+    if exclusions.empty:
+        return _table(exclusions, {}), _table(exclusions, {})
+    by_rule = exclusions.groupby("exclusion_rule").agg(
+        activities=("activity_count", "sum"), domains=("sender_domain", "nunique"), senders=("sender_count", "sum"),
+        first=("first_activity_date", "min"), last=("last_activity_date", "max"),
+    ).reset_index().sort_values(["activities", "exclusion_rule"], ascending=[False, True])
+    with_domain = exclusions[exclusions["sender_domain"].notna()]
+    by_domain = with_domain.groupby("sender_domain").agg(
+        activities=("activity_count", "sum"), senders=("sender_count", "sum"),
+        rules=("exclusion_rule", lambda r: ", ".join(sorted(r))),
+    ).reset_index().sort_values(["activities", "sender_domain"], ascending=[False, True])
+    return (
+        _table(by_rule, {"exclusion_rule": "rule", "activities": "activities", "domains": "sender domains",
+                         "senders": "senders", "first": "first", "last": "last"}, "exclusions-by-rule"),
+        _table(by_domain.head(TOP), {"sender_domain": "sender domain", "activities": "activities",
+                                     "senders": "senders", "rules": "rules"}, "exclusions-by-domain"),
+    )
 
 
 def render_html(data: ReportData) -> str:
@@ -306,6 +329,7 @@ def render_html(data: ReportData) -> str:
                                          "failing_since": "failing since"}, "checks") \
         if not latest_checks.empty else "<p class='empty'>No data checks recorded yet.</p>"
     quarantine_table = _table(data.quarantine, {"entity": "entity", "rows": "quarantined entries"}, "quarantine")
+    exclusions_by_rule, exclusions_by_domain = _exclusion_tables(data.exclusions)
 
     evaluation = ""
     if data.evaluation is not None:
@@ -335,6 +359,10 @@ each CSV lists one finding type with evidence and a suggested fix.</p>
 <section id="high"><h2>High-severity findings (first 50)</h2>{top_table}</section>
 <section id="checks-section"><h2>Data checks (Great Expectations, latest run per suite)</h2>{check_table}</section>
 <section id="quarantine-section"><h2>Quarantine</h2>{quarantine_table}</section>
+<section id="exclusions"><h2>Kept out of scoring by the connectors' noise filter</h2>
+<p class="sub">Every excluded item, with the rule's evidence and its source file, is in the published table
+<code>excluded_activities</code>; an allow or deny list entry changes the outcome (docs/connectors.md).</p>
+<h3>By rule</h3>{exclusions_by_rule}<h3>Top sender domains</h3>{exclusions_by_domain}</section>
 {evaluation}
 </body></html>
 """

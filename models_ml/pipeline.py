@@ -43,7 +43,7 @@ def score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, co
     for entity in SCORING_ORDER:
         model, card = models[entity]
         features = warehouse.load_features(con, entity, lookback, end)
-        snap = score_frame(entity, features, config, model, card["version"])
+        snap = score_frame(entity, features, config, model, card["version"], card.get("fallback_reason"))
         if entity == "account":
             links = account_contact_links(full["contact"], config)
             snap = contact_rollup(snap, "account_id", full["contact"], links, config.contact_share["account"])

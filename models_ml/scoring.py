@@ -40,8 +40,9 @@ def unscored_reason(df: pd.DataFrame, entity: str, config: ScoringConfig) -> pd.
 
 
 def score_frame(entity: str, df: pd.DataFrame, config: ScoringConfig, model: object | None,
-                model_version: str) -> pd.DataFrame:
-    """One snapshot row per input row. `model` None means the weighted rule scores (fallback)."""
+                model_version: str, method_reason: str | None = None) -> pd.DataFrame:
+    """One snapshot row per input row. `model` None means the weighted rule scores, and
+    `method_reason` (the model card's) says why; every snapshot row carries it."""
     spec = SPECS[entity]
     factors = factor_scores(entity, df, config.factors)
     rule = pd.Series(weighted_rule(factors, config.weights), index=df.index)
@@ -61,6 +62,7 @@ def score_frame(entity: str, df: pd.DataFrame, config: ScoringConfig, model: obj
         "score": score,
         "rule_score": rule.where(reason.isna()),
         "scoring_method": method,
+        "scoring_method_reason": method_reason if model is None else None,
         "model_version": model_version,
         "unscored_reason": reason,
         "reasons_up": up.where(reason.isna(), None),

@@ -1,5 +1,6 @@
 """Run a job of the code location for one as-of date (or a range) in this process, recorded in the
-Dagster instance the UI reads ($DAGSTER_HOME), without the daemon: for cron, scripts and the demo.
+Dagster instance the UI reads ($DAGSTER_HOME; unset, `<RI_DATA_DIR>/dagster_home` as `make` sets it
+up), without the daemon: for cron, scripts and the demo.
 
     python -m orchestration.run 2026-03-31                       # daily_pipeline as of that day
     python -m orchestration.run 2026-03-31 --from 2026-03-01     # one run for the whole range
@@ -13,13 +14,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import shutil
 import sys
+from pathlib import Path
 
 import dagster as dg
 
 from orchestration.dead_runs import release_dead_runs
 from runtime import settings
 
+INSTANCE_SETTINGS = Path(__file__).with_name("dagster.yaml")
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
@@ -31,13 +36,24 @@ def run_job(job_name: str, as_of: str, range_start: str | None = None,
 
     job = defs().resolve_job_def(job_name)
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
-    with dg.DagsterInstance.get() as instance:
+    with project_instance() as instance:
         release_dead_runs(instance)
         if range_start and range_start != as_of:
             tags = {RANGE_START_TAG: range_start, RANGE_END_TAG: as_of}
             return job.execute_in_process(instance=instance, tags=tags, run_config=run_config, raise_on_error=False)
         return job.execute_in_process(instance=instance, partition_key=as_of, run_config=run_config,
                                       raise_on_error=False)
+
+
+def project_instance() -> dg.DagsterInstance:
+    """The instance $DAGSTER_HOME names; without it, the one `make` would set up under the data folder."""
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    home = settings.load().data_dir / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copyfile(INSTANCE_SETTINGS, home / "dagster.yaml")
+    return dg.DagsterInstance.from_config(str(home))
 
 
 def _date(text: str) -> str:

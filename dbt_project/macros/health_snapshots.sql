@@ -86,6 +86,7 @@ gap_counts as (
         cast(coalesce(gap_counts.gap_days, 0) as integer) as capture_gap_days_14d,
     {{- health_score_casts([
         ('scoring_method', 'varchar'),
+        ('scoring_method_reason', 'varchar'),
         ('model_version', 'varchar'),
         ('rule_score', 'double precision'),
     ]) }}

@@ -66,5 +66,12 @@ def report_data() -> ReportData:
         discipline=discipline, users=pd.DataFrame({"user_id": ["u-avery", "u-morgan"],
                                                    "full_name": ["Avery Quinn", "Morgan Lee"]}),
         quarantine=pd.DataFrame({"entity": ["activities"], "rows": [1]}),
+        exclusions=pd.DataFrame({
+            "exclusion_rule": ["bulk_body_markers", "bulk_body_markers", "no_reply_sender"],
+            "sender_domain": ["sharperimage.com", "cbinet.com", "sharperimage.com"],
+            "activity_count": [6, 3, 2], "sender_count": [2, 1, 1],
+            "first_activity_date": [dt.date(2025, 3, 1), dt.date(2025, 3, 2), dt.date(2025, 3, 3)],
+            "last_activity_date": [dt.date(2025, 3, 20), dt.date(2025, 3, 12), dt.date(2025, 3, 3)],
+        }),
         findings_history=history, check_results=checks, evaluation=evaluation,
     )

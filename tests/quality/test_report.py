@@ -4,6 +4,7 @@ only when no Chromium can be found (`make test` installs the Debian package when
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +39,19 @@ def test_page_content_is_escaped_and_deterministic(report: Path) -> None:
     assert render_html(report_data()) == html
     # the failing check shows since when it fails
     assert "2025-03-31 02:00" in html
+
+
+def _table_rows(html: str, table_id: str) -> list[list[str]]:
+    table = re.search(rf"<table id='{table_id}'>.*?</table>", html, re.S)
+    assert table, table_id
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table.group(0))[1:]]
+
+
+def test_noise_filter_exclusions_are_summarised_per_rule_and_sender_domain(report: Path) -> None:
+    html = report.read_text()
+    assert [r[:3] for r in _table_rows(html, "exclusions-by-rule")] == [["bulk_body_markers", "9", "2"], ["no_reply_sender", "2", "1"]]
+    assert [[r[0], r[1], r[3]] for r in _table_rows(html, "exclusions-by-domain")] == [
+        ["sharperimage.com", "8", "bulk_body_markers, no_reply_sender"], ["cbinet.com", "3", "bulk_body_markers"]]
 
 
 def test_renders_in_headless_chromium(report: Path) -> None:

@@ -97,8 +97,9 @@ def test_scarce_labels_fall_back_to_the_weighted_rule_and_say_so(sim: Warehouse,
     folder = artefacts.save("contact", result.version, None, result.card, sim.root / "fallback_models")
     assert not (folder / "model.skops").exists()
     model, card = artefacts.load_current("contact", sim.root / "fallback_models")
-    snap = score_frame("contact", features.tail(50), strict, model, card["version"])
+    snap = score_frame("contact", features.tail(50), strict, model, card["version"], card["fallback_reason"])
     assert (snap["scoring_method"] == METHOD_RULE).all() and (snap["model_version"] == result.version).all()
+    assert (snap["scoring_method_reason"] == card["fallback_reason"]).all()
 
 
 def test_model_artefacts_are_skops_with_a_card(trained: dict, sim: Warehouse) -> None:
