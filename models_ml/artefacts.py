@@ -4,12 +4,17 @@
     <models_dir>/<entity>/<version>/model_card.json
     <models_dir>/<entity>/<version>/model_card.md
     <models_dir>/<entity>/current.json                   {"version": ...}
+    <models_dir>/<entity>/versions.json                  every version in the order trained
+
+A snapshot of date D is scored by the version "current on D": the latest trained of those whose
+training cut-off (the card's `as_of_date`: outcomes known by then) is not after D (`version_on`).
 
 skops, not pickle: loading only accepts the types listed in TRUSTED_TYPES.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -59,7 +64,43 @@ def save(entity: str, version: str, model: Any | None, card: dict[str, Any], roo
     (folder / "model_card.json").write_text(json.dumps(card, indent=2, sort_keys=True, default=str) + "\n")
     (folder / "model_card.md").write_text(card_markdown(card))
     (folder.parent / "current.json").write_text(json.dumps({"version": version}) + "\n")
+    trained = _trained_order(folder.parent)
+    if version not in trained:
+        (folder.parent / VERSIONS_FILE).write_text(json.dumps([*trained, version], indent=1) + "\n")
     return folder
+
+
+VERSIONS_FILE = "versions.json"
+
+
+def _trained_order(base: Path) -> list[str]:
+    path = base / VERSIONS_FILE
+    return json.loads(path.read_text()) if path.exists() else []
+
+
+def versions(entity: str, root: Path) -> list[tuple[str, str]]:
+    """(training cut-off, version) of every saved version, by cut-off, then in the order trained."""
+    base = root / entity
+    order = {v: i for i, v in enumerate(_trained_order(base))}
+    found = []
+    for card_path in sorted(base.glob("*/model_card.json")):
+        version = card_path.parent.name
+        found.append((json.loads(card_path.read_text())["as_of_date"], order.get(version, -1), version))
+    return [(cutoff, version) for cutoff, _, version in sorted(found)]
+
+
+def version_on(entity: str, day: dt.date, root: Path) -> str | None:
+    """The version current on `day` (trained on outcomes known by then), None before the first training."""
+    eligible = [version for cutoff, version in versions(entity, root) if cutoff <= day.isoformat()]
+    return eligible[-1] if eligible else None
+
+
+def load_version(entity: str, version: str, root: Path) -> tuple[Any | None, dict[str, Any]]:
+    """(model or None for the weighted rule, card) of one saved version."""
+    folder = root / entity / version
+    card = json.loads((folder / "model_card.json").read_text())
+    path = folder / "model.skops"
+    return (sio.load(path, trusted=TRUSTED_TYPES) if path.exists() else None), card
 
 
 def load_current(entity: str, root: Path) -> tuple[Any | None, dict[str, Any]] | None:
@@ -68,11 +109,7 @@ def load_current(entity: str, root: Path) -> tuple[Any | None, dict[str, Any]] |
     pointer = base / "current.json"
     if not pointer.exists():
         return None
-    folder = base / json.loads(pointer.read_text())["version"]
-    card = json.loads((folder / "model_card.json").read_text())
-    path = folder / "model.skops"
-    model = sio.load(path, trusted=TRUSTED_TYPES) if path.exists() else None
-    return model, card
+    return load_version(entity, json.loads(pointer.read_text())["version"], root)
 
 
 def card_markdown(card: dict[str, Any]) -> str:

@@ -27,6 +27,7 @@ class ScoringConfig:
     model: dict[str, dict[str, Any]]
     holdout_days: int
     refit_every_days: int
+    backfill_training_every_days: int  # a range run trains the models its dates would have had, this often
     seed: int
     flat_band: float
     decline_points: float
@@ -35,6 +36,7 @@ class ScoringConfig:
     primary_contact_weight: float
     factors: dict[str, Any]  # the factor curves' numbers (models_ml/factors.py)
     evaluation_minimum_rows_per_day: int
+    silence: dict[str, int]  # unanswered_streak, days_since_customer_touch: the silence cap (scoring.silence)
     # When the trained model may replace the weighted rule (models_ml/training/trainer.py: model_choice).
     minimum_evaluated_blocks: int = 2
     auc_margin: float = 0.0
@@ -67,8 +69,9 @@ def load_config(path: Path) -> ScoringConfig:
     if choice["minimum_evaluated_blocks"] < 1 or choice["ece_tolerance"] < 0:
         raise ValueError("scoring.yml: training.minimum_evaluated_blocks must be at least 1 and "
                          "training.ece_tolerance not negative")
-    if int(raw["training"]["refit_every_days"]) < 1 or int(raw["training"]["holdout_days"]) < 1:
-        raise ValueError("scoring.yml: training.holdout_days and training.refit_every_days must be at least 1")
+    for name in ("refit_every_days", "holdout_days", "backfill_training_every_days"):
+        if int(raw["training"][name]) < 1:
+            raise ValueError(f"scoring.yml: training.{name} must be at least 1")
     return ScoringConfig(
         weights={k: float(v) for k, v in raw["weights"].items()},
         thresholds=thresholds,
@@ -79,6 +82,7 @@ def load_config(path: Path) -> ScoringConfig:
                    "calibration": str(raw["training"]["model"][e].get("calibration", "isotonic"))} for e in ENTITIES},
         holdout_days=int(raw["training"]["holdout_days"]),
         refit_every_days=int(raw["training"]["refit_every_days"]),
+        backfill_training_every_days=int(raw["training"]["backfill_training_every_days"]),
         seed=int(raw["training"]["seed"]),
         flat_band=float(raw["trend"]["flat_band"]),
         decline_points=float(raw["trend"]["decline_points"]),
@@ -87,6 +91,7 @@ def load_config(path: Path) -> ScoringConfig:
         primary_contact_weight=float(raw["contact_rollup"]["primary_contact_weight"]),
         factors=_factor_params(raw["factors"]),
         evaluation_minimum_rows_per_day=int(raw["evaluation"]["minimum_rows_per_day"]),
+        silence={k: int(raw["silence"][k]) for k in ("unanswered_streak", "days_since_customer_touch")},
         **choice,
     )
 

@@ -34,6 +34,9 @@ class EntitySpec:
     one_outcome_per_entity: bool = False
     # True when its health blends the health of its contacts (config: contact_rollup).
     rolls_up_contacts: bool = False
+    # (unanswered streak, days since the customer's last touch): the signals of the silence cap
+    # (config: silence) — a customer who stopped answering cannot be rated Good, whatever else says.
+    silence_columns: tuple[str, str] | None = None
 
     @property
     def feature_model(self) -> str:
@@ -70,6 +73,7 @@ CONTACT = EntitySpec(
              "emails_human_opened_90d", "emails_machine_opened_only_90d", "interactions_90d", "is_going_quiet"),
     label_text="the contact reaches out or replies within the next 30 days",
     recency_column="days_since_meaningful",
+    silence_columns=("unanswered_streak", "days_since_customer_touch"),
     features={
         "days_since_meaningful": -1,
         "days_since_customer_touch": -1,

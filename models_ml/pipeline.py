@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,30 +21,111 @@ from models_ml.training import TrainResult, train_entity
 from models_ml.trends import add_trends
 
 TREND_LOOKBACK_DAYS = 30
+# model_version of snapshots dated before an entity type's first training (the weighted rule scores).
+UNTRAINED_VERSION = "{entity}-untrained"
 
 
-def train_all(con: duckdb.DuckDBPyConnection, as_of: dt.date, config: ScoringConfig,
-              models_root: Path) -> dict[str, TrainResult]:
-    """Train (or fall back to the rule for) every entity type as of `as_of`; save the artefacts."""
+def training_cutoffs(start: dt.date, end: dt.date, every_days: int) -> list[dt.date]:
+    """The cut-offs a run over start..end trains at: its last day, and every `every_days` before it."""
+    cutoffs = []
+    day = end
+    while day >= start:
+        cutoffs.append(day)
+        day -= dt.timedelta(days=every_days)
+    return cutoffs[::-1]
+
+
+def train_all(con: duckdb.DuckDBPyConnection, cutoffs: list[dt.date], config: ScoringConfig,
+              models_root: Path, log: Callable[[str], None] = print) -> dict[str, TrainResult]:
+    """Train (or fall back to the rule for) every entity type as of each cut-off; save the artefacts.
+
+    The last cut-off is always trained (the run's own day); an earlier one is skipped when a version
+    was already trained on it. Returns the results of the last cut-off."""
     results = {}
-    for entity in ENTITIES:
-        features = warehouse.load_features(con, entity, end=as_of)
-        result = train_entity(features, warehouse.load_labels(con, entity), entity, as_of, config)
-        artefacts.save(entity, result.version, result.model, result.card, models_root)
-        results[entity] = result
+    labels = {entity: warehouse.load_labels(con, entity) for entity in ENTITIES}
+    for i, cutoff in enumerate(cutoffs):
+        last = i == len(cutoffs) - 1
+        for entity in ENTITIES:
+            if not last and any(c == cutoff.isoformat() for c, _ in artefacts.versions(entity, models_root)):
+                continue
+            log(f"training {entity} as of {cutoff} ({i + 1} of {len(cutoffs)} cut-offs)")
+            features = warehouse.load_features(con, entity, end=cutoff)
+            result = train_entity(features, labels[entity], entity, cutoff, config)
+            artefacts.save(entity, result.version, result.model, result.card, models_root)
+            if last:
+                results[entity] = result
     return results
 
 
+class FixedModels:
+    """One model (or rule) per entity type for every date: a deliberate re-score, and tests."""
+
+    def __init__(self, models: dict[str, tuple[Any | None, dict[str, Any]]]) -> None:
+        self.models = models
+
+    def on(self, entity: str, day: dt.date) -> tuple[Any | None, dict[str, Any] | None]:
+        return self.models[entity]
+
+
+class PointInTimeModels:
+    """The version current on each date (artefacts.version_on): trained only on outcomes known by
+    then. Before an entity type's first training there is none, and the weighted rule scores."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._loaded: dict[tuple[str, str], tuple[Any | None, dict[str, Any]]] = {}
+
+    def on(self, entity: str, day: dt.date) -> tuple[Any | None, dict[str, Any] | None]:
+        version = artefacts.version_on(entity, day, self.root)
+        if version is None:
+            return None, None
+        if (entity, version) not in self._loaded:
+            self._loaded[(entity, version)] = artefacts.load_version(entity, version, self.root)
+        return self._loaded[(entity, version)]
+
+
+def _score_by_version(entity: str, features: pd.DataFrame, config: ScoringConfig, models: FixedModels | PointInTimeModels) -> pd.DataFrame:
+    """Score each date with the model its resolver names; the training cut-off goes with every row."""
+    days = features["as_of_date"].dt.date
+    chosen = {day: models.on(entity, day) for day in sorted(set(days))}
+    version_of = {day: (card["version"] if card else None) for day, (_, card) in chosen.items()}
+    parts = []
+    for version, rows in features.groupby(days.map(version_of).fillna(""), sort=True):
+        model, card = chosen[rows["as_of_date"].iloc[0].date()]
+        if card is None:
+            snap = score_frame(entity, rows, config, None, UNTRAINED_VERSION.format(entity=entity),
+                               f"no {entity} model had been trained by this date")
+            parts.append(snap.assign(training_cutoff=pd.NaT))
+        else:
+            snap = score_frame(entity, rows, config, model, card["version"], card.get("fallback_reason"))
+            parts.append(snap.assign(training_cutoff=pd.Timestamp(card["as_of_date"])))
+    if not parts:
+        return score_frame(entity, features, config, None, "", None).assign(training_cutoff=pd.NaT)
+    out = pd.concat(parts).sort_index()
+    out["training_cutoff"] = pd.to_datetime(out["training_cutoff"])  # a date; typed even when none is known
+    return out
+
+
 def score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, config: ScoringConfig,
-                models: dict[str, tuple[Any | None, dict[str, Any]]]) -> dict[str, pd.DataFrame]:
-    """Snapshots for every entity and date in start..end (trends need 30 earlier days, scored too)."""
+                models: FixedModels | PointInTimeModels | dict[str, tuple[Any | None, dict[str, Any]]],
+                *, skip_written: bool = False) -> dict[str, pd.DataFrame]:
+    """Snapshots for every entity and date in start..end, each date scored by what `models` names
+    for it (a plain dict: those models for every date).
+
+    With `skip_written`, dates already in the snapshot tables are left out — a published snapshot
+    is never rewritten — and the trends of the new dates read the 30 earlier days from those
+    tables. Otherwise the 30 earlier days are scored too, with the same models.
+    """
+    models = FixedModels(models) if isinstance(models, dict) else models
     lookback = start - dt.timedelta(days=TREND_LOOKBACK_DAYS)
+    written = warehouse.snapshot_dates(con, "contact") if skip_written else set()
     frames: dict[str, pd.DataFrame] = {}
     full: dict[str, pd.DataFrame] = {}
     for entity in SCORING_ORDER:
-        model, card = models[entity]
-        features = warehouse.load_features(con, entity, lookback, end)
-        snap = score_frame(entity, features, config, model, card["version"], card.get("fallback_reason"))
+        key = SPECS[entity].key
+        features = warehouse.load_features(con, entity, start if skip_written else lookback, end)
+        features = features[~features["as_of_date"].dt.date.isin(written)]
+        snap = _score_by_version(entity, features, config, models)
         if entity == "account":
             links = account_contact_links(full["contact"], config)
             snap = contact_rollup(snap, "account_id", full["contact"], links, config.contact_share["account"])
@@ -54,9 +136,13 @@ def score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, co
             snap["win_probability"] = (snap["own_score"] / 100.0).where(snap["scoring_method"] == METHOD_MODEL)
         snap = finish(snap, config)
         full[entity] = snap
-        snap = add_trends(snap, SPECS[entity].key, config)
+        earlier = None
+        if skip_written:
+            earlier = warehouse.read_snapshots(con, entity, (key, "snapshot_date", "score", "rating"), lookback, end)
+            earlier = earlier[~pd.to_datetime(earlier["snapshot_date"]).dt.date.isin(set(snap["snapshot_date"]))]
+        snap = add_trends(snap, key, config, earlier)
         keep = pd.to_datetime(snap["snapshot_date"]) >= pd.Timestamp(start)
-        frames[entity] = snap[keep].sort_values(["snapshot_date", SPECS[entity].key]).reset_index(drop=True)
+        frames[entity] = snap[keep].sort_values(["snapshot_date", key]).reset_index(drop=True)
     return frames
 
 
@@ -67,9 +153,16 @@ def first_run_start(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     return warehouse.first_feature_date(con)
 
 
-def write_scores(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], start: dt.date, end: dt.date) -> None:
-    for entity, frame in frames.items():
-        warehouse.write_snapshots(con, entity, frame, start, end)
+def write_scores(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> None:
+    """Write every entity type's snapshots of the frames' dates in one transaction: all or none."""
+    con.execute("begin transaction")
+    try:
+        for entity, frame in frames.items():
+            warehouse.write_snapshots(con, entity, frame)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def current_models(root: Path) -> dict[str, tuple[Any | None, dict[str, Any]]]:

@@ -28,7 +28,10 @@ def ground_truth_checks(con: duckdb.DuckDBPyConnection, truth_dir: Path, since: 
         return {"available": False}
     out: dict[str, Any] = {"available": True, "since": since.isoformat()}
     truth = _truth(latent, "contact_id")
-    joined = _scored(con, "contact", since).merge(
+    scored = _scored(con, "contact", since)
+    # The published snapshots are point in time: each scored by the version current on its date.
+    out["contact_snapshots_by_method"] = {str(k): int(v) for k, v in scored["scoring_method"].value_counts().sort_index().items()}
+    joined = scored.merge(
         truth.rename(columns={"date": "snapshot_date"}), on=["contact_id", "snapshot_date"])
     if len(joined):
         per_day = [spearman(g["score"].to_numpy(), g["latent_health"].to_numpy())
@@ -63,7 +66,7 @@ def ground_truth_checks(con: duckdb.DuckDBPyConnection, truth_dir: Path, since: 
 def _scored(con: duckdb.DuckDBPyConnection, entity: str, since: dt.date) -> pd.DataFrame:
     """key, snapshot_date, score of an entity type's scored snapshots from `since` on."""
     key = SPECS[entity].key
-    frame = warehouse.read_snapshots(con, entity, (key, "snapshot_date", "score"), since)
+    frame = warehouse.read_snapshots(con, entity, (key, "snapshot_date", "score", "scoring_method"), since)
     frame = frame[frame["score"].notna()]
     return frame.assign(snapshot_date=pd.to_datetime(frame["snapshot_date"]), **{key: frame[key].astype(str)})
 
@@ -74,7 +77,23 @@ def _truth(path: Path, key: str) -> pd.DataFrame:
     return frame.assign(date=pd.to_datetime(frame["date"]), **{key: frame[key].astype(str)})
 
 
-def markdown(cards: dict[str, dict[str, Any]], truth: dict[str, Any]) -> str:
+def band_shares(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict[str, Any]:
+    """Per entity type, the share of each rating among the scored snapshots of `day`, per segment."""
+    out: dict[str, Any] = {}
+    for entity in SPECS:
+        frame = warehouse.read_snapshots(con, entity, ("segment", "rating"), day, day)
+        frame = frame[frame["rating"].notna()]
+        if frame.empty:
+            continue
+        segments = {}
+        for segment, rows in frame.groupby(frame["segment"].fillna("unknown").astype(str), sort=True):
+            shares = rows["rating"].value_counts(normalize=True)
+            segments[segment] = {"scored": int(len(rows)), **{str(k): round(float(v), 4) for k, v in shares.items()}}
+        out[entity] = {"date": day.isoformat(), "segments": segments}
+    return out
+
+
+def markdown(cards: dict[str, dict[str, Any]], truth: dict[str, Any], truth_bands: dict[str, Any] | None = None) -> str:
     lines = ["# Model evaluation", "",
              "Held-out later period: the as-of dates after each card's `holdout_start`, with outcomes known by the "
              "run's as-of date, walked forward in blocks. Each block is scored by a model trained only on the rows "
@@ -102,13 +121,29 @@ def markdown(cards: dict[str, dict[str, Any]], truth: dict[str, Any]) -> str:
             lines += [f"| {b['trained_until']} | {b['scores_to']} | {b['train_outcomes']['negative']} / "
                       f"{b['train_outcomes']['positive']} | {b['test_rows']} | {b['test_entities']} | "
                       f"{b.get('model_roc_auc', '')} | {b.get('model_ece', b.get('skipped', ''))} |" for b in blocks]
+        by_segment = card.get("metrics_by_segment", {})
+        if by_segment:
+            lines += ["", "Per segment (held out; one model serves every segment):", "",
+                      "| segment | held-out rows | outcome rate | model ROC AUC | rule ROC AUC | model ECE | rule ECE |",
+                      "|---|---|---|---|---|---|---|"]
+            lines += [f"| {seg} | {m['rows']} | {m['positive_rate']} | {m['model_roc_auc']} | {m['weighted_rule_roc_auc']} | "
+                      f"{m['model_ece']} | {m['weighted_rule_ece']} |" for seg, m in by_segment.items()]
+        bands = truth_bands.get(entity, {}) if truth_bands else {}
+        if bands:
+            lines += ["", f"Ratings on {bands['date']} per segment (share of scored rows):", "",
+                      "| segment | scored | Excellent | Good | Fair | Poor |", "|---|---|---|---|---|---|"]
+            lines += [f"| {seg} | {b['scored']} | " + " | ".join(f"{b.get(r, 0.0):.0%}" for r in ("Excellent", "Good", "Fair", "Poor")) + " |"
+                      for seg, b in bands["segments"].items()]
         cal = card.get("calibration_tables", {}).get("model")
         if cal:
             lines += ["", "Calibration (model, held out):", "", "| bin | rows | mean predicted | observed |", "|---|---|---|---|"]
             lines += [f"| {r['bin']} | {r['rows']} | {r['mean_predicted']} | {r['observed_rate']} |" for r in cal]
         lines.append("")
     if truth.get("available"):
-        lines += ["## Against the simulator's ground truth", ""]
+        lines += ["## Against the simulator's ground truth", "",
+                  "The published snapshots as they were written: each date scored by the model version current on "
+                  "it (trained only on outcomes known by then), or by the weighted rule before the first training — "
+                  "never re-scored with a later model.", ""]
         lines += [f"- {k}: {v}" for k, v in truth.items() if k != "available"]
     return "\n".join(lines) + "\n"
 

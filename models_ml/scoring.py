@@ -39,6 +39,38 @@ def unscored_reason(df: pd.DataFrame, entity: str, config: ScoringConfig) -> pd.
     return text.where(n < minimum, None)
 
 
+# A silent customer's score stays at least this far below the Good cut-off: its rating is at most Fair.
+SILENCE_MARGIN = 0.1
+
+
+def squeeze_into_fair(score: pd.Series, silent: pd.Series, t: pd.DataFrame) -> pd.Series:
+    """Silent rows' scores above the Fair cut-off mapped linearly from [fair, 100] onto [fair, just
+    under good]: Fair at best, their order among themselves kept (no pile-up on one value)."""
+    top = t["good"] - SILENCE_MARGIN
+    squeezed = (t["fair"] + (score - t["fair"]) * (top - t["fair"]) / (100.0 - t["fair"])).round(1)
+    return score.where(~silent | (score <= t["fair"]), squeezed)
+
+
+def silence(entity: str, df: pd.DataFrame, config: ScoringConfig) -> tuple[pd.Series, pd.Series]:
+    """(silent, the reason in words) per row: at least `silence.unanswered_streak` of our outreach in a
+    row unanswered and no customer touch for `silence.days_since_customer_touch` days (or ever).
+
+    "Use customer-side response data heavily": however recent and frequent our own activity, such a
+    relationship is not Good. The cap is documented (docs/scoring.md) and its hits are checked
+    against the simulator's ground truth in the evaluation report."""
+    columns = SPECS[entity].silence_columns
+    if columns is None or not len(df):
+        return pd.Series(False, index=df.index), pd.Series("", index=df.index, dtype=object)
+    streak = pd.to_numeric(df[columns[0]], errors="coerce").fillna(0)
+    quiet_days = pd.to_numeric(df[columns[1]], errors="coerce")
+    rule = config.silence
+    silent = (streak >= rule["unanswered_streak"]) & (quiet_days.isna() | (quiet_days >= rule["days_since_customer_touch"]))
+    since = np.where(quiet_days.isna(), "never answered", "no word from them for " + quiet_days.fillna(0).astype(int).astype(str) + " days")
+    text = ("silent: our last " + streak.astype(int).astype(str) + " e-mails and calls unanswered, " + pd.Series(since, index=df.index)
+            + " (rated Fair at best)")
+    return silent, text.where(silent, "")
+
+
 def score_frame(entity: str, df: pd.DataFrame, config: ScoringConfig, model: object | None,
                 model_version: str, method_reason: str | None = None) -> pd.DataFrame:
     """One snapshot row per input row. `model` None means the weighted rule scores, and
@@ -52,8 +84,10 @@ def score_frame(entity: str, df: pd.DataFrame, config: ScoringConfig, model: obj
     else:
         raw, method = rule, METHOD_RULE
     reason = unscored_reason(df, entity, config)
-    score = raw.where(reason.isna())
+    silent, silence_text = silence(entity, df, config)
+    score = squeeze_into_fair(raw, silent, cutoffs(df["segment"].fillna("unknown"), config)).where(reason.isna())
     up, down = top_reasons(entity, df, factors, config.weights, config.factors)
+    down = (silence_text + np.where(down != "", "; ", "") + down).where(silent, down)
     out = pd.DataFrame({
         "snapshot_date": pd.to_datetime(df["as_of_date"]).dt.date,
         spec.key: df[spec.key].astype(str),

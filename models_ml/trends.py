@@ -9,12 +9,16 @@ import pandas as pd
 from models_ml.config import ScoringConfig
 
 
-def add_trends(snap: pd.DataFrame, key: str, config: ScoringConfig) -> pd.DataFrame:
-    """snap holds every snapshot date needed (at least 30 days before the first one published)."""
+def add_trends(snap: pd.DataFrame, key: str, config: ScoringConfig, earlier: pd.DataFrame | None = None) -> pd.DataFrame:
+    """snap holds the snapshots to publish; the 30 days before them come from snap itself or from
+    `earlier` (key, snapshot_date, score, rating of snapshots already written)."""
     out = snap.copy()
-    dates = pd.to_datetime(out["snapshot_date"])
+    history = out[[key, "snapshot_date", "score", "rating"]]
+    if earlier is not None and len(earlier):
+        history = pd.concat([history, earlier.assign(snapshot_date=pd.to_datetime(earlier["snapshot_date"]).dt.date)])
+    dates = pd.to_datetime(history["snapshot_date"])
     for days in (7, 30):
-        prior = out[[key, "score", "rating"]].assign(
+        prior = history[[key, "score", "rating"]].assign(
             snapshot_date=(dates + pd.Timedelta(days=days)).dt.date).rename(
             columns={"score": f"score_{days}d_ago", "rating": f"rating_{days}d_ago"})
         out = out.merge(prior, on=[key, "snapshot_date"], how="left")

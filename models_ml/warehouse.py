@@ -28,10 +28,12 @@ def read_model(con: duckdb.DuckDBPyConnection, model: str, order_by: tuple[str, 
 
 
 def read_snapshots(con: duckdb.DuckDBPyConnection, entity: str, columns: tuple[str, ...],
-                   since: dt.date | None = None) -> pd.DataFrame:
-    """Columns of an entity's snapshots written by the scorer (from `since` on)."""
+                   since: dt.date | None = None, until: dt.date | None = None) -> pd.DataFrame:
+    """Columns of an entity's snapshots written by the scorer (from `since`, up to `until`); none yet: no rows."""
     relation = relations.load().source(ML_SOURCE, SPECS[entity].snapshot_table)
-    return _read(con, relation, ("snapshot_date", SPECS[entity].key), since, None, "snapshot_date", columns)
+    if not _table_exists(con, relation.schema, relation.identifier):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return _read(con, relation, ("snapshot_date", SPECS[entity].key), since, until, "snapshot_date", columns)
 
 
 def _read(con: duckdb.DuckDBPyConnection, relation: relations.Relation, order_by: tuple[str, ...], start: dt.date | None,
@@ -80,11 +82,33 @@ def first_feature_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     return con.execute(f"select min(as_of_date) from {relation.sql}").fetchall()[0][0]
 
 
+def last_feature_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The last as-of date the contact signals hold."""
+    relation = relations.load().model(SPECS["contact"].inputs_model)
+    return con.execute(f"select max(as_of_date) from {relation.sql}").fetchall()[0][0]
+
+
 def feature_rows(con: duckdb.DuckDBPyConnection, entity: str, start: dt.date, end: dt.date) -> int:
     """How many input rows an entity type has in start..end (one snapshot is due for each)."""
     relation = relations.load().model(SPECS[entity].inputs_model)
     return con.execute(f"select count(*) from {relation.sql} where as_of_date between ? and ?",
                        [start, end]).fetchall()[0][0]
+
+
+def snapshot_dates(con: duckdb.DuckDBPyConnection, entity: str) -> set[dt.date]:
+    """The snapshot dates written so far for an entity type (none when the table does not exist yet)."""
+    source = relations.load().source(ML_SOURCE, SPECS[entity].snapshot_table)
+    if not _table_exists(con, source.schema, source.identifier):
+        return set()
+    return {d for (d,) in con.execute(f"select distinct snapshot_date from {source.sql}").fetchall()}
+
+
+def snapshot_rows_between(con: duckdb.DuckDBPyConnection, entity: str, start: dt.date, end: dt.date) -> int:
+    """Snapshots written for an entity type with dates in start..end."""
+    source = relations.load().source(ML_SOURCE, SPECS[entity].snapshot_table)
+    if not _table_exists(con, source.schema, source.identifier):
+        return 0
+    return con.execute(f"select count(*) from {source.sql} where snapshot_date between ? and ?", [start, end]).fetchall()[0][0]
 
 
 def snapshot_rows(con: duckdb.DuckDBPyConnection, entity: str) -> int:
@@ -100,15 +124,15 @@ def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bo
                        [schema, table]).fetchall()[0][0] > 0
 
 
-def write_snapshots(con: duckdb.DuckDBPyConnection, entity: str, frame: pd.DataFrame, start: dt.date,
-                    end: dt.date) -> None:
-    """Replace the rows of snapshot dates start..end in the entity's ml table: a re-run of a range gives the same table."""
+def write_snapshots(con: duckdb.DuckDBPyConnection, entity: str, frame: pd.DataFrame) -> None:
+    """Write the frame's snapshot dates into the entity's ml table, replacing rows of those dates only
+    (the scoring asset passes only dates not written yet: published snapshots are never rewritten)."""
     source = relations.load().source(ML_SOURCE, SPECS[entity].snapshot_table)
     con.execute(f"create schema if not exists {quote_identifier(source.schema)}")
-    if frame.empty:
-        # With no rows pandas cannot tell what an object column holds; DuckDB would type it NULL,
-        # and the serving models could not read the table. Every object column here is text.
-        frame = frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
+    # An object column with no value (no rows, or a first day without any 30-day-old rating) tells
+    # DuckDB nothing, and it would type it NULL: no later value could be written. Every object
+    # column here is text.
+    frame = frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object and frame[c].isna().all()})
     con.register("incoming", frame)
     if not _table_exists(con, source.schema, source.identifier):
         con.execute(f"create table {source.sql} as "
@@ -123,6 +147,6 @@ def write_snapshots(con: duckdb.DuckDBPyConnection, entity: str, frame: pd.DataF
             if name not in have:
                 # type_sql is DuckDB's own name for a type it just inferred, not outside text
                 con.execute(f"alter table {source.sql} add column {quote_identifier(name)} {type_sql}")
-    con.execute(f"delete from {source.sql} where snapshot_date between ? and ?", [start, end])
+    con.execute(f"delete from {source.sql} where snapshot_date in (select distinct cast(snapshot_date as date) from incoming)")
     con.execute(f"insert into {source.sql} by name select * from incoming")
     con.unregister("incoming")

@@ -16,9 +16,17 @@
 -#}
 
 {% macro health_snapshot_ctes(scores_table, key_column) -%}
-    {#- The CTEs `scores` (the scorer's snapshots, source ml.<scores_table>), `capture_gaps` and
+    {#- The CTEs `scores` (the scorer's snapshots not published yet, source ml.<scores_table>), `capture_gaps` and
         `gap_counts` (capture-gap days of the owner in the 14 days up to each snapshot) -#}
-scores as (select * from {{ source('ml', scores_table) }}),
+scores as (
+
+    select * from {{ source('ml', scores_table) }} as written
+    {%- if is_incremental() %}
+    -- Published snapshots are immutable: only dates not published yet are added.
+    where written.snapshot_date not in (select distinct published.snapshot_date from {{ this }} as published)
+    {%- endif %}
+
+),
 capture_gaps as (select * from {{ ref('hygiene_capture_gap_days') }}),
 
 gap_counts as (
@@ -88,6 +96,7 @@ gap_counts as (
         ('scoring_method', 'varchar'),
         ('scoring_method_reason', 'varchar'),
         ('model_version', 'varchar'),
+        ('training_cutoff', 'date'),
         ('rule_score', 'double precision'),
     ]) }}
 {%- endmacro %}

@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import KFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
@@ -70,6 +71,34 @@ def fit_calibrated(train: pd.DataFrame, spec: EntitySpec, seed: int, params: dic
 
 
 def predict(model: CalibratedClassifierCV, df: pd.DataFrame, spec: EntitySpec) -> np.ndarray:
+    """Calibrated probabilities of the positive outcome.
+
+    Isotonic calibration is a step function: every raw score inside one of its steps gets the same
+    probability, so a few dozen values would hold thousands of entities ("sorted by risk" would be
+    mostly ties). The steps are replaced by the line through their midpoints: the same monotone
+    map, the same probability at each step's centre, but the model's ranking kept within a step.
+    """
     if len(df) == 0:
         return np.zeros(0)
-    return model.predict_proba(model_frame(df, spec))[:, 1]
+    X = model_frame(df, spec)
+    calibrated = model.calibrated_classifiers_[0] if len(model.calibrated_classifiers_) == 1 else None
+    isotonic = calibrated.calibrators[0] if calibrated is not None else None
+    if not isinstance(isotonic, IsotonicRegression):
+        return model.predict_proba(X)[:, 1]
+    raw = calibrated.estimator.decision_function(X)
+    return smooth_isotonic(isotonic, raw)
+
+
+def smooth_isotonic(isotonic: IsotonicRegression, raw: np.ndarray) -> np.ndarray:
+    """The isotonic map with each flat step replaced by the line through the steps' midpoints."""
+    x, y = np.asarray(isotonic.X_thresholds_, dtype=float), np.asarray(isotonic.y_thresholds_, dtype=float)
+    steps = np.flatnonzero(np.r_[True, np.diff(y) != 0])  # first threshold of each step
+    ends = np.r_[steps[1:], len(y)] - 1
+    centres, values = (x[steps] + x[ends]) / 2.0, y[steps]
+    if len(centres) < 2:
+        return isotonic.predict(raw)
+    # Outside the outer midpoints the map keeps the outer steps' values, as the step function does.
+    xs = np.r_[x[0], centres, x[-1]]
+    ys = np.r_[y[0], values, y[-1]]
+    keep = np.r_[True, np.diff(xs) > 0]
+    return np.clip(np.interp(raw, xs[keep], ys[keep]), 0.0, 1.0)

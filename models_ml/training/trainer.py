@@ -13,7 +13,7 @@ from models_ml.artefacts import data_hash as content_hash
 from models_ml.config import ScoringConfig
 from models_ml.entities import SPECS, EntitySpec
 from models_ml.training import estimator, rows as training_rows
-from models_ml.training.walk_forward import holdout_metrics, walk_forward_predictions
+from models_ml.training.walk_forward import holdout_metrics, segment_metrics, walk_forward_predictions
 
 LIBRARIES = ("scikit-learn", "skops", "numpy", "pandas", "duckdb", "dbt-core")
 
@@ -63,6 +63,7 @@ def train_entity(features: pd.DataFrame, label_frame: pd.DataFrame, entity: str,
         "evaluation_blocks": blocks,
         "metrics": {k: {m: v for m, v in d.items() if m != "calibration"} for k, d in metrics.items()},
         "calibration_tables": {k: d["calibration"] for k, d in metrics.items()},
+        "metrics_by_segment": segment_metrics(holdout),
         "libraries": {lib: md.version(lib) for lib in LIBRARIES},
         "model_choice": _choice_summary(blocks, metrics, config, published=model is not None),
         "config": {"weights": config.weights, "minimum_labels_per_class": config.minimum_labels_per_class,

@@ -64,6 +64,22 @@ def walk_forward_predictions(rows: pd.DataFrame, entity: str, as_of: dt.date,
     return holdout, listed
 
 
+def segment_metrics(holdout: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Per account segment, the held-out rows, outcome rate, and the model's and the rule's ROC AUC
+    and ECE: one model serves every segment, so each must be checked on its own."""
+    out: dict[str, dict[str, Any]] = {}
+    if holdout.empty or estimator.SEGMENT not in holdout:
+        return out
+    for segment, rows in holdout.groupby(holdout[estimator.SEGMENT].fillna("unknown").astype(str), sort=True):
+        y = rows["label"].to_numpy()
+        entry: dict[str, Any] = {"rows": int(len(rows)), "positive_rate": round(float(y.mean()), 4)}
+        for name in ("model", "weighted_rule"):
+            m = evaluation.metrics(y, rows[f"p_{name}"].to_numpy())
+            entry[f"{name}_roc_auc"], entry[f"{name}_ece"] = m["roc_auc"], m["ece"]
+        out[str(segment)] = entry
+    return out
+
+
 def holdout_metrics(holdout: pd.DataFrame, entity: str) -> dict[str, dict[str, Any]]:
     """Pooled held-out metrics per scorer; for the model also the ECE that sampling alone would give."""
     if holdout.empty:

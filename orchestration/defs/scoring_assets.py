@@ -6,6 +6,7 @@ import json
 
 import dagster as dg
 import duckdb
+import pandas as pd
 import pyarrow as pa
 from dagster_dbt import get_asset_key_for_model
 
@@ -27,8 +28,6 @@ MODELS_KEY = dg.AssetKey(["ml", "models"])
 # them hang off these assets.
 SCORE_KEYS = {e: dg.AssetKey([warehouse.ML_SOURCE, SPECS[e].snapshot_table]) for e in ENTITIES}
 EVALUATION_KEY = dg.AssetKey(["reports", "model_evaluation"])
-# A rule-scored entity's card has no label date: it trained on no outcome, so nothing can leak.
-NO_LABEL_DATE = "0000-00-00"
 
 
 def _upstream(names: list[str]) -> list[dg.AssetKey]:
@@ -45,17 +44,20 @@ def _upstream(names: list[str]) -> list[dg.AssetKey]:
     deps=_upstream(INPUT_MODELS + LABEL_MODELS),
 )
 def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    """Train every entity's scorer on labels known by the run's as-of date; save skops artefacts and cards."""
+    """Train every entity's scorer on labels known by the run's as-of date; over a range (a backfill),
+    also the versions its earlier dates would have had (`training.backfill_training_every_days`)."""
     as_of = as_of_date(context)
     cfg = settings.load()
     config = load_config(cfg.scoring_config)
+    cutoffs = pipeline.training_cutoffs(range_start(context), as_of, config.backfill_training_every_days)
     with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
-        results = pipeline.train_all(con, as_of, config, cfg.models_dir)
+        results = pipeline.train_all(con, cutoffs, config, cfg.models_dir, context.log.info)
     summary = {e: {"version": r.version, "method": r.card["method"], "fallback_reason": r.card["fallback_reason"],
                    "holdout": {k: {"roc_auc": m["roc_auc"], "ece": m["ece"]} for k, m in r.card["metrics"].items()}}
                for e, r in results.items()}
     return dg.MaterializeResult(metadata={
         "as_of_date": as_of.isoformat(),
+        "training_cutoffs": dg.MetadataValue.json([c.isoformat() for c in cutoffs]),
         "models_dir": dg.MetadataValue.path(str(cfg.models_dir)),
         "models": dg.MetadataValue.json(summary),
     })
@@ -70,26 +72,28 @@ def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
                  for e in ENTITIES for name, text in (
                      ("score_range", "scores and sub-scores within 0-100; every row scored or saying why not"),
                      ("coverage", "one snapshot per entity and day the features hold"),
-                     ("no_leakage", "no snapshot or training label after the run's as-of date"))],
+                     ("no_leakage", "no snapshot after the run's as-of date, none scored by a model trained after its own date"))],
     partitions_def=DAILY,
     backfill_policy=SINGLE_RUN,
 )
 def ml_scores(context: dg.AssetExecutionContext):
-    """Score every entity for each day of the partition range and replace those days in ml.*_scores."""
+    """Score every entity for the days of the partition range not yet written, each day by the model
+    version current on it; written days are never rewritten (immutable, point-in-time history)."""
     start, end = range_start(context), as_of_date(context)
     cfg = settings.load()
     config = load_config(cfg.scoring_config)
-    models = pipeline.current_models(cfg.models_dir)
+    models = pipeline.PointInTimeModels(cfg.models_dir)
     with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path)) as con:
         first = pipeline.first_run_start(con)
         if first is not None and first < start:
-            # No snapshots yet: score the whole feature history once, so trends and the evaluation
-            # have a past. Later runs only write their own days; old snapshots are never rewritten.
+            # No snapshots yet: score the whole feature history once, each day with the model it
+            # would have had (dates before the first training: the weighted rule, saying so).
             context.log.info(f"no snapshots yet: scoring the history from {first}")
             start = first
-        frames = pipeline.score_range(con, start, end, config, models)
-        pipeline.write_scores(con, frames, start, end)
+        frames = pipeline.score_range(con, start, end, config, models, skip_written=True)
+        pipeline.write_scores(con, frames)
         expected = {e: warehouse.feature_rows(con, e, start, end) for e in ENTITIES}
+        stored = {e: warehouse.snapshot_rows_between(con, e, start, end) for e in ENTITIES}
     for entity, frame in frames.items():
         key = SCORE_KEYS[entity]
         scored = frame["score"].notna()
@@ -98,25 +102,28 @@ def ml_scores(context: dg.AssetExecutionContext):
         in_range = bool(((frame["score"].dropna() >= 0) & (frame["score"].dropna() <= 100)).all()
                         and ((sub.stack().dropna() >= 0) & (sub.stack().dropna() <= 100)).all()
                         and (scored | frame["unscored_reason"].notna()).all())
-        card = models[entity][1]
+        cutoffs = frame["training_cutoff"].dropna()
         leak_free = bool((len(frame) == 0 or frame["snapshot_date"].max() <= end)
-                         and (card.get("window", {}).get("max_label_known_date") or NO_LABEL_DATE) <= card["as_of_date"] <= end.isoformat())
+                         and (cutoffs <= pd.to_datetime(frame.loc[cutoffs.index, "snapshot_date"])).all())
+        versions = frame["model_version"].value_counts().sort_index().to_dict() if len(frame) else {}
         yield dg.MaterializeResult(asset_key=key, metadata={
-            "dagster/row_count": len(frame),
+            "dagster/row_count": stored[entity],
+            "snapshots_written": len(frame),
+            "snapshots_kept": stored[entity] - len(frame),
             "snapshot_dates": f"{start} .. {end}",
             "scored_share": round(float(scored.mean()), 4) if len(frame) else 0.0,
-            "scoring_method": card["method"],
-            "model_version": card["version"],
+            "model_versions": dg.MetadataValue.json(versions),
             "ratings_last_day": dg.MetadataValue.json(last["rating"].fillna("unscored").value_counts().to_dict()),
             "preview": markdown_preview(pa.Table.from_pandas(
                 last.sort_values("score", ascending=False).head(5)[
                     ["snapshot_date", "entity_name", "score", "rating", "reasons_down"]], preserve_index=False)),
         })
         yield dg.AssetCheckResult(asset_key=key, check_name="score_range", passed=in_range)
-        yield dg.AssetCheckResult(asset_key=key, check_name="coverage", passed=len(frame) == expected[entity],
-                                  metadata={"snapshots": len(frame), "feature_rows": expected[entity]})
+        yield dg.AssetCheckResult(asset_key=key, check_name="coverage", passed=stored[entity] == expected[entity],
+                                  metadata={"snapshots": stored[entity], "feature_rows": expected[entity]})
         yield dg.AssetCheckResult(asset_key=key, check_name="no_leakage", passed=leak_free,
-                                  metadata={"model_as_of": card["as_of_date"], "run_as_of": end.isoformat()})
+                                  metadata={"latest_training_cutoff": str(cutoffs.max()) if len(cutoffs) else "",
+                                            "run_as_of": end.isoformat()})
 
 
 @dg.asset(
@@ -137,10 +144,11 @@ def model_evaluation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     since = min(dt.date.fromisoformat(c["window"]["holdout_start"]) for c in cards.values())
     with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
         truth = report.ground_truth_checks(con, cfg.ground_truth_dir, since, config.evaluation_minimum_rows_per_day)
-    payload = {"as_of_date": as_of_date(context).isoformat(), "entities": cards, "ground_truth": truth}
+        bands = report.band_shares(con, as_of_date(context))
+    payload = {"as_of_date": as_of_date(context).isoformat(), "entities": cards, "ground_truth": truth, "band_shares": bands}
     out = cfg.reports_dir
     pipeline.write_json(out / "model_evaluation.json", payload)
-    (out / "model_evaluation.md").write_text(report.markdown(cards, truth))
+    (out / "model_evaluation.md").write_text(report.markdown(cards, truth, bands))
     headline = {e: {k: c["metrics"].get(k, {}).get("roc_auc") for k in ("model", *report.BASELINES)} for e, c in cards.items()}
     return dg.MaterializeResult(metadata={
         "report": dg.MetadataValue.path(str(out / "model_evaluation.md")),

@@ -81,5 +81,5 @@ def trained(sim: Warehouse, config: ScoringConfig) -> Iterator[dict]:
     """
     publish = dataclasses.replace(config, minimum_evaluated_blocks=0, auc_margin=-1.0, ece_tolerance=1.0)
     with sim.connect() as con:
-        results = pipeline.train_all(con, sim.as_of, publish, sim.root / "models")
+        results = pipeline.train_all(con, [sim.as_of], publish, sim.root / "models")
     yield {"results": results, "models": pipeline.current_models(sim.root / "models")}

@@ -28,7 +28,7 @@ def default_sample(tmp_path_factory: pytest.TempPathFactory, config: ScoringConf
     simulate(SimulationConfig(out_dir=root / "extracts", truth_dir=root / "truth"))
     sim = build_features(root / "extracts", root, DEFAULT_END)
     with sim.connect() as con:
-        results = pipeline.train_all(con, sim.as_of, config, root / "models")
+        results = pipeline.train_all(con, [sim.as_of], config, root / "models")
     yield sim, {"results": results, "models": pipeline.current_models(root / "models")}
 
 

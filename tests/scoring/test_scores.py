@@ -34,10 +34,10 @@ def scorers(trained: dict, entity: str) -> list[tuple[object | None, str]]:
 def test_rescoring_a_range_gives_an_identical_snapshot(sim: Warehouse, trained: dict, config: ScoringConfig) -> None:
     with sim.connect(read_only=False) as con:
         first = pipeline.score_range(con, *RANGE, config, trained["models"])
-        pipeline.write_scores(con, first, *RANGE)
+        pipeline.write_scores(con, first)
         stored = con.sql("select * from ml.contact_scores order by snapshot_date, contact_id").df()
         second = pipeline.score_range(con, *RANGE, config, trained["models"])
-        pipeline.write_scores(con, second, *RANGE)
+        pipeline.write_scores(con, second)
         again = con.sql("select * from ml.contact_scores order by snapshot_date, contact_id").df()
     for entity in first:
         pd.testing.assert_frame_equal(first[entity], second[entity])

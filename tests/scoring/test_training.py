@@ -104,9 +104,9 @@ def test_snapshot_table_takes_columns_a_newer_scorer_adds() -> None:
 
     con = duckdb.connect()
     day1, day2 = dt.date(2026, 3, 30), dt.date(2026, 3, 31)
-    write_snapshots(con, "opportunity", pd.DataFrame({"snapshot_date": [day1], "score": [50.0]}), day1, day1)
+    write_snapshots(con, "opportunity", pd.DataFrame({"snapshot_date": [day1], "score": [50.0]}))
     write_snapshots(con, "opportunity", pd.DataFrame({"snapshot_date": [day2], "score": [40.0],
-                                                      "win_probability": [0.3]}), day2, day2)
+                                                      "win_probability": [0.3]}))
     table = relations.load().source(ML_SOURCE, "opportunity_scores").sql
     rows = con.sql(f"select snapshot_date, score, win_probability from {table} order by 1").fetchall()
     assert rows == [(day1, 50.0, None), (day2, 40.0, 0.3)]

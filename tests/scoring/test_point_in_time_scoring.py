@@ -1,0 +1,125 @@
+"""Point-in-time scoring: the version current on each date, written once; smooth calibration; the
+silence cap."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+import pandas as pd
+from sklearn.isotonic import IsotonicRegression
+
+from models_ml import artefacts, pipeline
+from models_ml.config import ScoringConfig
+from models_ml.scoring import finish, score_frame
+from models_ml.training.estimator import smooth_isotonic
+from tests.scoring.conftest import Warehouse
+from tests.scoring.test_scores import one_row, scorers
+
+
+def _rule_card(entity: str, cutoff: str, version: str) -> dict:
+    return {"entity": entity, "version": version, "as_of_date": cutoff, "method": "weighted_rule",
+            "fallback_reason": "too few labelled outcomes", "label": "", "metrics": {}}
+
+
+def test_the_version_current_on_a_date_is_the_latest_trained_by_then(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(artefacts, "card_markdown", lambda card: "")  # the cards here carry only what this needs
+    for cutoff, version in (("2025-03-03", "contact-a"), ("2025-03-10", "contact-b"), ("2025-03-10", "contact-c")):
+        artefacts.save("contact", version, None, _rule_card("contact", cutoff, version), tmp_path)
+    assert artefacts.version_on("contact", dt.date(2025, 3, 2), tmp_path) is None
+    assert artefacts.version_on("contact", dt.date(2025, 3, 9), tmp_path) == "contact-a"
+    # two versions on one cut-off (a re-run with late data): the one trained last
+    assert artefacts.version_on("contact", dt.date(2025, 3, 31), tmp_path) == "contact-c"
+    assert pipeline.training_cutoffs(dt.date(2025, 3, 1), dt.date(2025, 3, 31), 7) == [
+        dt.date(2025, 3, d) for d in (3, 10, 17, 24, 31)]
+    assert pipeline.training_cutoffs(dt.date(2025, 3, 31), dt.date(2025, 3, 31), 7) == [dt.date(2025, 3, 31)]
+
+
+def test_written_dates_are_never_rescored(sim: Warehouse, config: ScoringConfig, tmp_path: Path) -> None:
+    start, end = sim.as_of - dt.timedelta(days=20), sim.as_of
+    models = pipeline.PointInTimeModels(tmp_path / "none-yet")
+    with sim.connect(read_only=False) as con:
+        con.execute("drop schema if exists ml cascade")
+        first = pipeline.score_range(con, start, end - dt.timedelta(days=7), config, models, skip_written=True)
+        pipeline.write_scores(con, first)
+        stored = con.sql("select * from ml.contact_scores order by all").df()
+        second = pipeline.score_range(con, start, end, config, models, skip_written=True)
+        pipeline.write_scores(con, second)
+        after = con.sql("select * from ml.contact_scores order by all").df()
+        con.execute("drop schema ml cascade")
+    new_days = set(second["contact"]["snapshot_date"])
+    assert new_days == {end - dt.timedelta(days=d) for d in range(7)}
+    pd.testing.assert_frame_equal(after[pd.to_datetime(after["snapshot_date"]).dt.date.isin(set(stored["snapshot_date"].dt.date))]
+                                  .reset_index(drop=True), stored)
+    # the trends of the new days read the written ones
+    later = second["contact"].set_index(["contact_id", "snapshot_date"])
+    earlier = stored.assign(snapshot_date=stored["snapshot_date"].dt.date).set_index(["contact_id", "snapshot_date"])["score"]
+    some = later.index[0]
+    week_ago = (some[0], some[1] - dt.timedelta(days=7))
+    if week_ago in earlier.index:
+        assert later.loc[some, "score_7d_ago"] == earlier.loc[week_ago]
+    assert (second["contact"]["model_version"] == "contact-untrained").all()
+
+
+def test_smoothed_isotonic_keeps_the_steps_values_and_the_ranking_within_them() -> None:
+    rng = np.random.default_rng(0)
+    raw = rng.normal(size=2000)
+    y = (rng.random(2000) < 1 / (1 + np.exp(-2 * raw))).astype(int)
+    iso = IsotonicRegression(out_of_bounds="clip").fit(raw, y)
+    stepped, smooth = iso.predict(raw), smooth_isotonic(iso, raw)
+    assert len(np.unique(np.round(stepped, 3))) < 60 < len(np.unique(np.round(smooth, 3)))
+    order = np.argsort(raw)
+    assert (np.diff(smooth[order]) >= -1e-12).all()  # monotone in the raw score
+    assert abs(smooth.mean() - stepped.mean()) < 0.01 and np.abs(smooth - stepped).max() < 0.2
+
+
+def test_a_silent_contact_is_fair_at_best(sim: Warehouse, trained: dict, config: ScoringConfig) -> None:
+    busy = dict(emails_outbound_30d=6, emails_outbound_90d=12, meetings_90d=3, meetings_30d=1, calls_90d=4,
+                interactions_90d=40, reply_rate_90d=0.8, two_way_exchanges_90d=10, meaningful_days_90d=12,
+                customer_touch_days_90d=9, customer_touch_days_30d=0, days_since_meaningful=22, sentiment_90d=0.6)
+    for model, version in scorers(trained, "contact"):
+        for streak, quiet, capped in ((6, 33, True), (5, 21, True), (6, None, True), (4, 60, False), (9, 20, False)):
+            row = one_row(sim, "contact", **busy, unanswered_streak=streak, days_since_customer_touch=quiet)
+            free = finish(score_frame("contact", row, dataclasses.replace(config, silence={"unanswered_streak": 10**6, "days_since_customer_touch": 10**6}), model, version), config)
+            snap = finish(score_frame("contact", row, config, model, version), config)
+            if capped:
+                t = config.thresholds_for(snap["segment"].iloc[0])
+                before = free["score"].iloc[0]
+                expected = before if before <= t.fair else round(t.fair + (before - t.fair) * (t.good - 0.1 - t.fair) / (100 - t.fair), 1)
+                assert snap["score"].iloc[0] == expected < t.good
+                assert snap["rating"].iloc[0] in ("Fair", "Poor")
+                assert snap["reasons_down"].iloc[0].startswith(f"silent: our last {streak} e-mails and calls unanswered")
+            else:
+                assert snap["score"].iloc[0] == free["score"].iloc[0]
+                assert "silent:" not in snap["reasons_down"].iloc[0]
+
+
+def test_no_silent_contact_is_good_on_the_sample(sim: Warehouse, trained: dict, config: ScoringConfig) -> None:
+    with sim.connect() as con:
+        frames = pipeline.score_range(con, sim.as_of - dt.timedelta(days=14), sim.as_of, config, trained["models"])
+    contacts = frames["contact"]
+    silent = (contacts["unanswered_streak"] >= 5) & (contacts["days_since_customer_touch"].isna()
+                                                   | (contacts["days_since_customer_touch"] >= 21))
+    assert silent.any()
+    assert not contacts.loc[silent, "rating"].isin(["Good", "Excellent"]).any()
+
+
+def test_a_deliberate_rescore_writes_beside_the_published_snapshots(sim: Warehouse, trained: dict, config: ScoringConfig) -> None:
+    from models_ml.rescore import RESCORE_SCHEMA, rescore, rescore_table
+
+    start, end = sim.as_of - dt.timedelta(days=3), sim.as_of
+    with sim.connect(read_only=False) as con:
+        con.execute("drop schema if exists ml cascade")
+        rows = rescore(con, "with_hindsight", start, end, sim.root / "models", config)
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables where table_schema = ?",
+                                            [RESCORE_SCHEMA]).fetchall()}
+        published = con.execute("select count(*) from information_schema.tables where table_schema = 'ml'").fetchall()[0][0]
+        versions = con.execute(f"select distinct model_version from {RESCORE_SCHEMA}.contact_scores__with_hindsight").fetchall()
+    assert tables == {rescore_table(e, "with_hindsight") for e in rows} and rows["contact"] > 0
+    assert published == 0  # nothing published was written
+    assert versions == [(trained["models"]["contact"][1]["version"],)]
+    with pytest.raises(ValueError):
+        rescore_table("contact", "x; drop table y")
