@@ -34,6 +34,7 @@ class ScoringConfig:
     contact_share: dict[str, float]  # account / opportunity
     role_weights: dict[str, float]
     primary_contact_weight: float
+    weakest_key_share: float  # share of the gap to its weakest key relationship an account's score loses
     factors: dict[str, Any]  # the factor curves' numbers (models_ml/factors.py)
     evaluation_minimum_rows_per_day: int
     silence: dict[str, int]  # unanswered_streak, days_since_customer_touch: the silence cap (scoring.silence)
@@ -89,6 +90,7 @@ def load_config(path: Path) -> ScoringConfig:
         contact_share={e: float(raw["contact_rollup"]["contact_share"][e]) for e in ROLLED_UP},
         role_weights={k: float(v) for k, v in raw["contact_rollup"]["role_weights"].items()},
         primary_contact_weight=float(raw["contact_rollup"]["primary_contact_weight"]),
+        weakest_key_share=float(raw["contact_rollup"]["weakest_key_share"]),
         factors=_factor_params(raw["factors"]),
         evaluation_minimum_rows_per_day=int(raw["evaluation"]["minimum_rows_per_day"]),
         silence={k: int(raw["silence"][k]) for k in ("unanswered_streak", "days_since_customer_touch")},

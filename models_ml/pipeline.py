@@ -16,7 +16,8 @@ import pandas as pd
 from models_ml import artefacts, warehouse
 from models_ml.config import ScoringConfig
 from models_ml.entities import ENTITIES, SCORING_ORDER, SPECS
-from models_ml.scoring import METHOD_MODEL, account_contact_links, contact_rollup, deal_contact_links, finish, score_frame
+from models_ml.scoring import (METHOD_MODEL, account_contact_links, contact_rollup, deal_contact_links, finish,
+                               key_contact_links, score_frame, weakest_key_pull)
 from models_ml.training import TrainResult, train_entity
 from models_ml.trends import add_trends
 
@@ -129,6 +130,8 @@ def score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, co
         if entity == "account":
             links = account_contact_links(full["contact"], config)
             snap = contact_rollup(snap, "account_id", full["contact"], links, config.contact_share["account"])
+            key_links = key_contact_links(full["contact"], warehouse.load_deal_contacts(con))
+            snap = weakest_key_pull(snap, full["contact"], key_links, config.weakest_key_share)
         elif entity == "opportunity":
             links = deal_contact_links(warehouse.load_deal_contacts(con), config)
             snap = contact_rollup(snap, "opportunity_id", full["contact"], links, config.contact_share["opportunity"])

@@ -129,6 +129,38 @@ def account_contact_links(contacts: pd.DataFrame, config: ScoringConfig) -> pd.D
     return links[["account_id", "contact_id"]].assign(weight=weight)
 
 
+def key_contact_links(contacts: pd.DataFrame, deal_contacts: pd.DataFrame) -> pd.DataFrame:
+    """account_id, contact_id of each account's key relationships: its decision-makers, and the
+    primary contact and decision-makers of its deals."""
+    accounts = contacts[["contact_id", "account_id", "contact_role"]].dropna(subset=["account_id"]).drop_duplicates("contact_id")
+    on_deals = deal_contacts.loc[(deal_contacts["deal_role"] == "decision_maker")
+                                 | deal_contacts["is_primary"].fillna(False).astype(bool), ["contact_id"]]
+    key = pd.concat([accounts.loc[accounts["contact_role"] == "decision_maker", ["contact_id"]], on_deals])
+    return accounts.merge(key.drop_duplicates(), on="contact_id")[["account_id", "contact_id"]]
+
+
+def weakest_key_pull(snap: pd.DataFrame, contacts: pd.DataFrame, key_links: pd.DataFrame, share: float) -> pd.DataFrame:
+    """Pull each account's score towards its weakest scored key relationship that day, by `share`
+    of the gap (only ever down), and name that relationship first among the reasons down: an
+    account is as healthy as the relationship that could lose it, not the average that hides it."""
+    scored = contacts.loc[contacts["score"].notna(), ["contact_id", "snapshot_date", "score", "entity_name", "contact_role"]]
+    keyed = key_links.merge(scored, on="contact_id").sort_values(["account_id", "snapshot_date", "score", "contact_id"])
+    weakest = keyed.drop_duplicates(["account_id", "snapshot_date"]).rename(
+        columns={"score": "weakest_score", "entity_name": "weakest_name", "contact_role": "weakest_role"})
+    out = snap.merge(weakest[["account_id", "snapshot_date", "weakest_score", "weakest_name", "weakest_role"]],
+                     on=["account_id", "snapshot_date"], how="left")
+    gap = (out["score"] - out["weakest_score"]).clip(lower=0)
+    pulled = (out["score"] - share * gap).round(1)
+    pulls = out["score"].notna() & (gap * share >= 1.0)
+    out["score"] = pulled.where(pulls, out["score"])
+    role = out["weakest_role"].fillna("key contact").astype(str).str.replace("_", "-")
+    reason = ("weakest key relationship: " + out["weakest_name"].astype(str) + " (" + role + ") at "
+              + out["weakest_score"].round(0).astype("Int64").astype(str))
+    down = out["reasons_down"].fillna("")
+    out["reasons_down"] = (reason + np.where(down != "", "; ", "") + down).where(pulls, out["reasons_down"])
+    return out.drop(columns=["weakest_score", "weakest_name", "weakest_role"])
+
+
 def deal_contact_links(deal_contacts: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     """opportunity_id, contact_id, weight: every contact of a deal by its deal role, the primary more."""
     weight = deal_contacts["deal_role"].map(config.role_weights).fillna(1.0).astype("float64")

@@ -1,9 +1,13 @@
 """The code location end to end on the tiny organisation: loads, runs a range as one run, publishes,
-and gives identical tables when the same partition range runs again."""
+gives identical tables when the same partition range runs again, and leaves published history
+exactly as it was when a later week runs (point in time: each date scored by the model version
+current on it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,3 +130,53 @@ def test_sensor_is_quiet_once_everything_landed(data_root: Path, definitions: dg
     with dg.instance_for_test() as instance:
         result = new_extract_batches(dg.build_sensor_context(instance=instance, definitions=definitions))
     assert isinstance(result, dg.SensorResult)
+
+
+def _contact_health(data_root: Path, sql: str, params: list[object]) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(data_root / "serving" / "current" / "relintel.duckdb"), read_only=True) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def _new_week(extracts: Path) -> None:
+    """Jordan writes again and meets Avery in the week after the range."""
+    at = lambda day, hour: dt.datetime(2025, 4, day, hour, tzinfo=dt.timezone.utc)  # noqa: E731
+    write_batch(extracts, "activities", "2025-04", [
+        {"activity_id": "e9", "activity_type": "email", "started_at": at(2, 15), "status": "completed",
+         "source": "synced", "subject": "Next steps", "thread_id": "t9", "owner_user_id": "u-avery"},
+        {"activity_id": "m9", "activity_type": "meeting", "started_at": at(4, 14), "ended_at": at(4, 15),
+         "status": "completed", "source": "synced", "subject": "Contract", "owner_user_id": "u-avery"},
+    ])
+    write_batch(extracts, "activity_parties", "2025-04", [
+        {"activity_id": "e9", "party_role": "sender", "email_address": "jordan.ellis@blueridgehotels.com"},
+        {"activity_id": "e9", "party_role": "to", "email_address": "avery.quinn@harborline.io"},
+        {"activity_id": "m9", "party_role": "organizer", "email_address": "avery.quinn@harborline.io"},
+        {"activity_id": "m9", "party_role": "attendee", "email_address": "jordan.ellis@blueridgehotels.com",
+         "participation_status": "accepted"},
+    ])
+
+
+def test_a_later_week_leaves_published_history_as_it_was(
+    data_root: Path, definitions: dg.Definitions, first_run: dg.ExecuteInProcessResult
+) -> None:
+    """Runs after the tests above (it adds data): D, the range's last day, then D + 7 with new activity."""
+    d, later = dt.date(2025, 3, 31), dt.date(2025, 4, 7)
+    history = "select * from serving.contact_health where snapshot_date <= ? order by all"
+    before = _contact_health(data_root, history, [d])
+    assert before
+    _new_week(data_root / "extracts")
+    with dg.instance_for_test() as instance:
+        week = definitions.resolve_job_def("daily_pipeline").execute_in_process(
+            instance=instance, tags={"dagster/asset_partition_range_start": "2025-04-01",
+                                     "dagster/asset_partition_range_end": later.isoformat()})
+    assert week.success
+    assert _contact_health(data_root, history, [d]) == before  # byte for byte, every column
+    versions = {json.loads(p.read_text())["as_of_date"]: p.parent.name
+                for p in (data_root / "models" / "contact").glob("*/model_card.json")}
+    used = _contact_health(data_root, "select distinct snapshot_date, model_version, training_cutoff from serving.contact_health "
+                                      "where snapshot_date in (?, ?) order by all", [d, later])
+    assert used == [(d, versions[d.isoformat()], d), (later, versions[later.isoformat()], later)]
+    # the range was backfilled with a weekly version each week; no date used a later one
+    cutoffs = _contact_health(data_root, "select distinct training_cutoff from serving.contact_health "
+                                         "where snapshot_date <= ? order by 1", [d])
+    assert [c for (c,) in cutoffs] == [dt.date(2025, 3, day) for day in (3, 10, 17, 24, 31)]
+    assert _contact_health(data_root, "select count(*) from serving.contact_health where training_cutoff > snapshot_date", []) == [(0,)]

@@ -65,6 +65,10 @@ def test_blue_ridge_goes_from_good_to_fair_on_the_primary_contacts_silence(defau
     contacts = frames["contact"].set_index(["contact_id", "snapshot_date"])
     assert contacts.loc[(engaged, sim.as_of), "rating"] == "Excellent"
     assert contacts.loc[(primary["contact_id"], sim.as_of), "score"] < contacts.loc[(primary["contact_id"], start), "score"]
+    # The account is not averaged into Excellent: its silent decision-maker pulls it down, named.
+    account = frames["account"].set_index(["account_id", "snapshot_date"]).loc[(scenario["account"]["account_id"], sim.as_of)]
+    assert account["rating"] != "Excellent"
+    assert account["reasons_down"].startswith(f"weakest key relationship: {primary['full_name']}")
 
 
 def test_rebuilding_the_features_gives_identical_tables(default_sample: tuple) -> None:
