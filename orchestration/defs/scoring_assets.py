@@ -36,7 +36,7 @@ def _upstream(names: list[str]) -> list[dg.AssetKey]:
 
 @dg.asset(
     key=MODELS_KEY,
-    description="Health scorers per entity (calibrated gradient boosting, or the weighted rule when labels are scarce), versioned with model cards.",
+    description="Health scorers per entity (calibrated gradient boosting, or the weighted rule when the model did not beat it out of sample or labels are scarce), versioned with model cards; a backfill also trains the weekly versions its dates would have had.",
     group_name="scoring",
     kinds={"scikit-learn", "python"},
     partitions_def=DAILY,

@@ -196,7 +196,8 @@ def _activity_row(msg: ParsedMessage, ident: str, thread_id: str, parent: str | 
         "parent_activity_id": parent,
         "internet_message_id": msg.message_id,
         "owner_user_id": owner_user_id,
-        # Transient: landing derives sentiment from it and drops it (see docs/connectors.md, Privacy).
+        # Read for body_sentiment when the batch is written, and written only with --keep-bodies
+        # (ingest.extract_writer; docs/connectors.md, Privacy).
         "body_text": msg.body,
     }
 
