@@ -93,7 +93,7 @@ def band_shares(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict[str, Any]:
     return out
 
 
-def markdown(cards: dict[str, dict[str, Any]], truth: dict[str, Any], truth_bands: dict[str, Any] | None = None) -> str:
+def markdown(cards: dict[str, dict[str, Any]], truth: dict[str, Any], bands: dict[str, Any] | None = None) -> str:
     lines = ["# Model evaluation", "",
              "Held-out later period: the as-of dates after each card's `holdout_start`, with outcomes known by the "
              "run's as-of date, walked forward in blocks. Each block is scored by a model trained only on the rows "
@@ -128,12 +128,12 @@ def markdown(cards: dict[str, dict[str, Any]], truth: dict[str, Any], truth_band
                       "|---|---|---|---|---|---|---|"]
             lines += [f"| {seg} | {m['rows']} | {m['positive_rate']} | {m['model_roc_auc']} | {m['weighted_rule_roc_auc']} | "
                       f"{m['model_ece']} | {m['weighted_rule_ece']} |" for seg, m in by_segment.items()]
-        bands = truth_bands.get(entity, {}) if truth_bands else {}
-        if bands:
-            lines += ["", f"Ratings on {bands['date']} per segment (share of scored rows):", "",
+        entity_bands = (bands or {}).get(entity, {})
+        if entity_bands:
+            lines += ["", f"Ratings on {entity_bands['date']} per segment (share of scored rows):", "",
                       "| segment | scored | Excellent | Good | Fair | Poor |", "|---|---|---|---|---|---|"]
             lines += [f"| {seg} | {b['scored']} | " + " | ".join(f"{b.get(r, 0.0):.0%}" for r in ("Excellent", "Good", "Fair", "Poor")) + " |"
-                      for seg, b in bands["segments"].items()]
+                      for seg, b in entity_bands["segments"].items()]
         cal = card.get("calibration_tables", {}).get("model")
         if cal:
             lines += ["", "Calibration (model, held out):", "", "| bin | rows | mean predicted | observed |", "|---|---|---|---|"]
