@@ -20,7 +20,10 @@ class Thresholds:
 @dataclass(frozen=True)
 class ScoringConfig:
     weights: dict[str, float]
+    # Rating cut-offs per segment for every entity type ("default" for segments not listed), and per
+    # entity type and segment where an entity type has its own (derived ones: models_ml/cutoffs.py).
     thresholds: dict[str, Thresholds]
+    entity_thresholds: dict[str, dict[str, Thresholds]]
     history_minimum: dict[str, int]
     minimum_labels_per_class: dict[str, int]
     step_days: dict[str, int]
@@ -43,8 +46,11 @@ class ScoringConfig:
     auc_margin: float = 0.0
     ece_tolerance: float = 0.02
 
-    def thresholds_for(self, segment: str | None) -> Thresholds:
-        return self.thresholds.get(segment or "default", self.thresholds["default"])
+    def thresholds_for(self, entity: str, segment: str | None) -> Thresholds:
+        """The entity type's own cut-offs for the segment, else every entity type's, else the default."""
+        own = self.entity_thresholds.get(entity, {})
+        segment = segment or "default"
+        return own.get(segment) or self.thresholds.get(segment) or self.thresholds["default"]
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values, for model cards and hashes."""
@@ -56,12 +62,7 @@ class ScoringConfig:
 def load_config(path: Path) -> ScoringConfig:
     """The scoring configuration at `path` (the settings' `scoring_config`: config/scoring.yml)."""
     raw = yaml.safe_load(path.read_text())
-    thresholds = {k: Thresholds(**{n: float(x) for n, x in v.items()}) for k, v in raw["thresholds"].items()}
-    if "default" not in thresholds:
-        raise ValueError("scoring.yml: thresholds need a `default` entry")
-    for name, t in thresholds.items():
-        if not t.excellent > t.good > t.fair:
-            raise ValueError(f"scoring.yml: thresholds for {name} must satisfy excellent > good > fair")
+    thresholds, entity_thresholds = _thresholds(raw["thresholds"])
     hist = raw["history_minimum"]
     training = raw["training"]
     choice = {"minimum_evaluated_blocks": int(training.get("minimum_evaluated_blocks", 2)),
@@ -76,6 +77,7 @@ def load_config(path: Path) -> ScoringConfig:
     return ScoringConfig(
         weights={k: float(v) for k, v in raw["weights"].items()},
         thresholds=thresholds,
+        entity_thresholds=entity_thresholds,
         history_minimum={e: int(hist[e]) for e in ENTITIES},
         minimum_labels_per_class={e: int(raw["minimum_labels_per_class"][e]) for e in ENTITIES},
         step_days={e: int(raw["training"]["step_days"][e]) for e in ENTITIES},
@@ -96,6 +98,24 @@ def load_config(path: Path) -> ScoringConfig:
         silence={k: int(raw["silence"][k]) for k in ("unanswered_streak", "days_since_customer_touch")},
         **choice,
     )
+
+
+def _thresholds(raw: dict[str, Any]) -> tuple[dict[str, Thresholds], dict[str, dict[str, Thresholds]]]:
+    """`thresholds:`: `default` and segments for every entity type; an entity type's name holds its
+    own segments' cut-offs."""
+    def parse(name: str, values: Any) -> Thresholds:
+        if not isinstance(values, dict) or set(values) != {"excellent", "good", "fair"}:
+            raise ValueError(f"scoring.yml: thresholds.{name} needs excellent, good and fair")
+        t = Thresholds(**{n: float(x) for n, x in values.items()})
+        if not t.excellent > t.good > t.fair:
+            raise ValueError(f"scoring.yml: thresholds.{name} must satisfy excellent > good > fair")
+        return t
+
+    shared = {k: parse(k, v) for k, v in raw.items() if k not in ENTITIES}
+    if "default" not in shared:
+        raise ValueError("scoring.yml: thresholds need a `default` entry")
+    own = {e: {k: parse(f"{e}.{k}", v) for k, v in (raw[e] or {}).items()} for e in ENTITIES if e in raw}
+    return shared, own
 
 
 def _factor_params(raw: dict[str, Any]) -> dict[str, Any]:

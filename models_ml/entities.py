@@ -106,7 +106,7 @@ ACCOUNT = EntitySpec(
     carried=("owner_user_id", "days_since_meaningful", "contacts_engaged_90d", "decision_makers_engaged_90d",
              "role_coverage_90d", "is_single_threaded", "open_opportunity_count", "reply_rate_90d",
              *RESPONSE_TIME_SIGNALS, "interactions_90d", "is_going_quiet"),
-    label_text="the customer side reaches out or replies in both halves of the next 60 days, or a deal is won in them",
+    label_text="the account's contacts answer at least 40 % of our e-mails to them in the next 60 days, or a deal is won in them",
     recency_column="days_since_meaningful",
     rolls_up_contacts=True,
     features={

@@ -137,7 +137,7 @@ def score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, co
             snap = contact_rollup(snap, "opportunity_id", full["contact"], links, config.contact_share["opportunity"])
             # The deal's own score is its calibrated chance of being won when the model scores it.
             snap["win_probability"] = (snap["own_score"] / 100.0).where(snap["scoring_method"] == METHOD_MODEL)
-        snap = finish(snap, config)
+        snap = finish(entity, snap, config)
         full[entity] = snap
         earlier = None
         if skip_written:

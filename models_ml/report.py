@@ -14,6 +14,7 @@ import pandas as pd
 from models_ml import warehouse
 from models_ml.entities import SPECS
 from models_ml.evaluation import spearman
+from models_ml.scoring import RATINGS
 from models_ml.training.walk_forward import BASELINES
 
 # The dbt model of closed deals and how early their health declined (models/scoring).
@@ -46,6 +47,10 @@ def ground_truth_checks(con: duckdb.DuckDBPyConnection, truth_dir: Path, since: 
             on=["opportunity_id", "snapshot_date"])
         if len(o):
             out["opportunity_latent_spearman_pooled"] = round(spearman(o["score"].to_numpy(), o["value"].to_numpy()), 4)
+    account_latent = truth_dir / "account_latent_health.parquet"
+    if account_latent.exists():
+        out.update(account_agreement(warehouse.read_snapshots(con, "account", ACCOUNT_AGREEMENT_COLUMNS, since),
+                                     account_latent))
     leads = warehouse.read_model(con, DECLINE_LEADS_MODEL, ("opportunity_id",),
                                  columns=("opportunity_id", "opportunity_status", "lead_days"))
     lead = leads[leads["opportunity_status"] == "lost"]
@@ -61,6 +66,41 @@ def ground_truth_checks(con: duckdb.DuckDBPyConnection, truth_dir: Path, since: 
         out["won_deals_with_sustained_decline_in_prior_90d_share"] = round(float(won["lead_days"].notna().mean()), 4)
         out["lost_deals_with_sustained_decline_in_prior_90d_share"] = round(float(lead["lead_days"].notna().mean()), 4) if len(lead) else None
     return out
+
+
+ACCOUNT_AGREEMENT_COLUMNS = ("account_id", "snapshot_date", "score", "rating", "training_cutoff",
+                             "threshold_excellent", "threshold_good", "threshold_fair")
+
+
+def account_agreement(scored: pd.DataFrame, truth_path: Path) -> dict[str, Any]:
+    """Account scores against the simulator's latent account health (its role-weighted mean of the
+    account's people's latent health), on the snapshots a trained version scored on or after its
+    training cut-off: rank correlation, and the share of each rating beside the share the latent
+    health x 100 would get under the same row's cut-offs. `scored` holds ACCOUNT_AGREEMENT_COLUMNS."""
+    cutoff = pd.to_datetime(scored["training_cutoff"])
+    scored = scored[scored["score"].notna() & cutoff.notna() & (pd.to_datetime(scored["snapshot_date"]) >= cutoff)]
+    scored = scored.assign(snapshot_date=pd.to_datetime(scored["snapshot_date"]), account_id=scored["account_id"].astype(str))
+    joined = scored.merge(_truth(truth_path, "account_id").rename(columns={"date": "snapshot_date"}),
+                          on=["account_id", "snapshot_date"])
+    if joined.empty:
+        return {}
+    latent = joined["value"].to_numpy() * 100.0
+    latent_rating = np.select([latent >= joined["threshold_excellent"], latent >= joined["threshold_good"],
+                               latent >= joined["threshold_fair"]], list(RATINGS[:3]), RATINGS[3])
+    published = joined["rating"].value_counts(normalize=True)
+    truth = pd.Series(latent_rating).value_counts(normalize=True)
+    shares = {r: {"published": round(float(published.get(r, 0.0)), 4), "latent": round(float(truth.get(r, 0.0)), 4)}
+              for r in RATINGS}
+    per_day = [spearman(g["score"].to_numpy(), g["value"].to_numpy()) for _, g in joined.groupby("snapshot_date")]
+    return {
+        "account_rows_after_training_cutoff": int(len(joined)),
+        "account_dates_after_training_cutoff": [joined["snapshot_date"].min().date().isoformat(),
+                                                 joined["snapshot_date"].max().date().isoformat()],
+        "account_latent_spearman_pooled": round(spearman(joined["score"].to_numpy(), joined["value"].to_numpy()), 4),
+        "account_latent_spearman_mean_per_day": round(float(np.nanmean(per_day)), 4),
+        "account_band_shares_vs_latent": shares,
+        "account_band_share_max_difference": round(max(abs(v["published"] - v["latent"]) for v in shares.values()), 4),
+    }
 
 
 def _scored(con: duckdb.DuckDBPyConnection, entity: str, since: dt.date) -> pd.DataFrame:
@@ -128,11 +168,20 @@ def markdown(cards: dict[str, dict[str, Any]], truth: dict[str, Any], bands: dic
                       "|---|---|---|---|---|---|---|"]
             lines += [f"| {seg} | {m['rows']} | {m['positive_rate']} | {m['model_roc_auc']} | {m['weighted_rule_roc_auc']} | "
                       f"{m['model_ece']} | {m['weighted_rule_ece']} |" for seg, m in by_segment.items()]
+        derived = {k: v for k, v in card.get("derived_thresholds", {}).items() if k != "pooled"}
+        if derived:
+            pooled = card["derived_thresholds"]["pooled"]["healthy_share_at_or_above"]
+            lines += ["", "Cut-offs that would rate this entity type's healthy held-out outcomes alike in every segment "
+                      f"(models_ml/cutoffs.py; at the default cut-offs {pooled['excellent']:.0%} of them are Excellent, "
+                      f"{pooled['good']:.0%} Good or better, {pooled['fair']:.0%} Fair or better):", "",
+                      "| segment | healthy held-out rows | Excellent ≥ | Good ≥ | Fair ≥ |", "|---|---|---|---|---|"]
+            lines += [f"| {seg} | {d['healthy_rows']} | {d['excellent']:g} | {d['good']:g} | {d['fair']:g}"
+                      + (" (too few rows: default kept)" if d.get("kept_default") else "") + " |" for seg, d in derived.items()]
         entity_bands = (bands or {}).get(entity, {})
         if entity_bands:
             lines += ["", f"Ratings on {entity_bands['date']} per segment (share of scored rows):", "",
                       "| segment | scored | Excellent | Good | Fair | Poor |", "|---|---|---|---|---|---|"]
-            lines += [f"| {seg} | {b['scored']} | " + " | ".join(f"{b.get(r, 0.0):.0%}" for r in ("Excellent", "Good", "Fair", "Poor")) + " |"
+            lines += [f"| {seg} | {b['scored']} | " + " | ".join(f"{b.get(r, 0.0):.0%}" for r in RATINGS) + " |"
                       for seg, b in entity_bands["segments"].items()]
         cal = card.get("calibration_tables", {}).get("model")
         if cal:
@@ -144,7 +193,14 @@ def markdown(cards: dict[str, dict[str, Any]], truth: dict[str, Any], bands: dic
                   "The published snapshots as they were written: each date scored by the model version current on "
                   "it (trained only on outcomes known by then), or by the weighted rule before the first training — "
                   "never re-scored with a later model.", ""]
-        lines += [f"- {k}: {v}" for k, v in truth.items() if k != "available"]
+        lines += [f"- {k}: {v}" for k, v in truth.items() if k not in ("available", "account_band_shares_vs_latent")]
+        shares = truth.get("account_band_shares_vs_latent")
+        if shares:
+            lines += ["", "Account ratings against the latent account health (role-weighted mean of the account's people's "
+                      "latent health x 100, rated with the same row's cut-offs), on the snapshots a trained version "
+                      "scored on or after its training cut-off:", "",
+                      "| rating | published share | latent share |", "|---|---|---|"]
+            lines += [f"| {r} | {v['published']:.1%} | {v['latent']:.1%} |" for r, v in shares.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -16,16 +16,16 @@ THREE_BANDS = {"Excellent": "Healthy", "Good": "Healthy", "Fair": "Fair", "Poor"
 METHOD_MODEL = "model"
 METHOD_RULE = "weighted_rule"
 
-def cutoffs(segment: pd.Series, config: ScoringConfig) -> pd.DataFrame:
-    """Each row's excellent / good / fair cut-offs (its segment's, else the default); no rows is fine."""
+def cutoffs(entity: str, segment: pd.Series, config: ScoringConfig) -> pd.DataFrame:
+    """Each row's excellent / good / fair cut-offs (config.thresholds_for); no rows is fine."""
     return pd.DataFrame(
-        [vars(config.thresholds_for(s)) for s in segment], index=segment.index, columns=["excellent", "good", "fair"]
+        [vars(config.thresholds_for(entity, s)) for s in segment], index=segment.index, columns=["excellent", "good", "fair"]
     ).astype("float64")
 
 
-def rate(score: pd.Series, segment: pd.Series, config: ScoringConfig) -> pd.Series:
-    """Four-band rating with the segment's cut-offs; null where there is no score."""
-    t = cutoffs(segment, config)
+def rate(entity: str, score: pd.Series, segment: pd.Series, config: ScoringConfig) -> pd.Series:
+    """Four-band rating with the entity type's and segment's cut-offs; null where there is no score."""
+    t = cutoffs(entity, segment, config)
     out = np.select([score >= t["excellent"], score >= t["good"], score >= t["fair"], score.notna()],
                     list(RATINGS), default=None)
     return pd.Series(out, index=score.index, dtype=object).where(score.notna(), None)
@@ -85,7 +85,7 @@ def score_frame(entity: str, df: pd.DataFrame, config: ScoringConfig, model: obj
         raw, method = rule, METHOD_RULE
     reason = unscored_reason(df, entity, config)
     silent, silence_text = silence(entity, df, config)
-    score = squeeze_into_fair(raw, silent, cutoffs(df["segment"].fillna("unknown"), config)).where(reason.isna())
+    score = squeeze_into_fair(raw, silent, cutoffs(entity, df["segment"].fillna("unknown"), config)).where(reason.isna())
     up, down = top_reasons(entity, df, factors, config.weights, config.factors)
     down = (silence_text + np.where(down != "", "; ", "") + down).where(silent, down)
     out = pd.DataFrame({
@@ -109,12 +109,12 @@ def score_frame(entity: str, df: pd.DataFrame, config: ScoringConfig, model: obj
     return out
 
 
-def finish(out: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
+def finish(entity: str, out: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     """Rating, three-band rating, cut-offs and within-segment percentile from the final score."""
     out = out.copy()
-    out["rating"] = rate(out["score"], out["segment"], config)
+    out["rating"] = rate(entity, out["score"], out["segment"], config)
     out["rating_three_band"] = out["rating"].map(THREE_BANDS).where(out["rating"].notna(), None)
-    cut = cutoffs(out["segment"], config)
+    cut = cutoffs(entity, out["segment"], config)
     out["threshold_good"], out["threshold_fair"], out["threshold_excellent"] = cut["good"], cut["fair"], cut["excellent"]
     pct = out.groupby(["snapshot_date", "segment"])["score"].rank(method="average", pct=True)
     out["segment_percentile"] = (pct * 100).round(1)

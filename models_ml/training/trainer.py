@@ -11,6 +11,7 @@ import pandas as pd
 
 from models_ml.artefacts import data_hash as content_hash
 from models_ml.config import ScoringConfig
+from models_ml.cutoffs import derive as derive_thresholds
 from models_ml.entities import SPECS, EntitySpec
 from models_ml.training import estimator, rows as training_rows
 from models_ml.training.walk_forward import holdout_metrics, segment_metrics, walk_forward_predictions
@@ -64,6 +65,9 @@ def train_entity(features: pd.DataFrame, label_frame: pd.DataFrame, entity: str,
         "metrics": {k: {m: v for m, v in d.items() if m != "calibration"} for k, d in metrics.items()},
         "calibration_tables": {k: d["calibration"] for k, d in metrics.items()},
         "metrics_by_segment": segment_metrics(holdout),
+        # models_ml/cutoffs.py: the cut-offs per segment that rate healthy outcomes alike (python -m models_ml.cutoffs)
+        "derived_thresholds": derive_thresholds(holdout["p_model"] * 100.0, holdout["label"], holdout[estimator.SEGMENT],
+                                                config.thresholds["default"]) if len(holdout) else {},
         "libraries": {lib: md.version(lib) for lib in LIBRARIES},
         "model_choice": _choice_summary(blocks, metrics, config, published=model is not None),
         "config": {"weights": config.weights, "minimum_labels_per_class": config.minimum_labels_per_class,

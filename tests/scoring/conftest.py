@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from ingest.landing import land_all
-from models_ml import pipeline
+from models_ml import pipeline, warehouse
 from models_ml.config import ScoringConfig, load_config
+from models_ml.scoring import finish, score_frame
 from runtime import settings
 from simulator import SimulationConfig, simulate
 
@@ -83,3 +85,32 @@ def trained(sim: Warehouse, config: ScoringConfig) -> Iterator[dict]:
     with sim.connect() as con:
         results = pipeline.train_all(con, [sim.as_of], publish, sim.root / "models")
     yield {"results": results, "models": pipeline.current_models(sim.root / "models")}
+
+
+def one_row(sim: Warehouse, entity: str, **overrides: object) -> pd.DataFrame:
+    """A real feature row of the simulated org with some signals replaced."""
+    with sim.connect() as con:
+        row = warehouse.load_features(con, entity, sim.as_of, sim.as_of).head(1).copy()
+    for col, value in overrides.items():
+        row[col] = value
+    return row.reset_index(drop=True)
+
+
+# A healthy enterprise account: few activities, but answered, two-way, decision-makers engaged.
+HEALTHY_ENTERPRISE_ACCOUNT = dict(
+    segment="enterprise", interactions_90d=24, meetings_90d=6, meetings_30d=2, customer_touch_days_30d=3,
+    customer_touch_days_90d=9, meaningful_days_90d=12, emails_outbound_30d=4, reply_rate_90d=0.7,
+    two_way_exchanges_90d=14, max_unanswered_streak=0, days_since_meaningful=4, days_since_customer_touch=6,
+    contacts_engaged_90d=3, decision_makers_engaged_90d=2, role_coverage_90d=0.75, channel_count_90d=2,
+    their_response_hours_90d=10, sentiment_90d=0.6, open_opportunity_count=1, close_date_slips=0, won_last_365d=1)
+# The same relationship at SMB volume.
+BUSY_SMB_ACCOUNT = {**HEALTHY_ENTERPRISE_ACCOUNT, "segment": "smb", "interactions_90d": 140, "customer_touch_days_30d": 15,
+                    "customer_touch_days_90d": 45, "meetings_90d": 3, "emails_outbound_30d": 40}
+
+
+def assert_enterprise_cadence_is_not_poor(sim: Warehouse, config: ScoringConfig, model: object | None, version: str) -> None:
+    """A healthy enterprise account with a fifth of the SMB volume is rated Good or better."""
+    ent = finish("account", score_frame("account", one_row(sim, "account", **HEALTHY_ENTERPRISE_ACCOUNT), config, model, version), config)
+    smb = finish("account", score_frame("account", one_row(sim, "account", **BUSY_SMB_ACCOUNT), config, model, version), config)
+    assert ent["interactions_90d"].iloc[0] < smb["interactions_90d"].iloc[0] / 5
+    assert ent["rating"].iloc[0] in ("Good", "Excellent"), (version, ent["score"].iloc[0])

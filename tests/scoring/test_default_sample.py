@@ -12,12 +12,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from models_ml import pipeline
+from models_ml import pipeline, report
 from models_ml.config import ScoringConfig
 from models_ml.training.walk_forward import BASELINES
 from simulator import SimulationConfig, simulate
 from simulator.config import DEFAULT_END
-from tests.scoring.conftest import Warehouse, build_features, run_features
+from tests.scoring.conftest import Warehouse, assert_enterprise_cadence_is_not_poor, build_features, run_features
 
 ECE_LIMIT = 0.05
 
@@ -47,15 +47,48 @@ def test_model_beats_every_baseline_and_is_calibrated_on_the_held_out_period(def
         assert block["trained_until"] >= card["window"]["holdout_start"]
 
 
-def test_blue_ridge_goes_from_good_to_fair_on_the_primary_contacts_silence(default_sample: tuple,
-                                                                             config: ScoringConfig) -> None:
+@pytest.fixture(scope="module")
+def last_month(default_sample: tuple, config: ScoringConfig) -> dict:
+    """The last 30 days scored with the models trained on the last day (the scenario's window)."""
     sim, trained = default_sample
+    with sim.connect() as con:
+        return pipeline.score_range(con, sim.as_of - dt.timedelta(days=30), sim.as_of, config, trained["models"])
+
+
+def test_enterprise_cadence_is_not_poor_for_the_account_model(default_sample: tuple, config: ScoringConfig) -> None:
+    sim, trained = default_sample
+    model, card = trained["models"]["account"]
+    assert model is not None, card["fallback_reason"]
+    assert_enterprise_cadence_is_not_poor(sim, config, model, card["version"])
+
+
+def test_model_ece_is_at_most_the_weighted_rules(default_sample: tuple) -> None:
+    _, trained = default_sample
+    for entity in ("contact", "account"):
+        metrics = trained["results"][entity].card["metrics"]
+        assert metrics["model"]["ece"] <= metrics["weighted_rule"]["ece"], (entity, metrics)
+
+
+def test_account_ratings_follow_the_latent_account_health(default_sample: tuple, last_month: dict) -> None:
+    """On the day the models were trained (the only date here on or after their cut-off), account
+    ratings spread like the simulator's latent account health under the same cut-offs and rank
+    accounts alike."""
+    sim, _ = default_sample
+    accounts = last_month["account"]
+    agreement = report.account_agreement(accounts[list(report.ACCOUNT_AGREEMENT_COLUMNS)],
+                                         sim.root / "truth" / "account_latent_health.parquet")
+    assert agreement["account_dates_after_training_cutoff"] == [sim.as_of.isoformat()] * 2
+    assert agreement["account_latent_spearman_pooled"] >= 0.7, agreement
+    assert agreement["account_band_share_max_difference"] <= 0.10, agreement["account_band_shares_vs_latent"]
+
+
+def test_blue_ridge_goes_from_good_to_fair_on_the_primary_contacts_silence(default_sample: tuple, last_month: dict) -> None:
+    sim, _ = default_sample
     scenario = json.loads((sim.root / "truth" / "scenario.json").read_text())
     deal_id, primary = scenario["opportunity"]["opportunity_id"], scenario["primary_contact"]
     engaged = scenario["engaged_contact"]["contact_id"]
     start = sim.as_of - dt.timedelta(days=30)
-    with sim.connect() as con:
-        frames = pipeline.score_range(con, start, sim.as_of, config, trained["models"])
+    frames = last_month
     deal = frames["opportunity"].set_index("opportunity_id").loc[deal_id].set_index("snapshot_date")
     assert deal.loc[start, "rating"] == "Good"
     last = deal.loc[sim.as_of]

@@ -17,7 +17,8 @@ from models_ml.config import ScoringConfig
 from models_ml.scoring import finish, score_frame
 from models_ml.training.estimator import smooth_isotonic
 from tests.scoring.conftest import Warehouse
-from tests.scoring.test_scores import one_row, scorers
+from tests.scoring.conftest import one_row
+from tests.scoring.test_scores import scorers
 
 
 def _rule_card(entity: str, cutoff: str, version: str) -> dict:
@@ -83,10 +84,10 @@ def test_a_silent_contact_is_fair_at_best(sim: Warehouse, trained: dict, config:
     for model, version in scorers(trained, "contact"):
         for streak, quiet, capped in ((6, 33, True), (5, 21, True), (6, None, True), (4, 60, False), (9, 20, False)):
             row = one_row(sim, "contact", **busy, unanswered_streak=streak, days_since_customer_touch=quiet)
-            free = finish(score_frame("contact", row, dataclasses.replace(config, silence={"unanswered_streak": 10**6, "days_since_customer_touch": 10**6}), model, version), config)
-            snap = finish(score_frame("contact", row, config, model, version), config)
+            free = finish("contact", score_frame("contact", row, dataclasses.replace(config, silence={"unanswered_streak": 10**6, "days_since_customer_touch": 10**6}), model, version), config)
+            snap = finish("contact", score_frame("contact", row, config, model, version), config)
             if capped:
-                t = config.thresholds_for(snap["segment"].iloc[0])
+                t = config.thresholds_for("contact", snap["segment"].iloc[0])
                 before = free["score"].iloc[0]
                 expected = before if before <= t.fair else round(t.fair + (before - t.fair) * (t.good - 0.1 - t.fair) / (100 - t.fair), 1)
                 assert snap["score"].iloc[0] == expected < t.good

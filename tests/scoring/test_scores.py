@@ -12,18 +12,9 @@ from models_ml import artefacts, pipeline, warehouse
 from models_ml.config import ScoringConfig
 from models_ml.scoring import METHOD_RULE, finish, score_frame
 from models_ml.training import train_entity
-from tests.scoring.conftest import Warehouse
+from tests.scoring.conftest import Warehouse, assert_enterprise_cadence_is_not_poor, one_row
 
 RANGE = (dt.date(2025, 12, 1), dt.date(2025, 12, 31))
-
-
-def one_row(sim: Warehouse, entity: str, **overrides: object) -> pd.DataFrame:
-    """A real feature row of the simulated org with some signals replaced."""
-    with sim.connect() as con:
-        row = warehouse.load_features(con, entity, sim.as_of, sim.as_of).head(1).copy()
-    for col, value in overrides.items():
-        row[col] = value
-    return row.reset_index(drop=True)
 
 
 def scorers(trained: dict, entity: str) -> list[tuple[object | None, str]]:
@@ -54,35 +45,24 @@ def test_seller_logged_activity_without_response_is_not_good(sim: Warehouse, tra
                   meetings_30d=0, two_way_exchanges_90d=0, days_since_meaningful=None, days_since_customer_touch=None,
                   channel_count_90d=0, sentiment_90d=None, their_response_hours_90d=None)
     for model, version in scorers(trained, "contact"):
-        snap = finish(score_frame("contact", row, config, model, version), config)
+        snap = finish("contact", score_frame("contact", row, config, model, version), config)
         assert snap["score"].notna().all()
         assert snap["rating"].iloc[0] in ("Fair", "Poor"), (version, snap["score"].iloc[0])
         assert "no reply to the last 180" in snap["reasons_down"].iloc[0]
 
 
-def test_enterprise_cadence_is_not_poor_for_having_fewer_activities(sim: Warehouse, trained: dict,
-                                                                     config: ScoringConfig) -> None:
-    healthy_enterprise = dict(segment="enterprise", interactions_90d=24, meetings_90d=6, meetings_30d=2,
-                              customer_touch_days_30d=3, customer_touch_days_90d=9, meaningful_days_90d=12,
-                              emails_outbound_30d=4, reply_rate_90d=0.7, two_way_exchanges_90d=14,
-                              max_unanswered_streak=0, days_since_meaningful=4, days_since_customer_touch=6,
-                              contacts_engaged_90d=3, decision_makers_engaged_90d=2, role_coverage_90d=0.75,
-                              channel_count_90d=2, their_response_hours_90d=10, sentiment_90d=0.3)
-    busy_smb = {**healthy_enterprise, "segment": "smb", "interactions_90d": 140, "customer_touch_days_30d": 15,
-                "customer_touch_days_90d": 45, "meetings_90d": 3, "emails_outbound_30d": 40}
-    for model, version in scorers(trained, "account"):
-        ent = finish(score_frame("account", one_row(sim, "account", **healthy_enterprise), config, model, version), config)
-        smb = finish(score_frame("account", one_row(sim, "account", **busy_smb), config, model, version), config)
-        assert ent["interactions_90d"].iloc[0] < smb["interactions_90d"].iloc[0] / 5
-        assert ent["rating"].iloc[0] != "Poor", (version, ent["score"].iloc[0])
-        assert ent["rating"].iloc[0] in ("Good", "Excellent"), (version, ent["score"].iloc[0])
+def test_enterprise_cadence_is_not_poor_for_having_fewer_activities(sim: Warehouse, config: ScoringConfig) -> None:
+    """The weighted rule here; the trained account model on the default sample
+    (tests/scoring/test_default_sample.py): a model fitted on this small organisation's few outcomes
+    need not rank one hand-made row sensibly."""
+    assert_enterprise_cadence_is_not_poor(sim, config, None, "rule")
 
 
 def test_below_the_history_minimum_there_is_no_score_but_a_reason(sim: Warehouse, trained: dict,
                                                                   config: ScoringConfig) -> None:
     row = one_row(sim, "contact", interactions_90d=1)
     for model, version in scorers(trained, "contact"):
-        snap = finish(score_frame("contact", row, config, model, version), config)
+        snap = finish("contact", score_frame("contact", row, config, model, version), config)
         assert snap["score"].isna().all() and snap["rating"].isna().all()
         assert snap["unscored_reason"].iloc[0] == "insufficient data: 1 interaction in 90 days"
 
