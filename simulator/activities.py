@@ -7,7 +7,6 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from simulator import parts as P
-from simulator import scenario as S
 from simulator import scenario_traffic
 from simulator import text
 from simulator.calibration import calibrate
@@ -41,7 +40,6 @@ class TrafficInputs:
     plan: DefectPlan
     mute_day: np.ndarray  # per person: first day no generic traffic is generated
     mute_from_utc: np.ndarray
-    secondary_until: np.ndarray
     heartbeat_deal: np.ndarray
     heartbeat_day: np.ndarray
     primary_person: np.ndarray  # per deal
@@ -86,19 +84,21 @@ def generate_month(inp: TrafficInputs, month: int, d0: int, d1: int, last: bool,
         reps = counts[p, j]
         p, j = np.repeat(p, reps).astype(np.int64), np.repeat(j, reps).astype(np.int64)
         day = j + d0
-        user = handling_user(rng, org, p, day, inp.secondary_until)
+        user = handling_user(rng, org, p, day)
         zone = users.zone[user] if author == SELLER else persons.zone[p]
         utc = _work_utc(rng, org, zone, day)
         starts.append(make_starts(rng, org, deals, p, user, utc, np.full(p.size, author), _regarding(rng, org, ctx, p, j)))
 
-    # Routine follow-ups keeping every live deal warm.
+    # Routine follow-ups keeping every live deal warm, from whoever on the account team the primary
+    # contact is closest to (by tie strength, drawn apart so the month's own draws stay put): the
+    # deal owner's duty traffic does not drown a former owner's or engineer's closer tie.
     in_month = (inp.heartbeat_day >= d0) & (inp.heartbeat_day < d1)
     hb_deal = inp.heartbeat_deal[in_month].astype(np.int64)
     hb_day = inp.heartbeat_day[in_month].astype(np.int64)
     hb_person = inp.primary_person[hb_deal]
     ok = hb_day < inp.mute_day[hb_person]
     hb_deal, hb_day, hb_person = hb_deal[ok], hb_day[ok], hb_person[ok]
-    hb_user = np.asarray(deals.owner, dtype=np.int64)[hb_deal]
+    hb_user = org.ties.pick(hb_person, hb_day, stream(inp.seed, "ties", "follow-ups", month).random(hb_deal.size))
     starts.append(make_starts(rng, org, deals, hb_person, hb_user, _work_utc(rng, org, users.zone[hb_user], hb_day),
                               np.full(hb_deal.size, SELLER), hb_deal))
 
@@ -116,8 +116,8 @@ def generate_month(inp: TrafficInputs, month: int, d0: int, d1: int, last: bool,
 
     pieces = [
         threads,
-        generate_meetings(rng, org, deals, ctx, health, inp.mute_day, inp.secondary_until),
-        generate_calls(rng, org, ctx, health, inp.secondary_until),
+        generate_meetings(rng, org, deals, ctx, health, inp.mute_day),
+        generate_calls(rng, org, ctx, health),
         manual,
         gaming_part(rng, org, [b for b in inp.plan.bursts if d0 <= b.day < d1]),
         scenario_traffic.scenario_part(org, d0, d1, include_future=last),
@@ -125,7 +125,7 @@ def generate_month(inp: TrafficInputs, month: int, d0: int, d1: int, last: bool,
     if last:
         ahead = max(d0, d1 - BOOKED_AHEAD_DAYS)
         future_ctx = build_context(org, deals, health, ahead, d1, inp.mult, inp.mute_day)
-        pieces.append(generate_meetings(rng, org, deals, future_ctx, health, inp.mute_day, inp.secondary_until,
+        pieces.append(generate_meetings(rng, org, deals, future_ctx, health, inp.mute_day,
                                         shift_days=BOOKED_AHEAD_DAYS, scale=BOOKED_SHARE))
     return P.concat(pieces), next_thread
 
@@ -149,16 +149,13 @@ def build_traffic_inputs(seed: int, target_activities: int, org: Org, deals: Dea
     quiet = scenario_traffic.quiet_first_day(org)
     mute_day[ids.director] = quiet  # the Director's last 30 days are scripted
     mute_from_utc = cal.base_utc + mute_day * DAY
-    secondary_until = np.full(n, cal.n_days + 60, dtype=np.int64)
-    secondary_until[ids.director] = end - S.COLLEAGUE_QUIET_DAYS
     primary = np.zeros(deals.n, dtype=np.int64)
     for d, p, is_p in zip(deals.oc_deal, deals.oc_person, deals.oc_primary):
         if is_p:
             primary[d] = p
     segment = org.accounts.segment
     hb_deal, hb_day = heartbeat_starts(deals, segment, cal.window_offset, end, stream(seed, "heartbeats"))
-    inputs = TrafficInputs(seed, org, deals, health, 1.0, plan, mute_day, mute_from_utc, secondary_until,
-                           hb_deal, hb_day, primary)
+    inputs = TrafficInputs(seed, org, deals, health, 1.0, plan, mute_day, mute_from_utc, hb_deal, hb_day, primary)
     inputs.mult = calibrate(target_activities, inputs)
     if inputs.mult < 1.0:
         # The org is bigger than the requested volume needs: space routine follow-ups out too.

@@ -14,7 +14,7 @@ from simulator.relationships import connects
 from simulator.timeutil import DAY, business_seconds, epoch_day
 
 
-def generate_calls(rng: np.random.Generator, org: Org, ctx: MonthContext, health: np.ndarray, secondary_until: np.ndarray) -> P.Part:
+def generate_calls(rng: np.random.Generator, org: Org, ctx: MonthContext, health: np.ndarray) -> P.Part:
     """Outbound and inbound dialer calls for the month."""
     persons, users = org.persons, org.users
     out_p, out_j = _draw(rng, ctx.out_call)
@@ -25,7 +25,7 @@ def generate_calls(rng: np.random.Generator, org: Org, ctx: MonthContext, health
     n = person.size
     if n == 0:
         return P.empty()
-    user = handling_user(rng, org, person, day, secondary_until)
+    user = handling_user(rng, org, person, day)
     h = health[person, day].astype(np.float64)
     zone = np.where(inbound, persons.zone[person], users.zone[user])
     local = (epoch_day(org.calendar.first_day) + day) * DAY + business_seconds(rng, n)

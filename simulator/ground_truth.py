@@ -6,7 +6,17 @@ account_latent_health    account_id, date, value: role-weighted mean over the pe
 opportunity_latent_health opportunity_id, date, value: weighted mean over the deal's contacts (the
                          same role weights, primary contact x1.5), on the days the deal is open
 opportunity_outcomes     status, dates and the true win probability each deal was drawn with
-contacts_truth           who each contact record really is and works with
+contacts_truth           who each contact record really is and works with (secondary_user_id: the
+                         strongest tie other than the account owner)
+relationship_ties        contact_id, user_id, tie_strength, tie_kind, active_until, is_strongest,
+                         is_strongest_non_owner: who knows whom, one row per tie of every contact
+                         record's person (duplicates share their person's ties). tie_strength is
+                         the tie's share of the person's e-mail, meetings, calls and deal
+                         follow-ups while it is active, summing to 1 over the person's ties
+                         (hand-logged touches and the scenario's script come on top); tie_kind
+                         owner / team_colleague / engineer / former_owner / scenario; active_until
+                         the last day the tie carries traffic (null: all along); the strongest tie
+                         breaks equal strengths by the lower user_id
 activity_truth           which generator made each activity, and its true account and contact
 defects                  every injected (or naturally present) defect
 scenario.json, manifest.json
@@ -27,6 +37,7 @@ from simulator.defects import ContactRecord
 from simulator.opportunities import Deals, contact_weights
 from simulator.org import Org
 from simulator.relationships import account_health
+from simulator.ties import SHARE_DECIMALS, TIE_KINDS
 
 
 def _dates(org: Org, d0: int, d1: int) -> pa.Array:
@@ -72,6 +83,7 @@ def write_ground_truth(truth_dir: Path, org: Org, deals: Deals, health: np.ndarr
     put("opportunity_latent_health", _opportunity_health(org, deals, health))
     put("opportunity_outcomes", _outcomes(org, deals))
     put("contacts_truth", _contacts(org, records))
+    put("relationship_ties", _ties(org, records))
     # activity_truth.parquet was streamed by the batch writer; only its count is recorded here.
     paths.append(truth_dir / "activity_truth.parquet")
     counts["activity_truth"] = activity_truth_rows
@@ -137,6 +149,7 @@ def _outcomes(org: Org, deals: Deals) -> pa.Table:
 def _contacts(org: Org, records: list[ContactRecord]) -> pa.Table:
     p, users = org.persons, org.users
     owner = org.person_user()
+    other = _strongest_other_user(org)
     return pa.table({
         "contact_id": pa.array([r.contact_id for r in records], pa.string()),
         "person_contact_id": pa.array([records[r.person].contact_id for r in records], pa.string()),
@@ -144,7 +157,53 @@ def _contacts(org: Org, records: list[ContactRecord]) -> pa.Table:
         "true_role": pa.array([N.ROLE_NAMES[int(p.role[r.person])] for r in records], pa.string()),
         "timezone": pa.array([org.zones.zones[int(p.zone[r.person])] for r in records], pa.string()),
         "primary_user_id": pa.array([users.user_id[int(owner[r.person])] for r in records], pa.string()),
-        "secondary_user_id": pa.array([users.user_id[int(p.secondary[r.person])] if p.secondary[r.person] >= 0 else None for r in records], pa.string()),
+        "secondary_user_id": pa.array([users.user_id[int(other[r.person])] if other[r.person] >= 0 else None for r in records], pa.string()),
+    })
+
+
+def _user_rank(org: Org) -> np.ndarray:
+    """Each user's position in user_id order: equal tie strengths go to the lower user_id."""
+    rank = np.empty(org.users.n, dtype=np.int64)
+    rank[np.argsort(np.array(org.users.user_id), kind="stable")] = np.arange(org.users.n)
+    return rank
+
+
+def _strongest_other_user(org: Org) -> np.ndarray:
+    """Per person, the user of the strongest tie other than the owner's, -1 when there is none."""
+    ties = org.ties
+    slot = ties.strongest_non_owner(_user_rank(org))
+    return np.where(slot >= 0, ties.user[np.arange(ties.n), np.maximum(slot, 0)], -1)
+
+
+def _ties(org: Org, records: list[ContactRecord]) -> pa.Table:
+    ties, users, cal = org.ties, org.users, org.calendar
+    rank = _user_rank(org)
+    rows = np.arange(ties.n)
+    strongest = np.zeros(ties.user.shape, bool)
+    strongest[rows, ties.strongest(rank)] = True
+    other_slot = ties.strongest_non_owner(rank)
+    strongest_other = np.zeros(ties.user.shape, bool)
+    strongest_other[rows[other_slot >= 0], other_slot[other_slot >= 0]] = True
+    person = np.array([r.person for r in records], dtype=np.int64)
+    # One row per (record, tie), records in order, each person's ties strongest first.
+    order = ties.ranked(rank)[person]
+    rec = np.repeat(np.arange(person.size), order.shape[1])
+    slot = order.ravel()
+    p = person[rec]
+    keep = ties.user[p, slot] >= 0
+    rec, slot, p = rec[keep], slot[keep], p[keep]
+    user = ties.user[p, slot]
+    until = ties.until[p, slot]
+    ends = until < cal.n_days
+    last_day = np.datetime64(cal.first_day) + (until - 1).astype("timedelta64[D]")
+    return pa.table({
+        "contact_id": pa.array([records[i].contact_id for i in rec.tolist()], pa.string()),
+        "user_id": pa.array([users.user_id[u] for u in user.tolist()], pa.string()),
+        "tie_strength": pa.array(np.round(ties.share[p, slot], SHARE_DECIMALS), pa.float64()),
+        "tie_kind": pa.array([TIE_KINDS[k] for k in ties.kind[p, slot].tolist()], pa.string()),
+        "active_until": pa.array(np.where(ends, last_day, np.datetime64("NaT")), pa.date32(), mask=~ends),
+        "is_strongest": pa.array(strongest[p, slot]),
+        "is_strongest_non_owner": pa.array(strongest_other[p, slot]),
     })
 
 

@@ -22,7 +22,7 @@ _MINUTES = ((45, 60, 60, 90), (30, 45, 60), (30, 30, 45))
 
 
 def generate_meetings(rng: np.random.Generator, org: Org, deals: Deals, ctx: MonthContext, health: np.ndarray,
-                      mute_day: np.ndarray, secondary_until: np.ndarray, *, shift_days: int = 0, scale: float = 1.0) -> P.Part:
+                      mute_day: np.ndarray, *, shift_days: int = 0, scale: float = 1.0) -> P.Part:
     """Meetings from the month's account rates (shift_days > 0: meetings booked ahead of the window end)."""
     counts = rng.poisson(ctx.meeting * scale)
     acct, j = np.nonzero(counts)
@@ -38,7 +38,7 @@ def generate_meetings(rng: np.random.Generator, org: Org, deals: Deals, ctx: Mon
         return P.empty()
     seg = org.accounts.segment[acct]
     h_main = health[main, pday].astype(np.float64)
-    user = handling_user(rng, org, main, pday, secondary_until)
+    user = handling_user(rng, org, main, pday)
     by_customer = rng.random(n) < 0.2 * h_main  # healthy contacts send invitations themselves
     # Further invitees from the same account.
     k = rng.poisson(_EXTRA_CONTACTS[seg])

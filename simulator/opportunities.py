@@ -285,7 +285,7 @@ def _add_scenario_deal(org: Org, health: np.ndarray, deals: Deals) -> None:
 
 def heartbeat_starts(deals: Deals, segment: np.ndarray, window_start: int, end_day: int,
                      rng: np.random.Generator, stretch: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """(deal, day) of the owner's routine e-mails to each open deal's primary contact.
+    """(deal, day) of the routine e-mails to each open deal's primary contact.
 
     Sellers keep every live deal warm: a deal with no touch for a month does not happen in a
     working org, so an open deal with no activity in 30 days is always an injected defect.

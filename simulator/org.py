@@ -16,6 +16,7 @@ import numpy as np
 from simulator import names as N
 from simulator import scenario as S
 from simulator.config import OrgSize
+from simulator.ties import Ties, build_ties
 from simulator.timeutil import Calendar, ZoneTable
 
 INTERNAL_DOMAIN = "harborline.io"
@@ -75,7 +76,9 @@ class Persons:
     zone: np.ndarray
     start_day: np.ndarray  # first simulated day the person can be in touch
     propensity: np.ndarray  # how much traffic the relationship carries, relative
-    secondary: np.ndarray  # a second internal user who also works with the person, -1 none
+    # A colleague or engineer of the owner drawn with the org, -1 none, and their share of the
+    # traffic: one of the person's ties (Org.ties holds them all, with the traffic they carry).
+    secondary: np.ndarray
     secondary_share: np.ndarray
     machine_opener: np.ndarray  # mail client pre-fetches tracking pixels (privacy proxy)
     email: list[str]
@@ -100,6 +103,7 @@ class Org:
     accounts: Accounts
     persons: Persons
     scenario: S.ScenarioIds
+    _ties: Ties | None = field(default=None, repr=False)
     _csr: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     def account_people(self) -> tuple[np.ndarray, np.ndarray]:
@@ -113,6 +117,17 @@ class Org:
     def invalidate(self) -> None:
         self._csr = None
 
+    @property
+    def ties(self) -> Ties:
+        """Who handles each person's traffic and how much of it (drawn by `attach_ties`)."""
+        if self._ties is None:
+            raise RuntimeError("the org's ties are drawn once people's accounts are final: call attach_ties first")
+        return self._ties
+
+    def attach_ties(self, rng: np.random.Generator) -> None:
+        """Draw the ties (after master-data defects have moved misfiled people to their real account)."""
+        self._ties = build_ties(self, rng)
+
     def account_traffic_share(self) -> np.ndarray:
         """Rough share of all traffic each account carries (by its people's propensity)."""
         w = np.bincount(self.persons.account, weights=self.persons.propensity, minlength=self.accounts.n)
@@ -124,7 +139,7 @@ class Org:
         return w / w.sum()
 
     def person_user(self) -> np.ndarray:
-        """The internal user who primarily works with each person: the owner of their account."""
+        """The owner of each person's account (the person's ties may make someone else closer)."""
         return self.accounts.owner[self.persons.account]
 
 
@@ -372,7 +387,8 @@ def _build_persons(accounts: Accounts, users: Users, zones: ZoneTable, calendar:
     created_day[:2] = acct_created[0] + 30
     propensity = rng.lognormal(0.0, 0.55, n) * _ROLE_PROPENSITY[role]
     propensity[:2] = 1.6
-    # A second internal user (a colleague in the owner's team or their engineer) works some threads.
+    # A second internal user (a colleague in the owner's team or their engineer) works some threads;
+    # more ties, and the scenario's, are added by ties.build_ties from a stream of their own.
     owner = accounts.owner[account]
     has_secondary = rng.random(n) < 0.12
     colleague = _team_colleague(users, owner, rng)
@@ -380,8 +396,6 @@ def _build_persons(accounts: Accounts, users: Users, zones: ZoneTable, calendar:
     secondary = np.where(has_secondary, np.where(rng.random(n) < 0.6, colleague, eng), -1).astype(np.int32)
     secondary_share = np.where(secondary >= 0, rng.uniform(0.15, 0.35, n), 0.0)
     avery, riley = int(accounts.owner[0]), int(accounts.owner[0]) + 1
-    secondary[0], secondary_share[0] = riley, 0.4
-    secondary[1], secondary_share[1] = -1, 0.0
     assert users.user_id[avery] == S.AVERY["user_id"] and users.user_id[riley] == S.COLLEAGUE["user_id"]
     machine = rng.random(n) < 0.3
     machine[:2] = (True, False)

@@ -7,13 +7,12 @@ import numpy as np
 from simulator.org import Org
 
 
-def handling_user(rng: np.random.Generator, org: Org, person: np.ndarray, day: np.ndarray, secondary_until: np.ndarray) -> np.ndarray:
-    """The account owner, or the person's secondary colleague for their share of the traffic."""
-    persons = org.persons
-    owner = org.accounts.owner[persons.account[person]]
-    sec = persons.secondary[person]
-    use = (sec >= 0) & (rng.random(person.size) < persons.secondary_share[person]) & (day < secondary_until[person])
-    return np.where(use, sec, owner).astype(np.int64)
+def handling_user(rng: np.random.Generator, org: Org, person: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Who handles each touch with a person: one of their ties active that day, in proportion to its strength.
+
+    One uniform per row, as before ties existed: each generator draws as many numbers, in the same order.
+    """
+    return org.ties.pick(person, day, rng.random(person.size))
 
 
 def pick_in_account(rng: np.random.Generator, org: Org, account: np.ndarray, day: np.ndarray, mute_day: np.ndarray,

@@ -50,6 +50,7 @@ def simulate(config: SimulationConfig) -> SimulationResult:
     cal = Calendar(config.start, config.end, BURN_IN_DAYS)
     org = build_org(org_size(config), cal, stream(seed, "org"))
     records, truth = apply_master_defects(org, stream(seed, "master-defects"), config.defects)
+    org.attach_ties(stream(seed, "ties"))  # once misfiled people have moved to their real account
     health = simulate_health(stream(seed, "health"), org.persons.account, org.accounts.n, cal.n_days)
     scenario_traffic.override_health(health, org, stream(seed, "scenario"))
     deals = build_deals(org, health, eligible_for_deals(org), stream(seed, "deals"))

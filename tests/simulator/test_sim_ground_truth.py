@@ -16,6 +16,8 @@ TRUTH_FILES = {
     "contacts_truth": ["contact_id", "person_contact_id", "true_account_id", "true_role", "timezone",
                        "primary_user_id", "secondary_user_id"],
     "activity_truth": ["activity_id", "generator", "account_id", "contact_id"],
+    "relationship_ties": ["contact_id", "user_id", "tie_strength", "tie_kind", "active_until", "is_strongest",
+                          "is_strongest_non_owner"],
 }
 
 
