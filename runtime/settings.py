@@ -16,6 +16,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -39,6 +40,28 @@ def _positive_seconds(raw: str) -> float:
     return value
 
 
+def _positive_whole(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, got {raw!r}")
+    return value
+
+
+def _webhook_url(raw: str) -> str | None:
+    """An http(s) URL with a host, or None when unset. The error shows the scheme only: a chat
+    webhook's path is its credential."""
+    url = raw.strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"RI_ALERT_WEBHOOK_URL must be an http(s) URL with a host; got one with scheme {parts.scheme!r}")
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path  # RI_DATA_DIR: root of everything the pipeline writes (default ./data)
@@ -56,6 +79,9 @@ class Settings:
     internal_domains: str  # RI_INTERNAL_DOMAINS: extra internal mail domains, comma-separated
     store_bodies: bool  # RI_STORE_BODIES=1 keeps message bodies; by default they are discarded
     lock_timeout_seconds: float  # RI_LOCK_TIMEOUT_SECONDS: longest wait for the warehouse or landing lock
+    alert_webhook_url: str | None = None  # RI_ALERT_WEBHOOK_URL: Slack-compatible webhook for alerts (none: outbox only)
+    alert_webhook_attempts: int = 3  # RI_ALERT_WEBHOOK_ATTEMPTS: tries per alert and delivery
+    alert_delivery_days: int = 7  # RI_ALERT_DELIVERY_DAYS: alerts opened this many days back are delivered
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -87,6 +113,9 @@ class Settings:
             internal_domains=env.get("RI_INTERNAL_DOMAINS", ""),
             store_bodies=env.get("RI_STORE_BODIES", "0").strip().lower() in _TRUE,
             lock_timeout_seconds=_positive_seconds(env.get("RI_LOCK_TIMEOUT_SECONDS") or DEFAULT_LOCK_TIMEOUT_SECONDS),
+            alert_webhook_url=_webhook_url(env.get("RI_ALERT_WEBHOOK_URL", "")),
+            alert_webhook_attempts=_positive_whole("RI_ALERT_WEBHOOK_ATTEMPTS", env.get("RI_ALERT_WEBHOOK_ATTEMPTS") or "3"),
+            alert_delivery_days=_positive_whole("RI_ALERT_DELIVERY_DAYS", env.get("RI_ALERT_DELIVERY_DAYS") or "7"),
         )
 
     @property
