@@ -10,6 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from ingest.landing import QUARANTINE_DIR
+from orchestration.alerting import deliver_release_alerts
 from orchestration.publishing import DATABASE_FILE, PARQUET_DIR, SERVING_SCHEMA, current_release
 from orchestration.run import run_job
 from runtime import settings
@@ -53,6 +54,30 @@ def print_release(release: Path) -> None:
             print(f"  {SERVING_SCHEMA}.{name:<34} {rows:>10,} rows")
 
 
+def print_scenario(release: Path, truth_dir: Path) -> None:
+    """The seed scenario's deal: its open recommendations, and the alerts its owner's manager got."""
+    import duckdb
+
+    scenario_file = truth_dir / "scenario.json"
+    if not scenario_file.exists():
+        return
+    scenario = json.loads(scenario_file.read_text())
+    deal, manager = scenario["opportunity"], scenario["manager"]
+    with duckdb.connect(str(release / DATABASE_FILE), read_only=True) as con:
+        advice = con.execute(
+            f"select message from {qualified(SERVING_SCHEMA, 'recommendations')} "
+            "where entity_id = ? and status = 'open' order by priority, opened_date", [deal["opportunity_id"]]).fetchall()
+        alerts = con.execute(
+            f"select opened_date, status, message from {qualified(SERVING_SCHEMA, 'alerts')} "
+            "where entity_id = ? and recipient_user_id = ? and rule = 'rating_drop' order by opened_date desc limit 1",
+            [deal["opportunity_id"], manager["user_id"]]).fetchall()
+    print(f"\n{deal['name']} ({scenario['seller']['full_name']}'s deal):")
+    for (message,) in advice:
+        print(f"  Recommendation: {message}")
+    for opened, status, message in alerts:
+        print(f"  Alert to {manager['full_name']} (manager), {opened}, {status}: {message}")
+
+
 # Days before the sample's last day scored by trained models (a weekly version each week).
 MODEL_SCORED_DAYS = 35
 
@@ -73,6 +98,12 @@ def main() -> None:
     print("\nPublished tables (serving release):")
     if release is not None:
         print_release(release)
+        print_scenario(release, cfg.ground_truth_dir)
+        delivered = deliver_release_alerts(cfg, log=lambda line: None)
+        if delivered is not None:
+            print(f"\nAlerts of the last {cfg.alert_delivery_days} days delivered to {cfg.data_dir / 'alerts' / 'outbox.jsonl'}: "
+                  f"{delivered['outbox_written']} new" + (f", webhook {delivered['webhook_sent']} sent, "
+                                                         f"{delivered['webhook_failed']} failed" if cfg.alert_webhook_url else ""))
     quarantine = quarantined_rows(cfg.landed_dir)
     print("\nQuarantined rows: " + (", ".join(f"{k} {v:,}" for k, v in quarantine.items()) or "none"))
     print(f"\nWarehouse (pipeline's own, single writer): {cfg.warehouse_path}")

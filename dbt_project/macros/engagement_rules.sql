@@ -26,3 +26,20 @@
     ({{ relation_alias }}.emails_outbound + {{ relation_alias }}.emails_inbound + {{ relation_alias }}.meetings_completed
         + {{ relation_alias }}.calls_outbound + {{ relation_alias }}.calls_inbound)
 {%- endmacro %}
+
+{% macro is_going_quiet(days_since_customer_touch, segment, ours_active) -%}
+    {#- Going quiet (the var `going_quiet`): no customer touch for the segment's number of days, but
+        one within `within_days`, while `ours_active` (we keep writing, or a deal is open) -#}
+    {%- set p = var('going_quiet') -%}
+    coalesce(
+        {{ days_since_customer_touch }} >= case {{ segment }}
+            {%- for segment_name, days in p.days.items() if segment_name != 'default' %}
+            when {{ sql_string(segment_name) }} then {{ numeric_value(days, 'going_quiet.days.' ~ segment_name) }}
+            {%- endfor %}
+            else {{ numeric_value(p.days.default, 'going_quiet.days.default') }}
+        end
+        and {{ days_since_customer_touch }} <= {{ numeric_value(p.within_days, 'going_quiet.within_days') }}
+        and ({{ ours_active }}),
+        false
+    )
+{%- endmacro %}

@@ -132,3 +132,10 @@ gap_counts as (
         ('our_response_business_hours_90d', 'double precision'),
     ]) }}
 {%- endmacro %}
+
+{% macro customer_silence_columns() -%}
+    {#- How long the customer side has been silent, and since when (F7, with is_going_quiet) -#}
+        cast(scores.days_since_customer_touch as integer) as days_since_customer_touch,
+        cast({{ dbt.dateadd('day', '-1 * cast(scores.days_since_customer_touch as integer)', 'scores.snapshot_date') }} as date)
+            as last_customer_touch_date
+{%- endmacro %}

@@ -13,7 +13,12 @@
 
 {% macro numeric_var(name, default) -%}
     {#- var(name, default), which must be a number (or a string that spells one), rendered as given -#}
-    {%- set value = var(name, default) -%}
+    {{- numeric_value(var(name, default), name) -}}
+{%- endmacro %}
+
+{% macro numeric_value(value, name) -%}
+    {#- `value` (a var, or an entry of a var's mapping, called `name` in the error), which must be a
+        number (or a string that spells one), rendered as given -#}
     {%- if value is boolean or not (value is number or modules.re.fullmatch('-?[0-9]+([.][0-9]+)?', value | string | trim)) -%}
         {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a number, got '" ~ value ~ "'") }}
     {%- endif -%}

@@ -17,7 +17,10 @@ import pytest
 
 from ingest.extract_writer import write_batch
 from orchestration.definitions import defs
+from orchestration.alerting import recent_alerts
+from orchestration.defs.alert_sensor import alert_delivery
 from orchestration.defs.automation import new_extract_batches
+from runtime import settings
 from runtime.sql import qualified
 from tests.body_search import files_holding
 from tests.tiny_org import write_tiny_org
@@ -98,6 +101,28 @@ def test_range_runs_once_and_publishes(data_root: Path, first_run: dg.ExecuteInP
     published = table_digests(data_root / "serving" / "current" / "relintel.duckdb")
     assert "serving.dim_contacts" in published
     assert (data_root / "serving" / "current" / "parquet" / "dim_contacts.parquet").exists()
+
+
+def test_the_action_tables_are_published_and_the_sensor_delivers_their_alerts_once(
+    data_root: Path, definitions: dg.Definitions, first_run: dg.ExecuteInProcessResult
+) -> None:
+    assert first_run.success
+    release = data_root / "serving" / "current"
+    published = table_digests(release / "relintel.duckdb")
+    for table in ("relationship_strength", "recommendations", "alerts", "my_accounts", "book_health_by_rep",
+                  "opportunity_quadrant"):
+        assert f"serving.{table}" in published and (release / "parquet" / f"{table}.parquet").exists()
+    due = recent_alerts(release.resolve(), settings.load().alert_delivery_days)
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, definitions=definitions)
+        first, again = alert_delivery(context), alert_delivery(context)
+    outbox = data_root / "alerts" / "outbox.jsonl"
+    lines = outbox.read_text().splitlines() if outbox.exists() else []
+    assert len(lines) == len(due)
+    if due:
+        assert isinstance(first, dg.SensorResult)
+        assert first.asset_events[0].metadata["outbox_written"].value == len(due)
+    assert isinstance(again, dg.SkipReason)
 
 
 def test_no_message_body_outlives_the_extract(data_root: Path, first_run: dg.ExecuteInProcessResult) -> None:

@@ -48,11 +48,16 @@ def build_features(extract_dir: Path, root: Path, as_of: dt.date) -> Warehouse:
 
 def run_features(landed: Path, warehouse: Path, root: Path, as_of: dt.date) -> None:
     """dbt run of every model the features need, into `warehouse`."""
+    # Everything the scorer reads (models/scoring), but not what reads the scorer's own output.
+    run_models(landed, warehouse, root, as_of, ["--select", "+path:models/scoring", "--exclude", "source:ml+"])
+
+
+def run_models(landed: Path, warehouse: Path, root: Path, as_of: dt.date, selection: list[str]) -> None:
+    """dbt run of the selected models (`selection`: dbt's --select / --exclude arguments) into `warehouse`."""
     run_settings = settings.load({"RI_LANDED_DIR": str(landed), "RI_WAREHOUSE": str(warehouse)})
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RI_", "DBT_"))}
-    # Everything the scorer reads (models/scoring), but not what reads the scorer's own output.
     result = subprocess.run(
-        [DBT, "run", "--select", "+path:models/scoring", "--exclude", "source:ml+", *run_settings.dbt_arguments(as_of), "--project-dir", str(PROJECT_DIR),
+        [DBT, "run", *selection, *run_settings.dbt_arguments(as_of), "--project-dir", str(PROJECT_DIR),
          "--profiles-dir", str(PROJECT_DIR), "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
         env=env | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}, capture_output=True, text=True, timeout=600,
     )

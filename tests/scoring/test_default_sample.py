@@ -13,11 +13,12 @@ from collections.abc import Iterator
 import pytest
 
 from models_ml import pipeline, report
+from runtime import relations
 from models_ml.config import ScoringConfig
 from models_ml.training.walk_forward import BASELINES
 from simulator import SimulationConfig, simulate
 from simulator.config import DEFAULT_END
-from tests.scoring.conftest import Warehouse, assert_enterprise_cadence_is_not_poor, build_features, run_features
+from tests.scoring.conftest import Warehouse, assert_enterprise_cadence_is_not_poor, build_features, run_features, run_models
 
 ECE_LIMIT = 0.05
 
@@ -121,3 +122,59 @@ def test_rebuilding_the_features_gives_identical_tables(default_sample: tuple) -
             differing = con.sql(f'select count(*) from (select * from "{schema}"."{table}" '
                                 f'except all select * from first."{schema}"."{table}")').fetchall()[0][0]
             assert differing == 0, f"{schema}.{table}: {differing} rows differ between two builds"
+
+
+@pytest.fixture(scope="module")
+def acted(default_sample: tuple, last_month: dict) -> Warehouse:
+    """The last month's snapshots written as the scorer writes them, then the published health and
+    action models (who knows whom, recommendations, alerts, views) built on them."""
+    sim, _ = default_sample
+    with sim.connect(read_only=False) as con:
+        pipeline.write_scores(con, last_month)
+    run_models(sim.root / "landed", sim.path, sim.root, sim.as_of, ["--select", "relationship_strength+", "source:ml+", "+hygiene_capture_gap_days"])
+    return sim
+
+
+def _rows(sim: Warehouse, model: str, where_sql: str = "true", params: tuple = ()) -> list[dict]:
+    import duckdb
+
+    with duckdb.connect(str(sim.path), read_only=True) as con:
+        return con.execute(f"select * from {relations.load().model(model).sql} where {where_sql}", list(params)).df().to_dict("records")
+
+
+def test_blue_ridge_gets_the_introduction_and_its_manager_the_alert(acted: Warehouse) -> None:
+    """The seed scenario end to end: the deal's recommendation names the engaged Regional Operations
+    Manager and the colleague who truly knows the silent Director best (the simulator's ties, never
+    the owner); the owner's manager is alerted when the deal drops from Good to Fair."""
+    import pandas as pd
+
+    scenario = json.loads((acted.root / "truth" / "scenario.json").read_text())
+    deal, primary = scenario["opportunity"]["opportunity_id"], scenario["primary_contact"]
+    ties = pd.read_parquet(acted.root / "truth" / "relationship_ties.parquet")
+    knows_best = ties[(ties["contact_id"] == primary["contact_id"]) & ties["is_strongest_non_owner"]]["user_id"].tolist()
+    colleague = _rows(acted, "dim_users", "user_id = ?", (knows_best[0],))[0]["full_name"]
+    advice = _rows(acted, "recommendations", "entity_id = ? and rule = 'introduction' and status = 'open'", (deal,))
+    assert len(advice) == 1, advice
+    message = advice[0]["message"]
+    assert scenario["engaged_contact"]["title"] == "Regional Operations Manager"
+    assert f"{scenario['engaged_contact']['full_name']} (Regional Operations Manager) is engaged" in message
+    assert f"Ask {colleague}, who knows {primary['full_name']} best" in message
+    assert scenario["seller"]["full_name"] not in message.split("Ask ")[1]
+    alerts = _rows(acted, "alerts", "entity_id = ? and recipient_user_id = ? and rule = 'rating_drop'",
+                   (deal, scenario["manager"]["user_id"]))
+    assert any(a["rating_30d_ago"] == "Good" and a["rating"] == "Fair" and a["recipient_role"] == "manager" for a in alerts), alerts
+
+
+def test_the_strongest_colleague_is_the_true_one(acted: Warehouse) -> None:
+    """relationship_strength's top colleague against the simulator's strongest tie, on contacts with at
+    least two colleagues."""
+    import pandas as pd
+
+    strengths = pd.DataFrame(_rows(acted, "relationship_strength"))
+    several = strengths.groupby("contact_id")["user_id"].transform("size") >= 2
+    top = strengths[several & (strengths["colleague_rank"] == 1)]
+    ties = pd.read_parquet(acted.root / "truth" / "relationship_ties.parquet")
+    truth = ties[ties["is_strongest"]].set_index("contact_id")["user_id"]
+    matched = top["user_id"].to_numpy() == top["contact_id"].map(truth).to_numpy()
+    print(f"top colleague matches the true strongest tie for {matched.mean():.1%} of {len(top)} contacts")
+    assert len(top) > 100 and matched.mean() >= 0.85

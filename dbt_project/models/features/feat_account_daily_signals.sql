@@ -119,8 +119,9 @@ final as (
         cast(coalesce(pipeline_rollup.overdue_opportunity_count, 0) as integer) as overdue_opportunity_count,
         cast(coalesce(pipeline_rollup.best_stage_change_30d, 0) as integer) as best_stage_change_30d,
         cast(won_history.won_last_365d as integer) as won_last_365d,
-        cast(contact_rollup.customer_touch_days_30d = 0 and contact_rollup.customer_touch_days_90d > 0 as boolean)
-            as is_going_quiet
+        cast({{ is_going_quiet('contact_rollup.days_since_customer_touch', 'accounts.segment',
+            'contact_rollup.emails_outbound_30d > 0 or coalesce(pipeline_rollup.open_opportunity_count, 0) > 0') }}
+            as boolean) as is_going_quiet
     from contact_rollup
     inner join {{ ref('dim_accounts') }} as accounts
         on contact_rollup.account_id = accounts.account_id

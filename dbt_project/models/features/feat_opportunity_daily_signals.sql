@@ -106,6 +106,7 @@ contact_engagement as (
                 then 1 else 0
         end) as decision_makers_engaged_90d,
         min(contact_signals.days_since_meaningful) as best_days_since_meaningful,
+        min(contact_signals.days_since_customer_touch) as days_since_customer_touch,
         max(contact_signals.unanswered_streak) as max_unanswered_streak,
         sum(contact_signals.customer_touch_days_30d) as customer_touch_days_30d,
         sum(contact_signals.customer_touch_days_90d) as customer_touch_days_90d,
@@ -162,6 +163,8 @@ joined as (
         coalesce(contact_engagement.contacts_engaged_90d, 0) as contacts_engaged_90d,
         coalesce(contact_engagement.decision_makers_engaged_90d, 0) as decision_makers_engaged_90d,
         contact_engagement.best_days_since_meaningful,
+        contact_engagement.days_since_customer_touch,
+        accounts.segment,
         coalesce(contact_engagement.max_unanswered_streak, 0) as max_unanswered_streak,
         coalesce(contact_engagement.customer_touch_days_30d, 0) as customer_touch_days_30d,
         coalesce(contact_engagement.customer_touch_days_90d, 0) as customer_touch_days_90d,
@@ -186,6 +189,8 @@ joined as (
     from opportunity_days
     inner join {{ ref('dim_opportunities') }} as opportunities
         on opportunity_days.opportunity_id = opportunities.opportunity_id
+    left join {{ ref('dim_accounts') }} as accounts
+        on opportunity_days.account_id = accounts.account_id
     left join pipeline
         on opportunity_days.opportunity_id = pipeline.opportunity_id
         and opportunity_days.as_of_date = pipeline.as_of_date
@@ -212,6 +217,7 @@ final as (
         cast(contacts_engaged_90d as integer) as contacts_engaged_90d,
         cast(decision_makers_engaged_90d as integer) as decision_makers_engaged_90d,
         cast(best_days_since_meaningful as integer) as best_days_since_meaningful,
+        cast(days_since_customer_touch as integer) as days_since_customer_touch,
         cast(max_unanswered_streak as integer) as max_unanswered_streak,
         cast(customer_touch_days_30d as integer) as customer_touch_days_30d,
         cast(customer_touch_days_90d as integer) as customer_touch_days_90d,
@@ -231,7 +237,8 @@ final as (
         cast(decision_maker_days_since_meaningful as integer) as decision_maker_days_since_meaningful,
         cast(decision_maker_touch_days_30d as integer) as decision_maker_touch_days_30d,
         cast(age_days as integer) as age_days,
-        cast(customer_touch_days_30d = 0 and customer_touch_days_90d > 0 as boolean) as is_going_quiet
+        -- a deal's features exist only while it is open: "ours active" always holds
+        cast({{ is_going_quiet('days_since_customer_touch', 'segment', 'true') }} as boolean) as is_going_quiet
     from joined
 
 )

@@ -26,7 +26,8 @@ final as (
         cast(scores.reply_rate_90d as double precision) as reply_rate_90d,
         {{ health_response_time_columns() }}
         cast(scores.interactions_90d as integer) as interactions_90d,
-        cast(scores.is_going_quiet as boolean) as is_going_quiet
+        cast(scores.is_going_quiet as boolean) as is_going_quiet,
+        {{ customer_silence_columns() }}
     {{ health_snapshot_from('account_id') }}
 
 )

@@ -50,6 +50,7 @@ final as (
         {{ health_response_time_columns() }}
         cast(scores.interactions_90d as integer) as interactions_90d,
         cast(scores.is_going_quiet as boolean) as is_going_quiet,
+        {{ customer_silence_columns() }},
         cast(scores.scored_contacts as integer) as scored_contacts,
         cast(scores.contact_rollup_score as double precision) as contact_rollup_score,
         cast(scores.own_score as double precision) as own_score,

@@ -1,0 +1,75 @@
+{#- What the action models (models/actions) share: runs of a daily condition, ratings in order,
+    numbers in words. -#}
+
+{% macro condition_runs(relation, keys) -%}
+    {#- Runs of consecutive rows where a condition holds, per `keys`, from `relation` (columns: the
+        keys, `day`, `holds` boolean). Rows are consecutive in `day` order whatever the calendar gap
+        between them (an entity unscored for a while keeps its run). A run only counts when its first
+        row follows a row where the condition did not hold: a condition already true on the first day
+        known is not news, and its start is unknown. Returns the keys, `opened_date` (first day),
+        `last_seen_date` (last day it held) and `cleared_date` (the first day after the run, null
+        while it still holds on the latest day of the relation). Alerts and recommendations share this rule: one open
+        item per run, closed when it clears, a new one when it returns. -#}
+    select
+        {{ keys | join(', ') }},
+        min(day) as opened_date,
+        max(day) as last_seen_date,
+        case
+            when count(next_day) = count(*) then max(next_day)
+            -- the entity has no later row (a deal closed, an account left): the condition ended with it
+            when max(day) < max(latest_day) then cast({{ dbt.dateadd('day', 1, 'max(day)') }} as date)
+        end as cleared_date
+    from (
+        select
+            {{ keys | join(', ') }},
+            day,
+            holds,
+            lag(day) over by_key as previous_day,
+            lead(day) over by_key as next_day,
+            max(day) over () as latest_day,
+            row_number() over by_key
+                - row_number() over (partition by {{ keys | join(', ') }}, holds order by day) as run_number
+        from {{ relation }}
+        window by_key as (partition by {{ keys | join(', ') }} order by day)
+    ) as numbered
+    where holds
+    group by {{ keys | join(', ') }}, run_number
+    having count(previous_day) = count(*)
+{%- endmacro %}
+
+
+{% macro rating_rank(column) -%}
+    {#- Excellent 4, Good 3, Fair 2, Poor 1 (null when unrated): "dropped a rating" compares these -#}
+    case {{ column }} when 'Excellent' then 4 when 'Good' then 3 when 'Fair' then 2 when 'Poor' then 1 end
+{%- endmacro %}
+
+{% macro one_decimal(expression) -%}
+    {#- a number as text with one decimal (57.0), for messages -#}
+    cast(cast({{ expression }} as decimal(10, 1)) as varchar)
+{%- endmacro %}
+
+{% macro health_entity_types(values, name) -%}
+    {#- a var's list of entity types, each one of the health tables' -#}
+    {%- for value in values if value not in ['contact', 'account', 'opportunity'] -%}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ ": '" ~ value ~ "' is not contact, account or opportunity") }}
+    {%- endfor -%}
+    {{ return(values) }}
+{%- endmacro %}
+
+{% macro json_object(pairs) -%}
+    {#- a JSON object as text from (key expression, value expression) pairs: the evidence columns -#}
+    {{ return(adapter.dispatch('json_object')(pairs)) }}
+{%- endmacro %}
+
+{% macro default__json_object(pairs) -%}
+    cast(json_object({% for key, value in pairs %}{{ key }}, {{ value }}{{ ", " if not loop.last }}{% endfor %}) as varchar)
+{%- endmacro %}
+
+{% macro postgres__json_object(pairs) -%}
+    cast(json_build_object({% for key, value in pairs %}{{ key }}, {{ value }}{{ ", " if not loop.last }}{% endfor %}) as varchar)
+{%- endmacro %}
+
+{% macro counted(expression, singular, plural) -%}
+    {#- "1 meeting", "2 meetings": a count and its noun, for messages -#}
+    cast({{ expression }} as varchar) || case when {{ expression }} = 1 then ' {{ singular }}' else ' {{ plural }}' end
+{%- endmacro %}

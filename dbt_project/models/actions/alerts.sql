@@ -1,0 +1,141 @@
+-- Alerts: a published health score that falls below its segment's Good cut-off, drops by
+-- `drop_points` or more within 7 days, or moves down a rating against 30 days before (Good → Fair).
+-- One alert per entity and rule for each run of days the condition holds (macro condition_runs):
+-- it stays open while the condition persists, is recovered the first day it no longer holds, and a
+-- new alert opens if it returns. Each alert goes to the owner and to the owner's manager: one row per
+-- recipient. Built from the whole published history, which is never rewritten: re-running a day
+-- gives the same rows. The var `alerts` (dbt_project.yml) sets the entity types and the drop.
+{%- set p = var('alerts') %}
+
+with
+
+snapshots as (
+    {%- for entity in health_entity_types(p.entity_types, 'alerts.entity_types') %}
+    select
+        '{{ entity }}' as entity_type,
+        {{ entity }}_id as entity_id,
+        {{ entity }}_name as entity_name,
+        owner_user_id,
+        snapshot_date,
+        score,
+        rating,
+        threshold_good,
+        score_7d_ago,
+        score_delta_7d,
+        score_30d_ago,
+        rating_30d_ago,
+        reasons_down
+    from {{ ref(entity ~ '_health') }}
+    where score is not null
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+ranked as (
+    select
+        *,
+        {{ rating_rank('rating') }} as rating_rank,
+        {{ rating_rank('rating_30d_ago') }} as rating_30d_ago_rank,
+        lag(score) over (partition by entity_type, entity_id order by snapshot_date) as previous_score
+    from snapshots
+),
+
+conditions as (
+    select entity_type, entity_id, 'below_threshold' as rule, snapshot_date as day,
+        coalesce(score < threshold_good, false) as holds
+    from ranked
+    union all
+    select entity_type, entity_id, 'sharp_drop' as rule, snapshot_date as day,
+        coalesce(score_delta_7d <= -{{ numeric_value(p.drop_points, 'alerts.drop_points') }}, false) as holds
+    from ranked
+    union all
+    select entity_type, entity_id, 'rating_drop' as rule, snapshot_date as day,
+        coalesce(rating_rank < rating_30d_ago_rank, false) as holds
+    from ranked
+),
+
+runs as (
+    {{ condition_runs('conditions', ['entity_type', 'entity_id', 'rule']) }}
+),
+
+opened as (
+    -- each alert with the facts of the day it opened
+    select
+        {{ dbt.hash(dbt.concat(["runs.entity_type", "'|'", "runs.entity_id", "'|'", "runs.rule", "'|'", "cast(runs.opened_date as varchar)"])) }} as alert_id,
+        runs.entity_type,
+        runs.entity_id,
+        runs.rule,
+        runs.opened_date,
+        runs.last_seen_date,
+        runs.cleared_date,
+        ranked.entity_name,
+        ranked.owner_user_id,
+        ranked.score,
+        ranked.rating,
+        ranked.threshold_good,
+        ranked.previous_score,
+        ranked.score_7d_ago,
+        ranked.score_delta_7d,
+        ranked.score_30d_ago,
+        ranked.rating_30d_ago,
+        nullif(split_part(coalesce(ranked.reasons_down, ''), '; ', 1), '') as top_reason
+    from runs
+    inner join ranked
+        on runs.entity_type = ranked.entity_type
+        and runs.entity_id = ranked.entity_id
+        and runs.opened_date = ranked.snapshot_date
+),
+
+worded as (
+    select
+        opened.*,
+        opened.entity_name || ' (' || opened.entity_type || ') '
+        || case opened.rule
+            when 'rating_drop' then 'dropped from ' || opened.rating_30d_ago || ' to ' || opened.rating
+                || ' on ' || cast(opened.opened_date as varchar) || ': score ' || {{ one_decimal('opened.score') }}
+                || ', ' || {{ one_decimal('opened.score_30d_ago') }} || ' thirty days before'
+            when 'sharp_drop' then 'lost ' || {{ one_decimal('-opened.score_delta_7d') }} || ' points in 7 days to '
+                || {{ one_decimal('opened.score') }} || ' (' || opened.rating || ') on ' || cast(opened.opened_date as varchar)
+            else 'fell below the Good cut-off of ' || {{ one_decimal('opened.threshold_good') }} || ' on '
+                || cast(opened.opened_date as varchar) || ': score ' || {{ one_decimal('opened.score') }}
+                || coalesce(', ' || {{ one_decimal('opened.previous_score') }} || ' the day before', '')
+        end
+        || coalesce('. ' || opened.top_reason, '') || '.' as message
+    from opened
+),
+
+recipients as (
+    select worded.alert_id, owners.user_id as recipient_user_id, owners.full_name as recipient_name, 'owner' as recipient_role
+    from worded
+    inner join {{ ref('dim_users') }} as owners on worded.owner_user_id = owners.user_id
+    union all
+    select worded.alert_id, managers.user_id as recipient_user_id, managers.full_name as recipient_name, 'manager' as recipient_role
+    from worded
+    inner join {{ ref('dim_users') }} as owners on worded.owner_user_id = owners.user_id
+    inner join {{ ref('dim_users') }} as managers on owners.manager_user_id = managers.user_id
+    where managers.user_id <> owners.user_id
+)
+
+select
+    cast(worded.alert_id as varchar) as alert_id,
+    cast(recipients.recipient_user_id as varchar) as recipient_user_id,
+    cast(recipients.recipient_name as varchar) as recipient_name,
+    cast(recipients.recipient_role as varchar) as recipient_role,
+    cast(worded.entity_type as varchar) as entity_type,
+    cast(worded.entity_id as varchar) as entity_id,
+    cast(worded.entity_name as varchar) as entity_name,
+    cast(worded.owner_user_id as varchar) as owner_user_id,
+    cast(worded.rule as varchar) as rule,
+    cast(case when worded.cleared_date is null then 'open' else 'recovered' end as varchar) as status,
+    cast(worded.opened_date as date) as opened_date,
+    cast(worded.last_seen_date as date) as last_seen_date,
+    cast(worded.cleared_date as date) as recovered_date,
+    cast(worded.score as double precision) as score,
+    cast(worded.rating as varchar) as rating,
+    cast(worded.rating_30d_ago as varchar) as rating_30d_ago,
+    cast(worded.score_delta_7d as double precision) as score_delta_7d,
+    cast(worded.message as varchar) as message
+from worded
+inner join recipients on worded.alert_id = recipients.alert_id

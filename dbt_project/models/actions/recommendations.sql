@@ -1,0 +1,411 @@
+-- Guided recommendations: the next action on a deal or an account, in plain words naming people and
+-- dates, with the evidence. Each rule is a daily condition over the point-in-time signals
+-- (models/features); a recommendation stays open while its condition holds (same id), is closed the
+-- first day it no longer does, and a new one opens if it returns (macro condition_runs). Its words
+-- and evidence are those of the last day it held. Rules and their numbers: the var
+-- `recommendations` (dbt_project.yml); a rule with `enabled: false` is left out.
+--   introduction       a deal's primary contact has stopped answering (an unanswered streak) and
+--                      missed or declined meetings, while another contact at the account is engaged:
+--                      ask the colleague who knows the primary contact best (never the owner; else
+--                      the owner's manager's team through someone they know at the account; else say
+--                      there is none) for an introduction
+--   single_threaded    one engaged contact on a deal or an account: engage another stakeholder,
+--                      naming the buying roles nobody covers
+--   no_decision_maker  an open deal with no decision-maker engaged in `days` days
+--   quiet_account      an account going quiet (models/features: is_going_quiet) with an open deal
+--   waiting_on_us      our replies to the account over `window_days` are slower than `slower_than_norm`
+--                      times our own 90-day norm with them
+{%- set p = var('recommendations') %}
+{%- set intro = p.introduction %}
+{%- set waiting = p.waiting_on_us %}
+
+with
+
+as_of as (
+    {{ as_of_date_select(ref('fct_activities')) }}
+),
+
+deal_days as (
+    select
+        signals.opportunity_id,
+        signals.account_id,
+        signals.owner_user_id,
+        signals.as_of_date as day,
+        signals.primary_unanswered_streak,
+        signals.contacts_engaged_90d,
+        signals.decision_maker_count,
+        signals.decision_maker_days_since_meaningful,
+        deals.primary_contact_id
+    from {{ ref('feat_opportunity_daily_signals') }} as signals
+    inner join {{ ref('dim_opportunities') }} as deals on signals.opportunity_id = deals.opportunity_id
+    where signals.as_of_date <= (select as_of_date from as_of)
+),
+
+contact_days as (
+    select
+        signals.contact_id,
+        contacts.account_id,
+        signals.as_of_date as day,
+        signals.days_since_customer_touch,
+        signals.last_customer_touch_date,
+        signals.meaningful_days_90d,
+        signals.unanswered_streak
+    from {{ ref('feat_contact_daily_signals') }} as signals
+    inner join {{ ref('dim_contacts') }} as contacts on signals.contact_id = contacts.contact_id
+    where signals.as_of_date <= (select as_of_date from as_of)
+),
+
+meetings_skipped_per_day as (
+    -- meetings a contact was invited to and did not attend: declined, missed, or cancelled
+    select contact_id, activity_date as day, count(distinct activity_id) as skipped
+    from {{ ref('fct_activity_participants') }}
+    where activity_type = 'meeting' and contact_id is not null
+      and (activity_status in ('no_show', 'cancelled') or participation_status in ('declined', 'no_show'))
+    group by 1, 2
+),
+
+skipped_meetings as (
+    select
+        contact_days.contact_id,
+        contact_days.day,
+        sum(coalesce(per_day.skipped, 0)) over (
+            partition by contact_days.contact_id order by contact_days.day rows between 29 preceding and current row
+        ) as skipped_meetings_30d
+    from contact_days
+    left join meetings_skipped_per_day as per_day
+        on contact_days.contact_id = per_day.contact_id and contact_days.day = per_day.day
+),
+
+engaged_colleague as (
+    -- per deal and day, the other contact at the account most recently in touch with us
+    select
+        deal_days.opportunity_id,
+        deal_days.day,
+        contact_days.contact_id as engaged_contact_id,
+        contact_days.last_customer_touch_date as engaged_last_touch_date,
+        -- the deal's own contacts first, then whoever has been engaged most over 90 days
+        row_number() over (
+            partition by deal_days.opportunity_id, deal_days.day
+            order by case when deal_contacts.contact_id is null then 2 else 1 end,
+                contact_days.meaningful_days_90d desc, contact_days.days_since_customer_touch, contact_days.contact_id
+        ) as pick
+    from deal_days
+    inner join contact_days
+        on deal_days.account_id = contact_days.account_id
+        and deal_days.day = contact_days.day
+        and contact_days.contact_id <> deal_days.primary_contact_id
+    left join {{ ref('dim_opportunity_contacts') }} as deal_contacts
+        on deal_days.opportunity_id = deal_contacts.opportunity_id and contact_days.contact_id = deal_contacts.contact_id
+    where contact_days.days_since_customer_touch <= {{ numeric_value(intro.engaged_within_days, 'recommendations.introduction.engaged_within_days') }}
+),
+
+introduction_days as (
+    select
+        'opportunity' as entity_type,
+        deal_days.opportunity_id as entity_id,
+        'introduction' as rule,
+        deal_days.day,
+        coalesce(
+            deal_days.primary_unanswered_streak >= {{ numeric_value(intro.unanswered_streak, 'recommendations.introduction.unanswered_streak') }}
+            and skipped.skipped_meetings_30d >= {{ numeric_value(intro.skipped_meetings_30d, 'recommendations.introduction.skipped_meetings_30d') }}
+            and engaged.engaged_contact_id is not null,
+            false
+        ) as holds
+    from deal_days
+    left join skipped_meetings as skipped
+        on deal_days.primary_contact_id = skipped.contact_id and deal_days.day = skipped.day
+    left join engaged_colleague as engaged
+        on deal_days.opportunity_id = engaged.opportunity_id and deal_days.day = engaged.day and engaged.pick = 1
+),
+
+account_days as (
+    select
+        account_id,
+        owner_user_id,
+        as_of_date as day,
+        is_single_threaded,
+        is_going_quiet,
+        open_opportunity_count,
+        days_since_customer_touch
+    from {{ ref('feat_account_daily_signals') }}
+    where as_of_date <= (select as_of_date from as_of)
+),
+
+our_replies as (
+    -- our replies to the account's e-mails, per day they were sent
+    select
+        account_id,
+        cast(replied_at as date) as day,
+        count(*) as replies,
+        {{ exact_sum('reply_business_minutes') }} as reply_business_minutes
+    from {{ ref('int_emails__reply_pairs') }}
+    where is_replied and sender_side = 'customer' and reply_sender_user_id is not null and account_id is not null
+    group by 1, 2
+),
+
+our_pace as (
+    select
+        account_days.account_id,
+        account_days.day,
+        sum(coalesce(our_replies.replies, 0)) over recent as replies_recent,
+        sum(coalesce(our_replies.reply_business_minutes, 0)) over recent as minutes_recent,
+        sum(coalesce(our_replies.replies, 0)) over norm as replies_norm,
+        sum(coalesce(our_replies.reply_business_minutes, 0)) over norm as minutes_norm
+    from account_days
+    left join our_replies on account_days.account_id = our_replies.account_id and account_days.day = our_replies.day
+    window
+        recent as (partition by account_days.account_id order by account_days.day
+                   rows between {{ numeric_value(waiting.window_days, 'recommendations.waiting_on_us.window_days') | int - 1 }} preceding and current row),
+        norm as (partition by account_days.account_id order by account_days.day rows between 89 preceding and current row)
+),
+
+waiting_days as (
+    select
+        account_id,
+        day,
+        replies_recent,
+        minutes_recent / nullif(replies_recent, 0) / 60.0 as hours_recent,
+        minutes_norm / nullif(replies_norm, 0) / 60.0 as hours_norm
+    from our_pace
+),
+
+conditions as (
+    {%- if intro.enabled %}
+    select entity_type, entity_id, rule, day, holds from introduction_days
+    union all
+    {%- endif %}
+    {%- if p.single_threaded.enabled %}
+    select 'account' as entity_type, account_id as entity_id, 'single_threaded' as rule, day,
+        coalesce(is_single_threaded, false) as holds
+    from account_days
+    union all
+    select 'opportunity' as entity_type, opportunity_id as entity_id, 'single_threaded' as rule, day,
+        coalesce(contacts_engaged_90d = 1, false) as holds
+    from deal_days
+    union all
+    {%- endif %}
+    {%- if p.no_decision_maker.enabled %}
+    select 'opportunity' as entity_type, opportunity_id as entity_id, 'no_decision_maker' as rule, day,
+        coalesce(decision_maker_days_since_meaningful, {{ numeric_value(p.no_decision_maker.days, 'recommendations.no_decision_maker.days') }} + 1)
+            > {{ numeric_value(p.no_decision_maker.days, 'recommendations.no_decision_maker.days') }} as holds
+    from deal_days
+    union all
+    {%- endif %}
+    {%- if p.quiet_account.enabled %}
+    select 'account' as entity_type, account_id as entity_id, 'quiet_account' as rule, day,
+        coalesce(is_going_quiet and open_opportunity_count > 0, false) as holds
+    from account_days
+    union all
+    {%- endif %}
+    {%- if waiting.enabled %}
+    select 'account' as entity_type, account_id as entity_id, 'waiting_on_us' as rule, day,
+        coalesce(
+            replies_recent >= {{ numeric_value(waiting.minimum_replies, 'recommendations.waiting_on_us.minimum_replies') }}
+            and hours_recent >= {{ numeric_value(waiting.minimum_business_hours, 'recommendations.waiting_on_us.minimum_business_hours') }}
+            and hours_recent > {{ numeric_value(waiting.slower_than_norm, 'recommendations.waiting_on_us.slower_than_norm') }} * hours_norm,
+            false
+        ) as holds
+    from waiting_days
+    union all
+    {%- endif %}
+    -- keeps the unions above well formed whichever rules are enabled
+    select cast(null as varchar) as entity_type, cast(null as varchar) as entity_id, cast(null as varchar) as rule,
+        cast(null as date) as day, false as holds
+    where false
+),
+
+runs as (
+    {{ condition_runs('conditions', ['entity_type', 'entity_id', 'rule']) }}
+),
+
+recent_runs as (
+    select *
+    from runs
+    where last_seen_date > (select as_of_date from as_of) - {{ numeric_value(p.history_days, 'recommendations.history_days') }}
+),
+
+people as (
+    select
+        contact_id,
+        account_id,
+        full_name,
+        full_name || ' (' || coalesce(nullif(title, ''), replace(contact_role, '_', ' ')) || ')' as name_and_role,
+        contact_role
+    from {{ ref('dim_contacts') }}
+),
+
+introducers as (
+    -- who could introduce the owner to a deal's primary contact: the colleague who knows them best
+    -- (never the owner), else whoever in the owner's manager's team knows someone at the account best
+    select
+        runs.entity_id as opportunity_id,
+        strengths.user_id,
+        strengths.user_name,
+        strengths.contact_id as known_contact_id,
+        strengths.strength,
+        case when strengths.contact_id = deals.primary_contact_id then 1 else 2 end as route,
+        row_number() over (
+            partition by runs.entity_id
+            order by case when strengths.contact_id = deals.primary_contact_id then 1 else 2 end,
+                strengths.strength desc, strengths.user_id, strengths.contact_id
+        ) as pick
+    from recent_runs as runs
+    inner join {{ ref('dim_opportunities') }} as deals on runs.entity_id = deals.opportunity_id
+    inner join {{ ref('dim_users') }} as owners on deals.owner_user_id = owners.user_id
+    inner join {{ ref('relationship_strength') }} as strengths
+        on strengths.user_id <> deals.owner_user_id
+        and (
+            strengths.contact_id = deals.primary_contact_id
+            or (strengths.account_id = deals.account_id
+                and strengths.user_id in (
+                    select team.user_id from {{ ref('dim_users') }} as team
+                    where team.user_id = owners.manager_user_id or team.manager_user_id = owners.manager_user_id
+                ))
+        )
+    where runs.rule = 'introduction'
+),
+
+uncovered_roles as (
+    -- per single-threaded account or deal's account, on the run's last day: buying roles with no
+    -- engaged contact
+    select
+        runs.entity_type,
+        runs.entity_id,
+        {{ dbt.listagg("replace(roles.role, '_', '-')", "', '", "order by roles.role") }} as roles
+    from recent_runs as runs
+    left join {{ ref('dim_opportunities') }} as deals
+        on runs.entity_type = 'opportunity' and runs.entity_id = deals.opportunity_id
+    cross join (
+        select 'champion' as role union all select 'decision_maker' union all select 'influencer' union all select 'user'
+    ) as roles
+    where runs.rule = 'single_threaded'
+      and not exists (
+        select 1
+        from contact_days
+        inner join people on contact_days.contact_id = people.contact_id
+        where contact_days.account_id = coalesce(deals.account_id, runs.entity_id)
+          and contact_days.day = runs.last_seen_date
+          and contact_days.meaningful_days_90d > 0
+          and people.contact_role = roles.role
+      )
+    group by runs.entity_type, runs.entity_id
+),
+
+worded as (
+    select
+        runs.*,
+        coalesce(deals.opportunity_name, accounts.account_name) as entity_name,
+        coalesce(deals.account_id, accounts.account_id) as account_id,
+        coalesce(deal_day.owner_user_id, account_day.owner_user_id) as owner_user_id,
+        case runs.rule
+            when 'introduction' then
+                primary_person.name_and_role || ', the primary contact on ' || deals.opportunity_name
+                || ', has not answered the last ' || cast(deal_day.primary_unanswered_streak as varchar)
+                || ' e-mails or calls and declined or missed ' || {{ counted('skipped.skipped_meetings_30d', 'meeting', 'meetings') }}
+                || ' in 30 days, while ' || engaged_person.name_and_role || ' is engaged (last in touch '
+                || cast(engaged.engaged_last_touch_date as varchar) || '). '
+                || case
+                    when introducer.route = 1 then 'Ask ' || introducer.user_name || ', who knows '
+                        || primary_person.full_name || ' best among your colleagues (strength ' || {{ one_decimal('introducer.strength') }}
+                        || '), for an introduction to ' || primary_person.name_and_role || '.'
+                    when introducer.route = 2 then 'No colleague has worked with ' || primary_person.full_name
+                        || '; in your manager''s team ' || introducer.user_name || ' knows ' || known_person.full_name
+                        || ' at ' || accounts_of_deal.account_name || ' best (strength ' || {{ one_decimal('introducer.strength') }}
+                        || '): ask them for an introduction to ' || primary_person.name_and_role || '.'
+                    else 'No colleague, nor anyone in your manager''s team, knows ' || primary_person.full_name
+                        || ' or anyone else at ' || accounts_of_deal.account_name || ': ask '
+                        || engaged_person.full_name || ' to bring ' || primary_person.full_name || ' back in.'
+                end
+            when 'single_threaded' then
+                coalesce(deals.opportunity_name, accounts.account_name)
+                || ' rests on one engaged contact: engage another stakeholder'
+                || coalesce(' (no ' || uncovered.roles || ' engaged in 90 days)', '') || '.'
+            when 'no_decision_maker' then
+                case when deal_day.decision_maker_count = 0
+                    then deals.opportunity_name || ' has no decision-maker among its contacts: find and engage one.'
+                    else 'No decision-maker on ' || deals.opportunity_name || ' has been engaged in '
+                        || coalesce(cast(deal_day.decision_maker_days_since_meaningful as varchar) || ' days', 'the last 90 days or more')
+                        || ': engage one before the deal moves on.'
+                end
+            when 'quiet_account' then
+                accounts.account_name || ' has gone quiet: no word from anyone there for '
+                || cast(account_day.days_since_customer_touch as varchar) || ' days, with '
+                || {{ counted('account_day.open_opportunity_count', 'open deal', 'open deals') }} || '.'
+            when 'waiting_on_us' then
+                accounts.account_name || ' is waiting on us: our replies took ' || {{ one_decimal('waiting.hours_recent') }}
+                || ' business hours on average over the last {{ waiting.window_days | int }} days, against '
+                || {{ one_decimal('waiting.hours_norm') }} || ' over 90 days.'
+        end as message,
+        case runs.rule
+            when 'introduction' then {{ json_object([
+                ("'primary_contact_id'", 'primary_person.contact_id'),
+                ("'unanswered_streak'", 'deal_day.primary_unanswered_streak'),
+                ("'skipped_meetings_30d'", 'skipped.skipped_meetings_30d'),
+                ("'engaged_contact_id'", 'engaged.engaged_contact_id'),
+                ("'engaged_last_touch_date'", 'cast(engaged.engaged_last_touch_date as varchar)'),
+                ("'introducer_user_id'", 'introducer.user_id'),
+                ("'introducer_strength'", 'introducer.strength'),
+                ("'introducer_route'", "case introducer.route when 1 then 'knows the contact' when 2 then 'manager''s team' else 'none' end"),
+            ]) }}
+            when 'single_threaded' then {{ json_object([("'uncovered_roles'", 'uncovered.roles')]) }}
+            when 'no_decision_maker' then {{ json_object([
+                ("'decision_maker_count'", 'deal_day.decision_maker_count'),
+                ("'decision_maker_days_since_meaningful'", 'deal_day.decision_maker_days_since_meaningful'),
+            ]) }}
+            when 'quiet_account' then {{ json_object([
+                ("'days_since_customer_touch'", 'account_day.days_since_customer_touch'),
+                ("'open_opportunity_count'", 'account_day.open_opportunity_count'),
+            ]) }}
+            when 'waiting_on_us' then {{ json_object([
+                ("'our_reply_business_hours_recent'", 'round(waiting.hours_recent, 1)'),
+                ("'our_reply_business_hours_90d'", 'round(waiting.hours_norm, 1)'),
+                ("'replies_recent'", 'waiting.replies_recent'),
+            ]) }}
+        end as evidence
+    from recent_runs as runs
+    left join {{ ref('dim_opportunities') }} as deals
+        on runs.entity_type = 'opportunity' and runs.entity_id = deals.opportunity_id
+    left join {{ ref('dim_accounts') }} as accounts
+        on runs.entity_type = 'account' and runs.entity_id = accounts.account_id
+    left join {{ ref('dim_accounts') }} as accounts_of_deal on deals.account_id = accounts_of_deal.account_id
+    left join deal_days as deal_day
+        on runs.entity_type = 'opportunity' and runs.entity_id = deal_day.opportunity_id and runs.last_seen_date = deal_day.day
+    left join account_days as account_day
+        on runs.entity_type = 'account' and runs.entity_id = account_day.account_id and runs.last_seen_date = account_day.day
+    left join skipped_meetings as skipped
+        on runs.rule = 'introduction' and deals.primary_contact_id = skipped.contact_id and runs.last_seen_date = skipped.day
+    left join engaged_colleague as engaged
+        on runs.rule = 'introduction' and runs.entity_id = engaged.opportunity_id
+        and runs.last_seen_date = engaged.day and engaged.pick = 1
+    left join people as primary_person on runs.rule = 'introduction' and deals.primary_contact_id = primary_person.contact_id
+    left join people as engaged_person on engaged.engaged_contact_id = engaged_person.contact_id
+    left join introducers as introducer
+        on runs.rule = 'introduction' and runs.entity_id = introducer.opportunity_id and introducer.pick = 1
+    left join people as known_person on introducer.known_contact_id = known_person.contact_id
+    left join uncovered_roles as uncovered
+        on runs.rule = 'single_threaded' and runs.entity_type = uncovered.entity_type and runs.entity_id = uncovered.entity_id
+    left join waiting_days as waiting
+        on runs.rule = 'waiting_on_us' and runs.entity_id = waiting.account_id and runs.last_seen_date = waiting.day
+)
+
+select
+    cast({{ dbt.hash(dbt.concat(["worded.entity_type", "'|'", "worded.entity_id", "'|'", "worded.rule", "'|'", "cast(worded.opened_date as varchar)"])) }} as varchar)
+        as recommendation_id,
+    cast(worded.entity_type as varchar) as entity_type,
+    cast(worded.entity_id as varchar) as entity_id,
+    cast(worded.entity_name as varchar) as entity_name,
+    cast(worded.account_id as varchar) as account_id,
+    cast(worded.owner_user_id as varchar) as owner_user_id,
+    cast(worded.rule as varchar) as rule,
+    cast(case worded.rule
+        {%- for rule, priority in p.priority.items() %}
+        when {{ sql_string(rule) }} then {{ numeric_value(priority, 'recommendations.priority.' ~ rule) }}
+        {%- endfor %}
+    end as integer) as priority,
+    cast(worded.message as varchar) as message,
+    cast(worded.evidence as varchar) as evidence,
+    cast(worded.opened_date as date) as opened_date,
+    cast(worded.last_seen_date as date) as last_seen_date,
+    cast(worded.cleared_date as date) as closed_date,
+    cast(case when worded.cleared_date is null then 'open' else 'closed' end as varchar) as status
+from worded
