@@ -69,7 +69,8 @@ def print_scenario(release: Path, truth_dir: Path) -> None:
             "where entity_id = ? and status = 'open' order by priority, opened_date", [deal["opportunity_id"]]).fetchall()
         alerts = con.execute(
             f"select opened_date, status, message from {qualified(SERVING_SCHEMA, 'alerts')} "
-            "where entity_id = ? and recipient_user_id = ? and rule = 'rating_drop' order by opened_date desc limit 1",
+            "where entity_id = ? and recipient_user_id = ? and rule = 'rating_drop' and status = 'open' "
+            "order by opened_date desc limit 1",
             [deal["opportunity_id"], manager["user_id"]]).fetchall()
     print(f"\n{deal['name']} ({scenario['seller']['full_name']}'s deal):")
     for (message,) in advice:

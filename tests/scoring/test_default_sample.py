@@ -162,7 +162,7 @@ def test_blue_ridge_gets_the_introduction_and_its_manager_the_alert(acted: Wareh
     assert scenario["seller"]["full_name"] not in message.split("Ask ")[1]
     alerts = _rows(acted, "alerts", "entity_id = ? and recipient_user_id = ? and rule = 'rating_drop'",
                    (deal, scenario["manager"]["user_id"]))
-    assert any(a["rating_30d_ago"] == "Good" and a["rating"] == "Fair" and a["recipient_role"] == "manager" for a in alerts), alerts
+    assert any(a["previous_rating"] == "Good" and a["rating"] == "Fair" and a["recipient_role"] == "manager" for a in alerts), alerts
 
 
 def test_the_strongest_colleague_is_the_true_one(acted: Warehouse) -> None:

@@ -1,10 +1,11 @@
 -- Alerts: a published health score that falls below its segment's Good cut-off, drops by
--- `drop_points` or more within 7 days, or moves down a rating against 30 days before (Good → Fair).
+-- `drop_points` or more within 7 days, or falls into a lower rating (Good → Fair). A rating drop is
+-- kept per band it fell into: a deal sliding Excellent → Good → Fair is told both drops.
 -- One alert per entity and rule for each run of days the condition holds (macro condition_runs):
 -- it stays open while the condition persists, is recovered the first day it no longer holds, and a
 -- new alert opens if it returns. Each alert goes to the owner and to the owner's manager: one row per
 -- recipient. Built from the whole published history, which is never rewritten: re-running a day
--- gives the same rows. The var `alerts` (dbt_project.yml) sets the entity types and the drop.
+-- gives the same rows. The var `alerts` (dbt_project.yml) sets the entity types, the rules and the drop.
 {%- set p = var('alerts') %}
 
 with
@@ -20,10 +21,7 @@ snapshots as (
         score,
         rating,
         threshold_good,
-        score_7d_ago,
         score_delta_7d,
-        score_30d_ago,
-        rating_30d_ago,
         reasons_down
     from {{ ref(entity ~ '_health') }}
     where score is not null
@@ -37,33 +35,39 @@ ranked as (
     select
         *,
         {{ rating_rank('rating') }} as rating_rank,
-        {{ rating_rank('rating_30d_ago') }} as rating_30d_ago_rank,
-        lag(score) over (partition by entity_type, entity_id order by snapshot_date) as previous_score
+        lag(score) over (partition by entity_type, entity_id order by snapshot_date) as previous_score,
+        lag(rating) over (partition by entity_type, entity_id order by snapshot_date) as previous_rating
     from snapshots
 ),
 
 conditions as (
-    select entity_type, entity_id, 'below_threshold' as rule, snapshot_date as day,
+    select entity_type, entity_id, 'below_threshold' as rule, 0 as band_rank, snapshot_date as day,
         coalesce(score < threshold_good, false) as holds
     from ranked
     union all
-    select entity_type, entity_id, 'sharp_drop' as rule, snapshot_date as day,
+    select entity_type, entity_id, 'sharp_drop' as rule, 0 as band_rank, snapshot_date as day,
         coalesce(score_delta_7d <= -{{ numeric_value(p.drop_points, 'alerts.drop_points') }}, false) as holds
     from ranked
     union all
-    select entity_type, entity_id, 'rating_drop' as rule, snapshot_date as day,
-        coalesce(rating_rank < rating_30d_ago_rank, false) as holds
+    -- rated in this band or lower (Good 3, Fair 2, Poor 1): holds from the day it fell into it
+    select ranked.entity_type, ranked.entity_id, 'rating_drop' as rule, bands.band_rank, ranked.snapshot_date as day,
+        coalesce(ranked.rating_rank <= bands.band_rank, false) as holds
     from ranked
+    cross join (select 3 as band_rank union all select 2 union all select 1) as bands
+),
+
+chosen_conditions as (
+    select * from conditions where rule in ({{ sql_string_list(p.rules) }})
 ),
 
 runs as (
-    {{ condition_runs('conditions', ['entity_type', 'entity_id', 'rule']) }}
+    {{ condition_runs('chosen_conditions', ['entity_type', 'entity_id', 'rule', 'band_rank']) }}
 ),
 
 opened as (
     -- each alert with the facts of the day it opened
     select
-        {{ dbt.hash(dbt.concat(["runs.entity_type", "'|'", "runs.entity_id", "'|'", "runs.rule", "'|'", "cast(runs.opened_date as varchar)"])) }} as alert_id,
+        {{ dbt.hash(dbt.concat(["runs.entity_type", "'|'", "runs.entity_id", "'|'", "runs.rule", "'|'", "cast(runs.band_rank as varchar)", "'|'", "cast(runs.opened_date as varchar)"])) }} as alert_id,
         runs.entity_type,
         runs.entity_id,
         runs.rule,
@@ -76,10 +80,8 @@ opened as (
         ranked.rating,
         ranked.threshold_good,
         ranked.previous_score,
-        ranked.score_7d_ago,
         ranked.score_delta_7d,
-        ranked.score_30d_ago,
-        ranked.rating_30d_ago,
+        ranked.previous_rating,
         nullif(split_part(coalesce(ranked.reasons_down, ''), '; ', 1), '') as top_reason
     from runs
     inner join ranked
@@ -93,9 +95,9 @@ worded as (
         opened.*,
         opened.entity_name || ' (' || opened.entity_type || ') '
         || case opened.rule
-            when 'rating_drop' then 'dropped from ' || opened.rating_30d_ago || ' to ' || opened.rating
+            when 'rating_drop' then 'dropped from ' || opened.previous_rating || ' to ' || opened.rating
                 || ' on ' || cast(opened.opened_date as varchar) || ': score ' || {{ one_decimal('opened.score') }}
-                || ', ' || {{ one_decimal('opened.score_30d_ago') }} || ' thirty days before'
+                || ', ' || {{ one_decimal('opened.previous_score') }} || ' the day before'
             when 'sharp_drop' then 'lost ' || {{ one_decimal('-opened.score_delta_7d') }} || ' points in 7 days to '
                 || {{ one_decimal('opened.score') }} || ' (' || opened.rating || ') on ' || cast(opened.opened_date as varchar)
             else 'fell below the Good cut-off of ' || {{ one_decimal('opened.threshold_good') }} || ' on '
@@ -134,7 +136,7 @@ select
     cast(worded.cleared_date as date) as recovered_date,
     cast(worded.score as double precision) as score,
     cast(worded.rating as varchar) as rating,
-    cast(worded.rating_30d_ago as varchar) as rating_30d_ago,
+    cast(worded.previous_rating as varchar) as previous_rating,
     cast(worded.score_delta_7d as double precision) as score_delta_7d,
     cast(worded.message as varchar) as message
 from worded
