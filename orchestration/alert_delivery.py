@@ -48,7 +48,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from runtime import locks
-from runtime.settings import Settings
+from runtime.settings import Settings, check_webhook_url
 
 OUTBOX = "outbox"
 WEBHOOK = "webhook"
@@ -73,7 +73,7 @@ class DeliverySettings:
 
     def __post_init__(self) -> None:
         if self.webhook_url is not None:
-            _check_webhook_url(self.webhook_url, "webhook_url")
+            check_webhook_url(self.webhook_url, "webhook_url")
         if self.attempts < 1:
             raise ValueError(f"attempts must be at least 1, got {self.attempts}")
         if not (self.backoff_seconds >= 0 and self.connect_timeout > 0 and self.read_timeout > 0):
@@ -90,18 +90,6 @@ class DeliverySettings:
         """What one call can spend on an unavailable webhook: one alert's tries and back-offs."""
         backoffs = self.backoff_seconds * (2 ** (self.attempts - 1) - 1)
         return self.attempts * (self.connect_timeout + self.read_timeout) + backoffs
-
-
-def _check_webhook_url(url: str, name: str) -> None:
-    # The URL of a chat webhook is a secret (its path is the credential): the message shows the
-    # scheme only.
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{name} must be an http(s) URL with a host; got one with scheme {parts.scheme!r}")
-    try:
-        parts.port  # noqa: B018 - parsing the port is the check
-    except ValueError:
-        raise ValueError(f"{name} has an invalid port") from None
 
 
 @dataclass

@@ -50,16 +50,24 @@ def _positive_whole(name: str, raw: str) -> int:
     return value
 
 
-def _webhook_url(raw: str) -> str | None:
-    """An http(s) URL with a host, or None when unset. The error shows the scheme only: a chat
-    webhook's path is its credential."""
-    url = raw.strip()
-    if not url:
-        return None
+def check_webhook_url(url: str, name: str) -> None:
+    """An http(s) URL with a host and a valid port, or a ValueError naming `name`. The error shows
+    the scheme only: a chat webhook's path is its credential."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"RI_ALERT_WEBHOOK_URL must be an http(s) URL with a host; got one with scheme {parts.scheme!r}")
-    return url
+        raise ValueError(f"{name} must be an http(s) URL with a host; got one with scheme {parts.scheme!r}")
+    try:
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError:
+        raise ValueError(f"{name} has an invalid port") from None
+
+
+def _webhook_url(raw: str) -> str | None:
+    """RI_ALERT_WEBHOOK_URL checked, or None when unset."""
+    url = raw.strip()
+    if url:
+        check_webhook_url(url, "RI_ALERT_WEBHOOK_URL")
+    return url or None
 
 
 @dataclass(frozen=True)
