@@ -171,7 +171,8 @@ def is_pending(batch: BatchFile, landed_dir: Path) -> bool:
         return True
 
 
-def _write_parquet(table: pa.Table, path: Path) -> None:
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Write through a temporary file and rename: a reader sees the old file or the whole new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_name(path)
     pq.write_table(table, tmp, compression="zstd")
@@ -201,10 +202,10 @@ def ensure_schema_files(landed_dir: Path, ent: contract.Entity) -> None:
     path = landed_dir / ent.name / SCHEMA_FILE
     schema = ent.landed_schema()
     if not path.exists() or pq.read_schema(path) != schema:
-        _write_parquet(schema.empty_table(), path)
+        write_parquet(schema.empty_table(), path)
     qpath = landed_dir / QUARANTINE_DIR / ent.name / SCHEMA_FILE
     if not qpath.exists():
-        _write_parquet(QUARANTINE_SCHEMA.empty_table(), qpath)
+        write_parquet(QUARANTINE_SCHEMA.empty_table(), qpath)
 
 
 def land_batch(batch: BatchFile, landed_dir: Path, *, keep_bodies: bool = False) -> BatchResult:
@@ -263,8 +264,8 @@ def _land_whole_file_entry(batch: BatchFile, landed_dir: Path, status: str, reas
 def _write_batch(
     batch: BatchFile, landed_dir: Path, result: BatchResult, table: pa.Table, rejected: list[RejectedRow], stat: os.stat_result
 ) -> None:
-    _write_parquet(table, _data_path(landed_dir, batch))
-    _write_parquet(_quarantine_table(batch, rejected), _quarantine_path(landed_dir, batch))
+    write_parquet(table, _data_path(landed_dir, batch))
+    write_parquet(_quarantine_table(batch, rejected), _quarantine_path(landed_dir, batch))
     record = asdict(result) | {
         "sha256": _content_sha256(batch),
         "size": stat.st_size,

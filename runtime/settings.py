@@ -83,6 +83,7 @@ class Settings:
     quality_dir: Path  # RI_QUALITY_DIR: the quality history
     models_dir: Path  # RI_MODELS_DIR: versioned scorer artefacts
     scoring_config: Path  # RI_SCORING_CONFIG: config/scoring.yml
+    feeds_config: Path  # RI_FEEDS: the news feeds file (config/feeds.yml)
     partition_start: str  # RI_PARTITION_START: first as-of date of the daily partitions
     internal_domains: str  # RI_INTERNAL_DOMAINS: extra internal mail domains, comma-separated
     store_bodies: bool  # RI_STORE_BODIES=1 keeps message bodies; by default they are discarded
@@ -117,6 +118,7 @@ class Settings:
             quality_dir=path("RI_QUALITY_DIR", data / "quality"),
             models_dir=path("RI_MODELS_DIR", data / "models"),
             scoring_config=path("RI_SCORING_CONFIG", PROJECT_ROOT / "config" / "scoring.yml"),
+            feeds_config=path("RI_FEEDS", PROJECT_ROOT / "config" / "feeds.yml"),
             partition_start=start,
             internal_domains=env.get("RI_INTERNAL_DOMAINS", ""),
             store_bodies=env.get("RI_STORE_BODIES", "0").strip().lower() in _TRUE,

@@ -17,8 +17,9 @@ from orchestration.step_locks import warehouse_step
 from runtime import relations, settings
 
 # Models reading the scorer's output (the dbt source `ml`: the health tables and the evaluation's
-# decline leads) build in a second step, after scoring.
-SERVING_SELECTION = "source:ml+"
+# decline leads) or the news step's (landed news items, matches) build in a second step, after
+# scoring and the news step.
+SERVING_SELECTION = "source:ml+ source:news_landed+ source:news+"
 
 
 class Translator(DagsterDbtTranslator):

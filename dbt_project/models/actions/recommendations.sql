@@ -15,7 +15,10 @@
 --   quiet_account      an account going quiet (models/features: is_going_quiet) with an open deal
 --   waiting_on_us      our replies to the account over `window_days` are slower than `slower_than_norm`
 --                      times our own 90-day norm with them
+--   leadership_news    published news of a leadership change names one of a deal's contacts, within
+--                      the last news.whats_new_days days: confirm their role and who decides now
 {%- set p = var('recommendations') %}
+{%- set news_days = numeric_value(var('news').whats_new_days, 'news.whats_new_days') | int %}
 {%- set intro = p.introduction %}
 {%- set waiting = p.waiting_on_us %}
 
@@ -169,6 +172,38 @@ waiting_days as (
     from our_pace
 ),
 
+leadership_items as (
+    -- published leadership-change news naming a deal's contact
+    select
+        deal_contacts.opportunity_id,
+        news.event_date,
+        news.item_id,
+        news.title,
+        news.source_feed,
+        news.link,
+        named.contact_id
+    from {{ ref('account_news') }} as news
+    inner join {{ source('news', 'item_contacts') }} as named
+        on news.item_id = named.item_id and news.account_id = named.account_id
+    inner join {{ ref('dim_opportunity_contacts') }} as deal_contacts on named.contact_id = deal_contacts.contact_id
+    where news.event_type = 'leadership_change'
+),
+
+leadership_days as (
+    select
+        'opportunity' as entity_type,
+        deal_days.opportunity_id as entity_id,
+        'leadership_news' as rule,
+        deal_days.day,
+        count(items.item_id) > 0 as holds
+    from deal_days
+    left join leadership_items as items
+        on deal_days.opportunity_id = items.opportunity_id
+        and items.event_date <= deal_days.day
+        and items.event_date > {{ dbt.dateadd('day', -news_days, 'deal_days.day') }}
+    group by 1, 2, 3, 4
+),
+
 conditions as (
     {%- if intro.enabled %}
     select entity_type, entity_id, rule, day, holds from introduction_days
@@ -195,6 +230,10 @@ conditions as (
     select 'account' as entity_type, account_id as entity_id, 'quiet_account' as rule, day,
         coalesce(is_going_quiet and open_opportunity_count > 0, false) as holds
     from account_days
+    union all
+    {%- endif %}
+    {%- if p.leadership_news.enabled %}
+    select entity_type, entity_id, rule, day, holds from leadership_days
     union all
     {%- endif %}
     {%- if waiting.enabled %}
@@ -291,6 +330,22 @@ uncovered_roles as (
     group by runs.entity_type, runs.entity_id
 ),
 
+leadership_news as (
+    -- per leadership_news recommendation, the latest item behind it on the run's last day
+    select
+        runs.entity_id as opportunity_id,
+        items.*,
+        row_number() over (
+            partition by runs.entity_id order by items.event_date desc, items.item_id, items.contact_id
+        ) as pick
+    from recent_runs as runs
+    inner join leadership_items as items
+        on runs.entity_id = items.opportunity_id
+        and items.event_date <= runs.last_seen_date
+        and items.event_date > {{ dbt.dateadd('day', -news_days, 'runs.last_seen_date') }}
+    where runs.rule = 'leadership_news'
+),
+
 worded as (
     select
         runs.*,
@@ -331,6 +386,10 @@ worded as (
                 accounts.account_name || ' has gone quiet: no word from anyone there for '
                 || cast(account_day.days_since_customer_touch as varchar) || ' days, with '
                 || {{ counted('account_day.open_opportunity_count', 'open deal', 'open deals') }} || '.'
+            when 'leadership_news' then
+                'News of ' || cast(news.event_date as varchar) || ' (' || news.source_feed || '), "' || news.title
+                || '", names ' || news_person.name_and_role || ', a contact on ' || deals.opportunity_name
+                || ': confirm their role and who decides now, and update the deal''s contacts.'
             when 'waiting_on_us' then
                 accounts.account_name || ' is waiting on us: our replies took ' || {{ one_decimal('waiting.hours_recent') }}
                 || ' business hours on average over the last {{ waiting.window_days | int }} days, against '
@@ -355,6 +414,12 @@ worded as (
             when 'quiet_account' then {{ json_object([
                 ("'days_since_customer_touch'", 'account_day.days_since_customer_touch'),
                 ("'open_opportunity_count'", 'account_day.open_opportunity_count'),
+            ]) }}
+            when 'leadership_news' then {{ json_object([
+                ("'item_id'", 'news.item_id'),
+                ("'event_date'", 'cast(news.event_date as varchar)'),
+                ("'link'", 'news.link'),
+                ("'named_contact_id'", 'news.contact_id'),
             ]) }}
             when 'waiting_on_us' then {{ json_object([
                 ("'our_reply_business_hours_recent'", 'round(waiting.hours_recent, 1)'),
@@ -384,6 +449,9 @@ worded as (
     left join people as known_person on introducer.known_contact_id = known_person.contact_id
     left join uncovered_roles as uncovered
         on runs.rule = 'single_threaded' and runs.entity_type = uncovered.entity_type and runs.entity_id = uncovered.entity_id
+    left join leadership_news as news
+        on runs.rule = 'leadership_news' and runs.entity_id = news.opportunity_id and news.pick = 1
+    left join people as news_person on news.contact_id = news_person.contact_id
     left join waiting_days as waiting
         on runs.rule = 'waiting_on_us' and runs.entity_id = waiting.account_id and runs.last_seen_date = waiting.day
 )

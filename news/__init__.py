@@ -1,0 +1,1 @@
+"""What's New: public news feeds fetched, normalised, matched to accounts, classified."""
