@@ -16,6 +16,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class Scores:
     true_positive: int = 0
     false_positive: int = 0
     false_negative: int = 0
+    unnamed: int = 0  # labelled pairs whose item never names the account (left out of precision and recall)
+    unnamed_matched: int = 0
     classes: Counter[str] = field(default_factory=Counter)  # labelled event type -> items
     classes_right: Counter[str] = field(default_factory=Counter)
     mistakes: list[str] = field(default_factory=list)
@@ -59,7 +62,8 @@ class Scores:
 
     def add(self, other: Scores) -> Scores:
         return Scores(self.true_positive + other.true_positive, self.false_positive + other.false_positive,
-                      self.false_negative + other.false_negative, self.classes + other.classes,
+                      self.false_negative + other.false_negative, self.unnamed + other.unnamed,
+                      self.unnamed_matched + other.unnamed_matched, self.classes + other.classes,
                       self.classes_right + other.classes_right, self.mistakes + other.mistakes)
 
     def summary(self) -> dict[str, object]:
@@ -67,6 +71,7 @@ class Scores:
             "pairs_labelled": self.true_positive + self.false_negative,
             "pairs_predicted": self.true_positive + self.false_positive,
             "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+            "labelled_pairs_not_naming_the_account": self.unnamed, "of_which_matched": self.unnamed_matched,
             "classification_accuracy": {c: {"items": n, "accuracy": round(self.classes_right[c] / n, 3)}
                                         for c, n in sorted(self.classes.items())},
             "classification_accuracy_overall": round(sum(self.classes_right.values()) / max(1, sum(self.classes.values())), 3),
@@ -83,10 +88,35 @@ class LabelledItem:
     event_type: str | None
 
 
-def score(items: Iterable[LabelledItem], matcher: Matcher, minimum: float) -> Scores:
+def names_of(accounts: Iterable[Account], contacts: Iterable[Contact]) -> dict[str, re.Pattern[str]]:
+    """Per account, any of the names a CRM holds for it (name without legal form, aliases, domains,
+    contacts' full names) as a case-insensitive whole word: whether an item *names* the account.
+    Deliberately simple and independent of the matcher."""
+    people: dict[str, list[str]] = {}
+    for c in contacts:
+        people.setdefault(c.account_id, []).append(c.full_name)
+    out = {}
+    for a in accounts:
+        core = re.split(r",| (?:Inc\.?|Incorporated|Corporation|Corp\.?|Co\.|Ltd\.?|Limited|LLC|plc|GmbH|AG|S\.A\.?)\b", a.name)[0]
+        names = [core, *a.aliases, *a.domains, *people.get(a.account_id, [])]
+        out[a.account_id] = re.compile("|".join(rf"(?<!\w){re.escape(n.strip())}(?!\w)" for n in names if n.strip()), re.IGNORECASE)
+    return out
+
+
+def score(items: Iterable[LabelledItem], matcher: Matcher, minimum: float,
+          names: dict[str, re.Pattern[str]] | None = None) -> Scores:
+    """Precision and recall of the published matches over (item, account) pairs. With `names`, a
+    labelled pair whose item never names the account (an article about a product, say) is counted
+    apart: no name, alias or domain matcher can find it, and it is reported, not scored."""
     out = Scores()
     for item in items:
         found = {m.account_id for m in matcher.match(item.title, item.summary, item.link) if m.confidence >= minimum}
+        text = f"{item.title}\n{item.summary}\n{item.link or ''}"
+        unnamed = {a for a in item.accounts if names is not None and not names[a].search(text)}
+        out.unnamed += len(unnamed)
+        out.unnamed_matched += len(unnamed & found)
+        found -= unnamed
+        item = LabelledItem(item.key, item.title, item.summary, item.link, item.accounts - unnamed, item.event_type)
         out.true_positive += len(found & item.accounts)
         for account in sorted(found - item.accounts):
             out.false_positive += 1
@@ -167,7 +197,7 @@ def evaluate(cfg: settings.Settings, real_dir: Path = REAL_FEEDS) -> dict[str, o
     for name, build in sets.items():
         if available[name]:
             accounts, contacts, items = build()
-            results[name] = score(items, Matcher(accounts, contacts, rules), minimum)
+            results[name] = score(items, Matcher(accounts, contacts, rules), minimum, names_of(accounts, contacts))
     combined = Scores()
     for s in results.values():
         combined = combined.add(s)

@@ -137,11 +137,12 @@ def title_key(title: str) -> str:
 
 def _published(entry: Any, fetched_at: dt.datetime) -> tuple[dt.datetime | None, str]:
     for field in ("published", "updated", "created"):
-        parsed = entry.get(f"{field}_parsed")
+        # a plain dict look-up: FeedParserDict.get maps a missing updated_parsed to published_parsed, warning
+        parsed = dict.get(entry, f"{field}_parsed")
         if parsed:
             when = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=calendar.timegm(parsed))
             return when, ("future" if when > fetched_at + FUTURE_TOLERANCE else "ok")
-    raw = any(entry.get(field) for field in ("published", "updated", "created"))
+    raw = any(dict.get(entry, field) for field in ("published", "updated", "created"))
     return None, ("unparseable" if raw else "missing")
 
 

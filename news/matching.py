@@ -18,7 +18,6 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,9 +34,9 @@ _DOMAIN = re.compile(r"(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,
 @dataclass(frozen=True)
 class MatchingRules:
     legal_suffixes: frozenset[str]
-    descriptor_words: frozenset[str]
-    common_word_zipf: float
-    common_word_languages: tuple[str, ...]
+    corporate_descriptors: frozenset[str]
+    business_descriptors: frozenset[str]
+    dictionaries: tuple[str, ...]
     ambiguous_names: frozenset[tuple[str, ...]]
     industry_words: dict[str, frozenset[str]]
     weights: dict[str, float]
@@ -48,14 +47,15 @@ class MatchingRules:
 def load_rules(path: Path = RULES_PATH) -> MatchingRules:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     weights = {k: float(v) for k, v in raw["evidence_weights"].items()}
-    missing = {"name", "alias", "domain", "ambiguous_name", "legal_name", "industry_words", "contact"} - set(weights)
+    missing = {"name", "alias", "domain", "domain_mention", "ambiguous_name", "legal_name", "industry_words",
+               "contact"} - set(weights)
     if missing or not all(0 <= w < 1 for w in weights.values()):
         raise ValueError(f"{path}: evidence_weights needs {sorted(missing) or 'weights'} in [0, 1)")
     return MatchingRules(
         legal_suffixes=frozenset(w.lower() for w in raw["legal_suffixes"]),
-        descriptor_words=frozenset(w.lower() for w in raw["descriptor_words"]),
-        common_word_zipf=float(raw["common_word_zipf"]),
-        common_word_languages=tuple(raw["common_word_languages"]),
+        corporate_descriptors=frozenset(w.lower() for w in raw["corporate_descriptors"]),
+        business_descriptors=frozenset(w.lower() for w in raw["business_descriptors"]),
+        dictionaries=tuple(raw["dictionaries"]),
         ambiguous_names=frozenset(tuple(t for t, _ in tokens(n)) for n in raw.get("ambiguous_names") or []),
         industry_words={k.casefold(): frozenset(w.casefold() for w in v) for k, v in raw["industry_words"].items()},
         weights=weights,
@@ -99,13 +99,15 @@ def _is_title_case(words: list[Word]) -> bool:
     return bool(longer) and sum(w.written[0].isupper() for w in longer) >= 0.6 * len(longer)
 
 
-def word_frequency_test(rules: MatchingRules) -> Callable[[str], bool]:
-    """Is a word common in any of the rules' languages (wordfreq's Zipf scale)?"""
-    from wordfreq import zipf_frequency  # only the news step needs its word lists
+def dictionary_test(rules: MatchingRules) -> Callable[[str], bool]:
+    """Is a word in the dictionary, as a word or as a proper noun (Amazon, Mars)?"""
+    from english_words import get_english_words_set  # only the news step needs its word lists
 
-    @cache
+    words = get_english_words_set(list(rules.dictionaries), alpha=True)
+    known = {w.casefold() for w in words}
+
     def is_common(word: str) -> bool:
-        return any(zipf_frequency(word, lang) >= rules.common_word_zipf for lang in rules.common_word_languages)
+        return word.casefold() in known
 
     return is_common
 
@@ -133,6 +135,7 @@ class Form:
     source: str  # name | alias
     written: str
     acronym: bool  # an all-capitals alias: compared with its case
+    shortened: bool = False  # a descriptor dropped: a guess at how the account is written, never enough alone
 
 
 @dataclass
@@ -151,7 +154,7 @@ class Matcher:
                  is_common: Callable[[str], bool] | None = None):
         self.rules = rules
         self.accounts = {a.account_id: a for a in accounts}
-        is_common = is_common or word_frequency_test(rules)
+        is_common = is_common or dictionary_test(rules)
         forms: dict[tuple[str, ...], list[Form]] = defaultdict(list)
         for account in self.accounts.values():
             for form in self._forms(account):
@@ -182,34 +185,39 @@ class Matcher:
         for source, text in [("name", account.name), *(("alias", a) for a in account.aliases)]:
             written = text.strip()
             acronym = source == "alias" and written.isupper() and " " not in written and written.isalnum()
-            words = [w for w, _ in tokens(written.replace(".", ""))]
+            words = _joined_initials([w for w, _ in tokens(written.replace(".", ""))])
             while len(words) > 1 and words[-1] in self.rules.legal_suffixes:
                 words.pop()
             if not words or (len(words) == 1 and len(words[0]) < 2):
                 continue
             out.append(Form(tuple(words), account.account_id, source, written, acronym))
-            while len(words) > 1 and words[-1] in self.rules.descriptor_words:
+            shortened = False
+            while len(words) > 1 and words[-1] in self.rules.corporate_descriptors | self.rules.business_descriptors:
+                shortened = shortened or words[-1] in self.rules.business_descriptors
                 words.pop()
                 if words[-1] in ("and", "of", "the"):
                     break
-                out.append(Form(tuple(words), account.account_id, source, written, False))
+                out.append(Form(tuple(words), account.account_id, source, written, False, shortened=shortened))
         return out
 
     def _is_ambiguous(self, words: tuple[str, ...], owners: list[Form], is_common: Callable[[str], bool]) -> bool:
         if len({f.account_id for f in owners}) > 1 or words in self.rules.ambiguous_names:
             return True
+        if all(f.shortened for f in owners):
+            return True  # "Karnataka Bank" is not "Karnataka"
         if all(f.acronym for f in owners):
             return len(words[0]) <= 3 or is_common(words[0])
         if len(words) == 1 and len(words[0]) <= 3:
             return True
-        return len(words) <= 2 and all(is_common(w) or w in self.rules.descriptor_words for w in words)
+        descriptors = self.rules.corporate_descriptors | self.rules.business_descriptors
+        return len(words) <= 2 and all(is_common(w) or w in descriptors for w in words)
 
     def match(self, title: str, summary: str, link: str | None = None) -> list[Match]:
         """Every account the item may be about, best first; low confidences included."""
         words = scan(title, 0) + scan(summary, 1)
         found = self._find_forms(words)
-        hosts = _hosts(f"{title}\n{summary}", link)
-        by_domain = {a for host in hosts for a in self._domain_owners.get(host, ())}
+        hosts = (_hosts(link_host(link)), _hosts(*_DOMAIN.findall(f"{title}\n{summary}".lower())))
+        by_domain = {a for host in hosts[0] | hosts[1] for a in self._domain_owners.get(host, ())}
         if not found and not by_domain:
             return []
         candidates: dict[str, Match] = {}
@@ -260,7 +268,7 @@ class Matcher:
             return True
         if (after is not None and after.segment == span[-1].segment and not after.gap_before.strip()
                 and after.written[:1].isupper() and after.word not in self.rules.legal_suffixes
-                and after.word not in self.rules.descriptor_words):
+                and after.word not in self.rules.corporate_descriptors | self.rules.business_descriptors):
             return False
         before = words[start - 1] if start > 0 else None
         return not (before is not None and before.segment == span[0].segment and not span[0].gap_before.strip()
@@ -290,7 +298,8 @@ class Matcher:
                 i += 1
         return found
 
-    def _corroborate(self, match: Match, words: list[Word], body_words: set[str], hosts: set[str]) -> None:
+    def _corroborate(self, match: Match, words: list[Word], body_words: set[str],
+                     hosts: tuple[set[str], set[str]]) -> None:
         account = self.accounts[match.account_id]
         weights = self.rules.weights
         kinds = {e.split(" ")[0] for e in match.evidence}
@@ -302,10 +311,15 @@ class Matcher:
                 strengths.append(weights["ambiguous_name"] / 2)
         if "legal" in kinds:
             strengths.append(weights["legal_name"])
-        domain = next((d for d in self._domains.get(account.account_id, ()) if d in hosts), None)
-        if domain:
-            match.evidence.append(f"domain {domain}")
+        domains = self._domains.get(account.account_id, ())
+        published_on = next((d for d in domains if d in hosts[0]), None)
+        mentioned = next((d for d in domains if d in hosts[1]), None)
+        if published_on:
+            match.evidence.append(f"published on {published_on}")
             strengths.append(weights["domain"])
+        elif mentioned:
+            match.evidence.append(f"domain {mentioned}")
+            strengths.append(weights["domain_mention"])
         industry = self.rules.industry_words.get((account.industry or "").casefold(), frozenset())
         industry_hits = sorted(industry & body_words)
         if industry_hits:
@@ -351,17 +365,24 @@ def _same_last_word(seen: str, wanted: str) -> bool:
     return seen == wanted or seen in (wanted + "s", wanted + "es") or wanted in (seen + "s", seen + "es")
 
 
-def _hosts(text: str, link: str | None) -> set[str]:
-    """Every domain written in the text, and the article's host, each with its parent domains
-    (news.summitfreight.com is also summitfreight.com)."""
-    names = set(_DOMAIN.findall(text.lower()))
-    if link:
-        try:
-            host = urlsplit(link).hostname
-        except ValueError:
-            host = None
-        if host:
-            names.add(host.lower())
+def _joined_initials(words: list[str]) -> list[str]:
+    """Trailing single letters joined ("S A" of "S.A." is "sa"), so a spelled-out legal form is one word."""
+    tail = 0
+    while tail < len(words) - 1 and len(words[-1 - tail]) == 1:
+        tail += 1
+    return words if tail < 2 else [*words[:-tail], "".join(words[-tail:])]
+
+
+def link_host(link: str | None) -> str:
+    """The host of the article's link ("" when there is none)."""
+    try:
+        return (urlsplit(link).hostname or "").lower() if link else ""
+    except ValueError:
+        return ""
+
+
+def _hosts(*names: str) -> set[str]:
+    """Each domain with its parent domains (news.summitfreight.com is also summitfreight.com)."""
     out = set()
     for name in names:
         parts = name.strip(".").split(".")

@@ -72,11 +72,34 @@ def print_scenario(release: Path, truth_dir: Path) -> None:
             "where entity_id = ? and recipient_user_id = ? and rule = 'rating_drop' and status = 'open' "
             "order by opened_date desc limit 1",
             [deal["opportunity_id"], manager["user_id"]]).fetchall()
+        news = con.execute(
+            f"select event_date, event_type, title, matched_on from {qualified(SERVING_SCHEMA, 'account_news')} "
+            "where account_id = ? and is_whats_new order by event_date desc, item_id limit 3",
+            [scenario["account"]["account_id"]]).fetchall()
     print(f"\n{deal['name']} ({scenario['seller']['full_name']}'s deal):")
     for (message,) in advice:
         print(f"  Recommendation: {message}")
     for opened, status, message in alerts:
         print(f"  Alert to {manager['full_name']} (manager), {opened}, {status}: {message}")
+    for day, event_type, title, matched_on in news:
+        print(f"  What's New, {day}, {event_type.replace('_', ' ')}: {title} (matched on: {matched_on})")
+
+
+def print_news(release: Path) -> None:
+    """The last news run per feed, and how many items became news."""
+    import duckdb
+
+    with duckdb.connect(str(release / DATABASE_FILE), read_only=True) as con:
+        feeds = con.execute(
+            f"select feed_name, status, reason, is_malformed, items_new from {qualified(SERVING_SCHEMA, 'news_feed_runs')} "
+            f"where run_id = (select max(run_id) from {qualified(SERVING_SCHEMA, 'news_feed_runs')}) order by feed_name").fetchall()
+        published = con.execute(
+            f"select count(distinct item_id), count(distinct account_id), count(*) filter (where is_whats_new) "
+            f"from {qualified(SERVING_SCHEMA, 'account_news')}").fetchall()[0]
+    print("\nNews feeds (last run): " + ("; ".join(
+        f"{name} {status}" + (f" ({reason})" if reason else "") + (", malformed" if malformed else "") + f", {new} new items"
+        for name, status, reason, malformed, new in feeds) or "none configured"))
+    print(f"  {published[0]:,} items matched to {published[1]:,} accounts; {published[2]:,} account-item pairs are what's new")
 
 
 # Days before the sample's last day scored by trained models (a weekly version each week).
@@ -100,6 +123,7 @@ def main() -> None:
     if release is not None:
         print_release(release)
         print_scenario(release, cfg.ground_truth_dir)
+        print_news(release)
         delivered = deliver_release_alerts(cfg, log=lambda line: None)
         if delivered is not None:
             print(f"\nAlerts of the last {cfg.alert_delivery_days} days delivered to {cfg.data_dir / 'alerts' / 'outbox.jsonl'}: "
