@@ -23,6 +23,7 @@ def parse_args(argv: list[str] | None = None) -> SimulationConfig:
     parser.add_argument("--activities", type=int, default=DEFAULT_ACTIVITIES, help="approximate number of activities to generate")
     parser.add_argument("--start", type=dt.date.fromisoformat, default=DEFAULT_START, help="first day of the sample window")
     parser.add_argument("--end", type=dt.date.fromisoformat, default=DEFAULT_END, help="last day of the sample window")
+    parser.add_argument("--feeds", type=Path, default=None, help="news feed folder (default: next to --out, named feeds)")
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv", dest="fmt", help="extract file format (default csv)")
     parser.add_argument("--no-defects", action="store_true", help="a clean org (the seed's scenario is still present)")
     parser.add_argument("--keep-bodies", action="store_true", help="also write e-mail bodies (by default only their sentiment)")
@@ -31,7 +32,7 @@ def parse_args(argv: list[str] | None = None) -> SimulationConfig:
     return SimulationConfig(
         out_dir=args.out or cfg.extract_dir, truth_dir=args.truth or cfg.ground_truth_dir, seed=args.seed,
         activities=args.activities, start=args.start, end=args.end, fmt=args.fmt, defects=not args.no_defects,
-        keep_bodies=args.keep_bodies,
+        keep_bodies=args.keep_bodies, feeds_dir=args.feeds,
     )
 
 

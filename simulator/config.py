@@ -35,6 +35,8 @@ class SimulationConfig:
     fmt: str = "csv"
     defects: bool = True
     keep_bodies: bool = False  # write e-mail bodies too (by default only their sentiment)
+    # Where the news feeds go; None: next to the extract folder (out_dir.parent / "feeds").
+    feeds_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if self.end < self.start + dt.timedelta(days=59):
@@ -45,6 +47,8 @@ class SimulationConfig:
             raise ValueError(f"unknown format {self.fmt!r} (csv or parquet)")
         object.__setattr__(self, "out_dir", Path(self.out_dir))
         object.__setattr__(self, "truth_dir", Path(self.truth_dir))
+        feeds = self.out_dir.parent / "feeds" if self.feeds_dir is None else Path(self.feeds_dir)
+        object.__setattr__(self, "feeds_dir", feeds)
 
     @property
     def window_days(self) -> int:

@@ -19,6 +19,9 @@ relationship_ties        contact_id, user_id, tie_strength, tie_kind, active_unt
                          breaks equal strengths by the lower user_id
 activity_truth           which generator made each activity, and its true account and contact
 defects                  every injected (or naturally present) defect
+news_labels              feed_file, item_guid, title, link, published, account_ids, event_type,
+                         named_contact_ids, kind, duplicate_of: one row per item of each news feed
+                         (simulator.news), written after the manifest (which it is not counted in)
 scenario.json, manifest.json
 """
 
@@ -94,6 +97,19 @@ def write_ground_truth(truth_dir: Path, org: Org, deals: Deals, health: np.ndarr
                 "defect_counts": _defect_counts(defects)}
     paths.append(_json(truth_dir / "manifest.json", manifest))
     return paths, counts
+
+
+NEWS_LABEL_SCHEMA = pa.schema([
+    ("feed_file", pa.string()), ("item_guid", pa.string()), ("title", pa.string()), ("link", pa.string()),
+    ("published", pa.timestamp("s", tz="UTC")), ("account_ids", pa.list_(pa.string())), ("event_type", pa.string()),
+    ("named_contact_ids", pa.list_(pa.string())), ("kind", pa.string()), ("duplicate_of", pa.string()),
+])
+
+
+def write_news_labels(truth_dir: Path, rows: list[dict[str, object]]) -> tuple[Path, int]:
+    """news_labels.parquet: what each news feed item is about (simulator.news writes the feeds)."""
+    table = pa.Table.from_pylist(rows, schema=NEWS_LABEL_SCHEMA)
+    return _write(table, truth_dir / "news_labels.parquet"), table.num_rows
 
 
 def _json(path: Path, payload: dict[str, object]) -> Path:

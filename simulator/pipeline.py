@@ -13,8 +13,9 @@ from simulator.config import BURN_IN_DAYS, SimulationConfig, org_size
 from simulator.defects import (
     apply_master_defects, eligible_for_deals, opportunity_contact_defects, plan_activity_defects, role_findings,
 )
-from simulator.ground_truth import scenario_document, write_ground_truth
+from simulator.ground_truth import scenario_document, write_ground_truth, write_news_labels
 from simulator.master_data import write_master_data
+from simulator.news import write_news
 from simulator.opportunities import build_deals
 from simulator.org import build_org
 from simulator.relationships import simulate_health
@@ -32,6 +33,8 @@ class SimulationResult:
     defect_counts: dict[str, int]
     extract_files: list[Path] = field(default_factory=list)
     truth_files: list[Path] = field(default_factory=list)
+    feed_files: list[Path] = field(default_factory=list)
+    news_counts: dict[str, int] = field(default_factory=dict)  # label rows per kind (and event type)
     rate_multiplier: float = 1.0
     elapsed_seconds: float = 0.0
 
@@ -39,6 +42,8 @@ class SimulationResult:
         lines = [f"extracts in {self.config.out_dir} ({self.config.fmt}), ground truth in {self.config.truth_dir}"]
         lines += [f"  {k:26s} {v:>10,d}" for k, v in self.extract_rows.items()]
         lines.append(f"  defects: {sum(self.defect_counts.values())} rows, {len(self.defect_counts)} types")
+        if self.feed_files:
+            lines.append(f"  news: {self.truth_rows.get('news_labels', 0)} feed items in {self.feed_files[0].parent}")
         lines.append(f"  took {self.elapsed_seconds:.1f} s")
         return "\n".join(lines)
 
@@ -83,11 +88,19 @@ def simulate(config: SimulationConfig) -> SimulationResult:
         config.truth_dir, org, deals, health, records, defects, writer.truth_rows, scenario_document(org, deals, records),
         {**config.parameters(), "rate_multiplier": round(inputs.mult, 6)}, extract_rows,
     )
+    # The news comes last and from its own stream: every file above is the same with or without it.
+    # (The manifest, written above, describes the extract run and does not count the news labels.)
+    assert config.feeds_dir is not None  # set by SimulationConfig
+    news = write_news(config.feeds_dir, org, records, inputs.mute_day, stream(seed, "news"))
+    labels_path, label_rows = write_news_labels(config.truth_dir, news.labels)
+    truth_files.append(labels_path)
+    truth_rows["news_labels"] = label_rows
     counts: dict[str, int] = {}
     for row in defects:
         counts[str(row["defect_type"])] = counts.get(str(row["defect_type"]), 0) + 1
     return SimulationResult(
         config=config, extract_rows=extract_rows, truth_rows=truth_rows, defect_counts=dict(sorted(counts.items())),
         extract_files=master_files + writer.files + history_files, truth_files=truth_files,
+        feed_files=news.feed_files, news_counts=news.counts,
         rate_multiplier=inputs.mult, elapsed_seconds=time.perf_counter() - began,
     )

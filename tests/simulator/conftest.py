@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import pytest
@@ -31,6 +32,7 @@ class Extract:
         self.result = result
         self.out = Path(result.config.out_dir)
         self.truth = Path(result.config.truth_dir)
+        self.feeds = Path(str(result.config.feeds_dir))
         self._cache: dict[str, pd.DataFrame] = {}
 
     def __getitem__(self, entity: str) -> pd.DataFrame:
@@ -50,17 +52,23 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Extract:
     return Extract(run(tmp_path_factory.mktemp("seed7")))
 
 
+class Rerun(NamedTuple):
+    out: Path
+    truth: Path
+    feeds: Path
+
+
 @pytest.fixture(scope="session")
-def sample_again(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The same run through the CLI in another process with another string-hash seed."""
+def sample_again(tmp_path_factory: pytest.TempPathFactory) -> Rerun:
+    """The same run through the CLI in another process with another string-hash seed, news feeds elsewhere."""
     tmp = tmp_path_factory.mktemp("seed7-again")
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
     subprocess.run(
         [sys.executable, "-m", "simulator", "--out", str(tmp / "out"), "--truth", str(tmp / "truth"),
-         "--activities", str(SMALL), "--seed", "7"],
+         "--activities", str(SMALL), "--seed", "7", "--feeds", str(tmp / "elsewhere" / "news")],
         check=True, cwd=ROOT, env=env, capture_output=True,
     )
-    return tmp / "out", tmp / "truth"
+    return Rerun(tmp / "out", tmp / "truth", tmp / "elsewhere" / "news")
 
 
 @pytest.fixture(scope="session")

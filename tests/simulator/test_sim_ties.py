@@ -154,7 +154,7 @@ def test_scenario_ties(run):
 
 
 def test_ties_file_is_deterministic(sample, sample_again, other_seed):
-    _, truth = sample_again
+    truth = sample_again.truth
     mine = (sample.truth / "relationship_ties.parquet").read_bytes()
     assert mine == (truth / "relationship_ties.parquet").read_bytes()
     assert mine != (other_seed.truth / "relationship_ties.parquet").read_bytes()
