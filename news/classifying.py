@@ -26,7 +26,8 @@ _RULES: dict[str, tuple[tuple[str, int], ...]] = {
     ),
     "leadership_change": (
         (r"appoint(?:s|ed|ment)?", 3), (r"names? (?:a )?new", 3), (r"steps? down|stepping down|stepped down", 3),
-        (r"resign(?:s|ed|ation)?", 3), (r"retire(?:s|d|ment)?", 2), (r"successor|succeeds?|succeeded", 3),
+        (r"resign(?:s|ed|ation)?", 3), (r"retire(?:s|d|ment)?", 2),
+        (r"(?:to|will) leave|leaves|leaving|exits?|depart(?:s|ure|ing)?|will depart", 2), (r"successor|succeeds?|succeeded", 3),
         (r"new (?:ceo|cfo|coo|cto|chief|president|chair(?:man|woman)?|head)", 3), (r"promot(?:es|ed|ion)", 2),
         (r"hires?|hired|joins? as|to lead", 2), (r"ousts?|ousted|fired|dismiss(?:es|ed)", 2),
         (r"ceo|cfo|coo|cto|chief executive|chief [a-z]+ officer|president|chair(?:man|woman)?|board", 1),
@@ -49,7 +50,7 @@ _RULES: dict[str, tuple[tuple[str, int], ...]] = {
     ),
     "legal": (
         (r"lawsuits?|sues?|sued|suing|litigation|class action", 4), (r"court|judge|jury|ruling|ruled|verdict", 2),
-        (r"settle(?:s|d|ment)?", 2), (r"fined?|fines|penalt(?:y|ies)", 3), (r"regulators?|antitrust|competition authority", 2),
+        (r"settle(?:s|d|ment)?", 2), (r"fined|fines? of|penalt(?:y|ies)", 3), (r"regulators?|antitrust|competition authority", 2),
         (r"investigation|investigat(?:es|ed|ing)|probe|subpoena|charged|indicted|complaint", 2), (r"patents?|infring(?:e|es|ed|ement)", 2),
         (r"gdpr|data protection authority|privacy violations?|recall(?:s|ed)?", 2),
     ),
@@ -60,7 +61,8 @@ _RULES: dict[str, tuple[tuple[str, int], ...]] = {
     "product_launch": (
         (r"launch(?:es|ed|ing)?", 3), (r"unveil(?:s|ed|ing)?", 3), (r"introduc(?:e|es|ed|ing)", 2), (r"rolls? out|rolled out|debuts?", 3),
         (r"releases?|released|now available|available now|goes on sale|general availability|beta", 2),
-        (r"new (?:product|service|platform|app|model|version|line|feature)s?", 2), (r"announces?|announced", 1),
+        (r"new (?:product|service|platform|app|model|version|line|feature|tool|api)s?", 2), (r"announc(?:e|es|ed|ing)", 1),
+        (r"you can now|now supports?|now offers?", 2),
     ),
 }
 _COMPILED = {event: tuple((re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE), w) for p, w in rules)

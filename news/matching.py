@@ -27,6 +27,7 @@ import yaml
 from runtime.settings import PROJECT_ROOT
 
 RULES_PATH = PROJECT_ROOT / "config" / "news_matching.yml"
+_LIST_WORDS = {"and", "or", "vs", "versus"}
 _WORD = re.compile(r"\w+(?:['’]\w+)*|&")
 _DOMAIN = re.compile(r"(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?![\w-])")
 
@@ -47,8 +48,8 @@ class MatchingRules:
 def load_rules(path: Path = RULES_PATH) -> MatchingRules:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     weights = {k: float(v) for k, v in raw["evidence_weights"].items()}
-    missing = {"name", "alias", "domain", "domain_mention", "ambiguous_name", "legal_name", "industry_words",
-               "contact"} - set(weights)
+    missing = {"name", "alias", "domain", "domain_mention", "ambiguous_name", "legal_name", "listed_with_company",
+               "industry_words", "contact"} - set(weights)
     if missing or not all(0 <= w < 1 for w in weights.values()):
         raise ValueError(f"{path}: evidence_weights needs {sorted(missing) or 'weights'} in [0, 1)")
     return MatchingRules(
@@ -237,12 +238,14 @@ class Matcher:
             if forms[0].words in other_sense:
                 continue
             legal = self._legal_suffix_follows(words, start + length)
+            listed = self._listed_with(found, start, length, words) if ambiguous else ""
             for form in forms:
                 if form.acronym and any(w.written != w.written.upper() for w in span):
                     continue
                 label = "ambiguous name" if ambiguous else form.source
                 match = candidates.setdefault(form.account_id, Match(form.account_id, 0.0, []))
-                for entry in (f'{label} "{written}"', f'legal name "{written} {legal}"' if ambiguous and legal else ""):
+                for entry in (f'{label} "{written}"', f'legal name "{written} {legal}"' if ambiguous and legal else "",
+                              f'listed with "{listed}"' if listed else ""):
                     if entry and entry not in match.evidence:
                         match.evidence.append(entry)
                 if not match.published_form or not ambiguous:
@@ -273,6 +276,26 @@ class Matcher:
         before = words[start - 1] if start > 0 else None
         return not (before is not None and before.segment == span[0].segment and not span[0].gap_before.strip()
                     and before.written[:1].isupper() and not before.sentence_start)
+
+    def _listed_with(self, found: list[tuple[int, int, list[Form]]], start: int, length: int, words: list[Word]) -> str:
+        """A distinctive company name listed right beside this one ("Apple, Amazon, Google and
+        Facebook"): the ambiguous name is used as a company's. Returns that name, or ""."""
+        for other_start, other_length, forms in found:
+            if forms[0].words in self._ambiguous or other_start == start:
+                continue
+            if other_start + other_length == start:
+                gap = words[start].gap_before
+            elif start + length == other_start:
+                gap = words[other_start].gap_before
+            elif other_start + other_length + 1 == start and words[start - 1].word in _LIST_WORDS:
+                gap = words[start - 1].gap_before + words[start].gap_before
+            elif start + length + 1 == other_start and words[start + length].word in _LIST_WORDS:
+                gap = words[start + length].gap_before + words[other_start].gap_before
+            else:
+                continue
+            if re.fullmatch(r"\s*[,/&]?\s*", gap):
+                return " ".join(w.written for w in words[other_start:other_start + other_length])
+        return ""
 
     def _legal_suffix_follows(self, words: list[Word], position: int) -> str:
         """The legal suffix written right after a name ("Delta Inc."), if any."""
@@ -311,6 +334,8 @@ class Matcher:
                 strengths.append(weights["ambiguous_name"] / 2)
         if "legal" in kinds:
             strengths.append(weights["legal_name"])
+        if "listed" in kinds:
+            strengths.append(weights["listed_with_company"])
         domains = self._domains.get(account.account_id, ())
         published_on = next((d for d in domains if d in hosts[0]), None)
         mentioned = next((d for d in domains if d in hosts[1]), None)
@@ -325,7 +350,7 @@ class Matcher:
         if industry_hits:
             match.evidence.append(f"{account.industry} words: {', '.join(industry_hits[:5])}")
             strengths.append(weights["industry_words"])
-        named = self._named_contacts(words, account.account_id)
+        named = [c for c in self._named_contacts(words) if c.account_id == account.account_id]
         if named:
             match.named_contact_ids = [c.contact_id for c in named]
             match.evidence.append("contact " + ", ".join(c.full_name for c in named))
@@ -335,11 +360,13 @@ class Matcher:
             doubt *= 1.0 - s
         match.confidence = round(1.0 - doubt, 4)
 
-    def _named_contacts(self, words: list[Word], account_id: str) -> list[Contact]:
+    def _named_contacts(self, words: list[Word]) -> list[Contact]:
+        """Contacts whose full name the item writes (capitalised, as a name is)."""
         named: dict[str, Contact] = {}
         for i, word in enumerate(words):
             for contact_words, contact in self._contacts.get(word.word, ()):
-                if contact.account_id == account_id and tuple(w.word for w in words[i:i + len(contact_words)]) == contact_words:
+                span = words[i:i + len(contact_words)]
+                if tuple(w.word for w in span) == contact_words and all(w.written[:1].isupper() for w in span):
                     named[contact.contact_id] = contact
         return [named[k] for k in sorted(named)]
 

@@ -29,3 +29,7 @@ def test_classify(title: str, summary: str, event: str) -> None:
 
 def test_title_outweighs_summary() -> None:
     assert classify("Acme launches a new app", "Shares rose after the quarterly results.").event_type == "product_launch"
+
+
+def test_a_departure_is_a_leadership_change() -> None:
+    assert classify("Jordan Ellis to leave Blue Ridge Hotels", "The procurement director will depart in April.").event_type == "leadership_change"

@@ -79,3 +79,8 @@ def test_the_article_host_is_evidence(matcher: Matcher) -> None:
 def test_a_common_word_name_needs_corroboration(matcher: Matcher) -> None:
     assert published(matcher, "Apple unveils a new pie", "") == {}
     assert set(published(matcher, "Apple unveils a new laptop", "The chip inside is faster.")) == {"a6"}
+
+
+def test_an_ambiguous_name_listed_with_companies_is_a_company(matcher: Matcher) -> None:
+    assert set(published(matcher, "Big tech", "Initech, Apple and Blue Ridge Hotel Group pay less tax")) == {"a1", "a2", "a6"}
+    assert set(published(matcher, "Big tech", "Initech staff ate an apple")) == {"a2"}

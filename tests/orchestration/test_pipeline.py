@@ -25,6 +25,13 @@ from runtime.sql import qualified
 from tests.body_search import files_holding
 from tests.tiny_org import write_tiny_org
 
+NEWS_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+<item><guid>w-1</guid><title>Blue Ridge Hotel Group names a new chief executive</title>
+<description>Jordan Ellis steps down after ten years.</description><link>https://news.example.com/1?utm_source=rss</link>
+<pubDate>Sat, 29 Mar 2025 09:00:00 GMT</pubDate></item>
+<item><guid>w-2</guid><title>Hiking the Blue Ridge Mountains</title><description>Trails and hotels.</description>
+<link>https://news.example.com/2</link><pubDate>Sun, 30 Mar 2025 09:00:00 GMT</pubDate></item>
+</channel></rss>"""
 RANGE = {"dagster/asset_partition_range_start": "2025-03-01", "dagster/asset_partition_range_end": "2025-03-31"}
 
 
@@ -36,6 +43,12 @@ def data_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         for var in ("RI_EXTRACT_DIR", "RI_LANDED_DIR", "RI_WAREHOUSE", "RI_SERVING_DIR", "RI_AS_OF_DATE"):
             mp.delenv(var, raising=False)
         write_tiny_org(root / "extracts")
+        # One local news feed about the tiny org's accounts, and one that is not there.
+        (root / "feeds").mkdir()
+        (root / "feeds" / "wire.rss").write_text(NEWS_FEED)
+        (root / "feeds.yml").write_text(
+            "feeds:\n  - {name: wire, location: feeds/wire.rss}\n  - {name: gone, location: feeds/missing.rss}\n")
+        mp.setenv("RI_FEEDS", str(root / "feeds.yml"))
         yield root
 
 
@@ -110,7 +123,7 @@ def test_the_action_tables_are_published_and_the_sensor_delivers_their_alerts_on
     release = data_root / "serving" / "current"
     published = table_digests(release / "relintel.duckdb")
     for table in ("relationship_strength", "recommendations", "alerts", "my_accounts", "book_health_by_rep",
-                  "opportunity_quadrant"):
+                  "opportunity_quadrant", "account_news", "contact_news", "account_news_held", "news_feed_runs"):
         assert f"serving.{table}" in published and (release / "parquet" / f"{table}.parquet").exists()
     due = recent_alerts(release.resolve(), settings.load().alert_delivery_days)
     with dg.instance_for_test() as instance:
@@ -123,6 +136,20 @@ def test_the_action_tables_are_published_and_the_sensor_delivers_their_alerts_on
         assert isinstance(first, dg.SensorResult)
         assert first.asset_events[0].metadata["outbox_written"].value == len(due)
     assert isinstance(again, dg.SkipReason)
+
+
+def test_the_news_is_published_and_a_missing_feed_does_not_stop_the_run(
+    data_root: Path, first_run: dg.ExecuteInProcessResult
+) -> None:
+    assert first_run.success
+    read = lambda sql: _contact_health(data_root, sql, [])  # noqa: E731
+    assert read("select account_id, event_type, link from serving.account_news") == [
+        ("a-blue", "leadership_change", "https://news.example.com/1")]
+    assert read("select contact_id, relation from serving.contact_news where contact_id = 'c-jordan'") == [("c-jordan", "named")]
+    runs = dict(read("select feed_name, status from serving.news_feed_runs"))
+    assert runs == {"wire": "fetched", "gone": "failed"}
+    advice = read("select message from serving.recommendations where rule = 'leadership_news'")
+    assert len(advice) == 1 and "Jordan Ellis" in advice[0][0]
 
 
 def test_no_message_body_outlives_the_extract(data_root: Path, first_run: dg.ExecuteInProcessResult) -> None:
@@ -138,11 +165,13 @@ def test_no_message_body_outlives_the_extract(data_root: Path, first_run: dg.Exe
 def test_same_partition_twice_leaves_identical_tables(
     data_root: Path, definitions: dg.Definitions, first_run: dg.ExecuteInProcessResult
 ) -> None:
-    warehouse_before = table_digests(data_root / "warehouse.duckdb")
-    serving_before = table_digests(data_root / "serving" / "current" / "relintel.duckdb")
+    # The feed-run log is the one table that grows with every run: it records when each feed was read.
+    digests = lambda path: {k: v for k, v in table_digests(path).items() if k != "serving.news_feed_runs"}  # noqa: E731
+    warehouse_before = digests(data_root / "warehouse.duckdb")
+    serving_before = digests(data_root / "serving" / "current" / "relintel.duckdb")
     assert run_pipeline(definitions).success
-    assert table_digests(data_root / "warehouse.duckdb") == warehouse_before
-    assert table_digests(data_root / "serving" / "current" / "relintel.duckdb") == serving_before
+    assert digests(data_root / "warehouse.duckdb") == warehouse_before
+    assert digests(data_root / "serving" / "current" / "relintel.duckdb") == serving_before
 
 
 def test_sensor_is_quiet_once_everything_landed(data_root: Path, definitions: dg.Definitions) -> None:

@@ -13,9 +13,13 @@ from collections.abc import Iterator
 import pytest
 
 from models_ml import pipeline, report
-from runtime import relations
 from models_ml.config import ScoringConfig
 from models_ml.training.walk_forward import BASELINES
+from news.analysis import analyse, landed_items, read_matcher, write_analysis
+from news.collecting import collect
+from news.feeds_config import load_feeds_config
+from news.matching import load_rules
+from runtime import relations, settings
 from simulator import SimulationConfig, simulate
 from simulator.config import DEFAULT_END
 from tests.scoring.conftest import Warehouse, assert_enterprise_cadence_is_not_poor, build_features, run_features, run_models
@@ -131,7 +135,14 @@ def acted(default_sample: tuple, last_month: dict) -> Warehouse:
     sim, _ = default_sample
     with sim.connect(read_only=False) as con:
         pipeline.write_scores(con, last_month)
-    run_models(sim.root / "landed", sim.path, sim.root, sim.as_of, ["--select", "relationship_strength+", "source:ml+", "+hygiene_capture_gap_days"])
+    # The news step as the pipeline runs it: the simulator's feeds (next to its extracts) landed,
+    # then matched and classified.
+    collect(load_feeds_config(settings.load().feeds_config, sim.root), sim.root / "landed",
+            dt.datetime(2026, 4, 1, 2), log=lambda _: None)
+    with sim.connect(read_only=False) as con:
+        write_analysis(con, analyse(landed_items(sim.root / "landed"), read_matcher(con, load_rules()), log=lambda _: None))
+    run_models(sim.root / "landed", sim.path, sim.root, sim.as_of,
+               ["--select", "relationship_strength+", "source:ml+", "source:news+", "source:news_landed+", "+hygiene_capture_gap_days"])
     return sim
 
 
@@ -140,6 +151,26 @@ def _rows(sim: Warehouse, model: str, where_sql: str = "true", params: tuple = (
 
     with duckdb.connect(str(sim.path), read_only=True) as con:
         return con.execute(f"select * from {relations.load().model(model).sql} where {where_sql}", list(params)).df().to_dict("records")
+
+
+def test_blue_ridge_news_names_the_silent_director_and_becomes_a_recommendation(acted: Warehouse) -> None:
+    """What's New on the scenario: the article on Jordan Ellis leaving is the account's news and the
+    Director's (named), the Blue Ridge Mountains look-alike is nobody's, and the deal gets the
+    leadership-news recommendation naming the Director."""
+    scenario = json.loads((acted.root / "truth" / "scenario.json").read_text())
+    account, primary = scenario["account"]["account_id"], scenario["primary_contact"]
+    news = _rows(acted, "account_news", "account_id = ? and is_whats_new", (account,))
+    leadership = [n for n in news if n["event_type"] == "leadership_change" and primary["full_name"] in n["title"]]
+    assert leadership, news
+    assert all(n["matched_on"] and n["confidence"] >= 0.7 for n in news)
+    assert not any("Mountains" in n["title"] for n in _rows(acted, "account_news"))
+    named = _rows(acted, "contact_news", "contact_id = ? and relation = 'named'", (primary["contact_id"],))
+    assert leadership[0]["item_id"] in {n["item_id"] for n in named}
+    advice = _rows(acted, "recommendations", "entity_id = ? and rule = 'leadership_news' and status = 'open'",
+                   (scenario["opportunity"]["opportunity_id"],))
+    assert len(advice) == 1 and f"names {primary['full_name']} ({primary['title']})" in advice[0]["message"], advice
+    runs = _rows(acted, "news_feed_runs")
+    assert {r["feed_name"]: r["status"] for r in runs} == {"business_wire": "fetched", "regional_ledger": "fetched"}
 
 
 def test_blue_ridge_gets_the_introduction_and_its_manager_the_alert(acted: Warehouse) -> None:
