@@ -21,6 +21,9 @@ MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 # Models carrying this dbt tag are copied to the serving release for BI tools.
 PUBLISHED_TAG = "published"
+# A published log of the runs themselves (when each feed was read): the one kind of table that
+# differs between two runs over the same data, so comparisons of releases leave it out.
+RUN_LOG_TAG = "run_log"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,10 @@ class Relations:
     def published(self) -> dict[str, Relation]:
         """Models tagged `published`, by their table name in the serving release."""
         return {r.identifier: r for r in self._models.values() if PUBLISHED_TAG in r.tags}
+
+    def run_logs(self) -> set[str]:
+        """Table names of the models tagged `run_log` (in the warehouse and in a release)."""
+        return {r.identifier for r in self._models.values() if RUN_LOG_TAG in r.tags}
 
 
 def load(manifest_path: Path = MANIFEST_PATH) -> Relations:

@@ -16,16 +16,22 @@ from pathlib import Path
 
 import duckdb
 
+from runtime import relations
 from runtime.settings import load as load_settings
 from runtime.sql import qualified, quote_identifier
 
 
 def fingerprints(release: Path) -> dict[str, dict[str, object]]:
+    """Every table's fingerprint but the run logs' (runtime.relations: they record when a run read
+    its feeds, so two runs over the same data differ there by design)."""
+    run_logs = relations.load().run_logs()
     out: dict[str, dict[str, object]] = {}
     with duckdb.connect(str(release), read_only=True) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables order by 1, 2").fetchall()
         for schema, table in tables:
+            if table in run_logs:
+                continue
             columns = [r[0] for r in con.execute(
                 "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
                 "order by column_name", [schema, table]).fetchall()]
