@@ -24,7 +24,7 @@ import pandas as pd
 
 from data_quality import history
 from data_quality.csv_export import spreadsheet_safe_csv
-from data_quality.svg_charts import SEVERITY_COLOURS, horizontal_bars, line_chart, stacked_columns
+from charts.svg import BLUE, SEVERITY_COLOURS, horizontal_bars, line_chart, stacked_columns
 from runtime.relations import Relations
 
 SEVERITIES = ("high", "medium", "low")
@@ -292,7 +292,7 @@ def render_html(data: ReportData) -> str:
         if not data.discipline.empty else data.discipline
     manual_chart = horizontal_bars(
         "Share of activity logged by hand, per rep (top 15)",
-        [(f"{r.full_name or r.user_id}", float(r.manual_share or 0) * 100, "#2c7fb8") for r in disc.head(TOP).itertuples()],
+        [(f"{r.full_name or r.user_id}", float(r.manual_share or 0) * 100, BLUE) for r in disc.head(TOP).itertuples()],
         value_format="{:.1f}%")
     disc_table = _table(
         data.discipline.sort_values(["manual_unanswered_count", "user_id"], ascending=[False, True]).head(TOP)

@@ -1,0 +1,1 @@
+"""Inline-SVG charts shared by the static pages: the hygiene report and Relationship Analytics."""
