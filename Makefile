@@ -7,7 +7,7 @@ export DAGSTER_HOME ?= $(RI_DATA_DIR)/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 
-.PHONY: setup demo test ui lock clean browser
+.PHONY: setup demo test ui lock clean browser axe
 
 setup: $(BIN)/.installed dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml
 
@@ -30,7 +30,7 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 demo: setup
 	$(BIN)/python -m orchestration.demo
 
-test: setup browser
+test: setup browser axe
 	$(BIN)/python -m pytest
 
 # Headless Chromium renders the hygiene report in the tests. Installed from Debian when missing and
@@ -40,6 +40,16 @@ browser:
 		echo "Installing chromium (headless rendering of the hygiene report) ..."; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
 			|| echo "chromium could not be installed: the report rendering test will be skipped"; \
+	fi
+
+# axe-core checks the static pages' accessibility in the same headless Chromium (tests/pages).
+# Installed from the npm registry into build/ when npm is there; otherwise that check skips.
+AXE_VERSION := 4.10.3
+axe:
+	@if [ ! -f build/axe/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null 2>&1; then \
+		echo "Installing axe-core $(AXE_VERSION) (accessibility checks of the pages) ..."; \
+		npm install --silent --no-audit --no-fund --no-save --prefix build/axe axe-core@$(AXE_VERSION) >/dev/null \
+			|| echo "axe-core could not be installed: the accessibility check will be skipped"; \
 	fi
 
 ui: setup

@@ -17,8 +17,8 @@ from typing import Any
 import duckdb
 
 from orchestration.alert_delivery import DeliverySettings, deliver
-from orchestration.publishing import DATABASE_FILE, SERVING_SCHEMA, current_release
-from runtime import settings
+from orchestration.publishing import current_release
+from runtime import serving, settings
 from runtime.sql import qualified
 
 ALERTS_TABLE = "alerts"  # the dbt model models/actions/alerts.sql, as published
@@ -26,8 +26,8 @@ ALERTS_TABLE = "alerts"  # the dbt model models/actions/alerts.sql, as published
 
 def recent_alerts(release: Path, within_days: int) -> list[dict[str, Any]]:
     """The release's alert rows (one per alert and recipient) opened in its last `within_days` days."""
-    table_sql = qualified(SERVING_SCHEMA, ALERTS_TABLE)
-    with duckdb.connect(str(release / DATABASE_FILE), read_only=True) as con:
+    table_sql = qualified(serving.SCHEMA, ALERTS_TABLE)
+    with duckdb.connect(str(release / serving.DATABASE_FILE), read_only=True) as con:
         latest = con.execute(f"select max(last_seen_date) from {table_sql}").fetchone()[0]
         if latest is None:
             return []

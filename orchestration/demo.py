@@ -11,9 +11,10 @@ import pyarrow.parquet as pq
 
 from ingest.landing import QUARANTINE_DIR
 from orchestration.alerting import deliver_release_alerts
-from orchestration.publishing import DATABASE_FILE, PARQUET_DIR, SERVING_SCHEMA, current_release
+from orchestration.publishing import current_release
 from orchestration.run import run_job
-from runtime import settings
+from pages.build import page_path
+from runtime import serving, settings
 from runtime.settings import Settings
 from runtime.sql import qualified
 from simulator import SimulationConfig, simulate
@@ -46,12 +47,12 @@ def print_release(release: Path) -> None:
     """Every table of the serving release with its row count."""
     import duckdb
 
-    with duckdb.connect(str(release / DATABASE_FILE), read_only=True) as con:
+    with duckdb.connect(str(release / serving.DATABASE_FILE), read_only=True) as con:
         names = con.execute("select table_name from information_schema.tables where table_schema = ? order by 1",
-                            [SERVING_SCHEMA]).fetchall()
+                            [serving.SCHEMA]).fetchall()
         for (name,) in names:
-            rows = con.sql(f"select count(*) from {qualified(SERVING_SCHEMA, name)}").fetchall()[0][0]
-            print(f"  {SERVING_SCHEMA}.{name:<34} {rows:>10,} rows")
+            rows = con.sql(f"select count(*) from {qualified(serving.SCHEMA, name)}").fetchall()[0][0]
+            print(f"  {serving.SCHEMA}.{name:<34} {rows:>10,} rows")
 
 
 def print_scenario(release: Path, truth_dir: Path) -> None:
@@ -63,17 +64,17 @@ def print_scenario(release: Path, truth_dir: Path) -> None:
         return
     scenario = json.loads(scenario_file.read_text())
     deal, manager = scenario["opportunity"], scenario["manager"]
-    with duckdb.connect(str(release / DATABASE_FILE), read_only=True) as con:
+    with duckdb.connect(str(release / serving.DATABASE_FILE), read_only=True) as con:
         advice = con.execute(
-            f"select message from {qualified(SERVING_SCHEMA, 'recommendations')} "
+            f"select message from {qualified(serving.SCHEMA, 'recommendations')} "
             "where entity_id = ? and status = 'open' order by priority, opened_date", [deal["opportunity_id"]]).fetchall()
         alerts = con.execute(
-            f"select opened_date, status, message from {qualified(SERVING_SCHEMA, 'alerts')} "
+            f"select opened_date, status, message from {qualified(serving.SCHEMA, 'alerts')} "
             "where entity_id = ? and recipient_user_id = ? and rule = 'rating_drop' and status = 'open' "
             "order by opened_date desc limit 1",
             [deal["opportunity_id"], manager["user_id"]]).fetchall()
         news = con.execute(
-            f"select event_date, event_type, title, matched_on from {qualified(SERVING_SCHEMA, 'account_news')} "
+            f"select event_date, event_type, title, matched_on from {qualified(serving.SCHEMA, 'account_news')} "
             "where account_id = ? and is_whats_new order by event_date desc, item_id limit 3",
             [scenario["account"]["account_id"]]).fetchall()
     print(f"\n{deal['name']} ({scenario['seller']['full_name']}'s deal):")
@@ -89,13 +90,13 @@ def print_news(release: Path) -> None:
     """The last news run per feed, and how many items became news."""
     import duckdb
 
-    with duckdb.connect(str(release / DATABASE_FILE), read_only=True) as con:
+    with duckdb.connect(str(release / serving.DATABASE_FILE), read_only=True) as con:
         feeds = con.execute(
-            f"select feed_name, status, reason, is_malformed, items_new from {qualified(SERVING_SCHEMA, 'news_feed_runs')} "
-            f"where run_id = (select max(run_id) from {qualified(SERVING_SCHEMA, 'news_feed_runs')}) order by feed_name").fetchall()
+            f"select feed_name, status, reason, is_malformed, items_new from {qualified(serving.SCHEMA, 'news_feed_runs')} "
+            f"where run_id = (select max(run_id) from {qualified(serving.SCHEMA, 'news_feed_runs')}) order by feed_name").fetchall()
         published = con.execute(
             f"select count(distinct item_id), count(distinct account_id), count(*) filter (where is_whats_new) "
-            f"from {qualified(SERVING_SCHEMA, 'account_news')}").fetchall()[0]
+            f"from {qualified(serving.SCHEMA, 'account_news')}").fetchall()[0]
     print("\nNews feeds (last run): " + ("; ".join(
         f"{name} {status}" + (f" ({reason})" if reason else "") + (", malformed" if malformed else "") + f", {new} new items"
         for name, status, reason, malformed, new in feeds) or "none configured"))
@@ -133,8 +134,15 @@ def main() -> None:
     print("\nQuarantined rows: " + (", ".join(f"{k} {v:,}" for k, v in quarantine.items()) or "none"))
     print(f"\nWarehouse (pipeline's own, single writer): {cfg.warehouse_path}")
     if release is not None:
-        print(f"Serving copy for BI tools (read-only):     {cfg.serving_dir / 'current' / DATABASE_FILE}")
-        print(f"Serving Parquet:                           {cfg.serving_dir / 'current' / PARQUET_DIR}")
+        print(f"Serving copy for BI tools (read-only):     {cfg.serving_dir / 'current' / serving.DATABASE_FILE}")
+        print(f"Serving Parquet:                           {cfg.serving_dir / 'current' / serving.PARQUET_DIR}")
+    site = cfg.serving_dir / "current" / serving.SITE_DIR
+    if release is not None and (site / "index.html").exists():
+        print(f"Relationship Analytics pages:              {site / 'index.html'}")
+        scenario_file = cfg.ground_truth_dir / "scenario.json"
+        if scenario_file.exists():
+            deal = json.loads(scenario_file.read_text())["opportunity"]
+            print(f"  {deal['name']}: {site / page_path('opportunity', deal['opportunity_id'])}")
     print(f"Ground truth of the simulation:            {cfg.ground_truth_dir}")
     print("Dagster UI:                                make ui   (then open http://127.0.0.1:3000)")
     print(f"\nTotal: {time.perf_counter() - started:.1f} s")

@@ -1,7 +1,6 @@
 """Publish tables for BI tools: a complete release is built aside, then swapped in atomically.
 
-    <serving_dir>/releases/<release_id>/relintel.duckdb   schema `serving`, one table per published model
-    <serving_dir>/releases/<release_id>/parquet/<table>.parquet
+    <serving_dir>/releases/<release_id>/...    the release's files (runtime/serving.py)
     <serving_dir>/current -> releases/<release_id>        (a symlink, replaced in one rename)
 
 A BI tool opens `current/relintel.duckdb` (read-only) or `current/parquet/*.parquet`. It never
@@ -13,17 +12,16 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from runtime import serving
 from runtime.relations import Relation
 from runtime.sql import qualified, quote_identifier
 
-SERVING_SCHEMA = "serving"  # the release file's own schema, not one of the warehouse's
-DATABASE_FILE = "relintel.duckdb"
-PARQUET_DIR = "parquet"
 BUILDING_SUFFIX = ".building"  # a release folder while it is written: hidden, renamed when complete
 KEEP_RELEASES = 3  # older releases are pruned; a reader still holding one open keeps its data
 
@@ -35,31 +33,35 @@ class Release:
     tables: dict[str, int]  # published table -> row count
 
 
-def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], release_id: str) -> Release:
-    """Copy each relation (published table name -> warehouse relation) into a new release, then swap it in."""
+def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], release_id: str,
+            decorate: Callable[[Path], None] | None = None) -> Release:
+    """Copy each relation (published table name -> warehouse relation) into a new release, let
+    `decorate` add to the folder (the static pages), then swap it in."""
     releases = serving_dir / "releases"
     target = releases / release_id
     building = releases / f".{release_id}{BUILDING_SUFFIX}"
     # The caller holds the warehouse lock, so no other publish is under way: any folder still being
     # built is what a killed publish left behind.
     _remove_abandoned_builds(releases)
-    (building / PARQUET_DIR).mkdir(parents=True)
+    (building / serving.PARQUET_DIR).mkdir(parents=True)
     counts: dict[str, int] = {}
     # The release file is the writable side; the warehouse is attached read-only under its own
     # database name (the file's stem), which is how dbt's relation names refer to it. Paths are
     # bound parameters, names quoted identifiers.
     database_sql = quote_identifier(warehouse.stem)
-    with duckdb.connect(str(building / DATABASE_FILE)) as con:
+    with duckdb.connect(str(building / serving.DATABASE_FILE)) as con:
         con.execute(f"attach ? as {database_sql} (read_only)", [str(warehouse)])
-        con.execute(f"create schema {quote_identifier(SERVING_SCHEMA)}")
+        con.execute(f"create schema {quote_identifier(serving.SCHEMA)}")
         for name in sorted(relations):
-            table_sql = qualified(SERVING_SCHEMA, name)
+            table_sql = qualified(serving.SCHEMA, name)
             source_sql = f"{database_sql}.{relations[name].sql}"
             con.execute(f"create table {table_sql} as select * from {source_sql}")
-            parquet = building / PARQUET_DIR / f"{name}.parquet"
+            parquet = building / serving.PARQUET_DIR / f"{name}.parquet"
             con.execute(f"copy {table_sql} to ? (format parquet, compression zstd)", [str(parquet)])
             counts[name] = con.sql(f"select count(*) from {table_sql}").fetchall()[0][0]
         con.execute(f"detach {database_sql}")
+    if decorate is not None:
+        decorate(building)  # still invisible: what it writes becomes current with the tables
     shutil.rmtree(target, ignore_errors=True)
     os.replace(building, target)
     _swap_current(serving_dir, target)

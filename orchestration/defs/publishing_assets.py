@@ -1,20 +1,23 @@
 """The serving release: published dbt models copied for BI tools and swapped in atomically."""
 
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.defs.dbt_models import as_of_date, dbt_models
 from orchestration.defs.quality_assets import published_quality_checks
 from orchestration.partitions import daily_asset
-from orchestration.publishing import DATABASE_FILE, PARQUET_DIR, SERVING_SCHEMA, publish
+from pages.build import build_release_site
+from orchestration.publishing import publish
 from orchestration.release_guard import refuse_if_checks_failed
 from orchestration.step_locks import warehouse_step
-from runtime import relations, settings
+from runtime import relations, serving, settings
 
 
 @daily_asset(
     key=["serving", "release"],
-    description=f"The published tables as one release (DuckDB schema `{SERVING_SCHEMA}` + Parquet), swapped in atomically.",
+    description=f"The published tables as one release (DuckDB schema `{serving.SCHEMA}` + Parquet), swapped in atomically.",
     group_name="serving",
     kinds={"duckdb", "parquet"},
     deps=[get_asset_key_for_model([dbt_models], r.name) for r in relations.load().published().values()],
@@ -26,15 +29,28 @@ def serving_release(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     cfg = settings.load()
     as_of = as_of_date(context)
     release_id = f"{as_of.isoformat()}_{context.run.run_id[:8]}"
+    pages: dict[str, object] = {}
+
+    def write_pages(folder: Path) -> None:
+        # The pages are a view of the tables: if they cannot be drawn, BI tools still get the tables.
+        try:
+            result = build_release_site(folder, log=context.log.info)
+            pages.update(result.pages, seconds=result.seconds)
+        except Exception as exc:  # noqa: BLE001 - reported in the log and the metadata, never fatal
+            context.log.error(f"the static pages could not be written: {type(exc).__name__}: {exc}")
+            pages["error"] = f"{type(exc).__name__}: {exc}"
+
     with warehouse_step(context, cfg):
-        release = publish(cfg.warehouse_path, cfg.serving_dir, relations.load().published(), release_id)
+        release = publish(cfg.warehouse_path, cfg.serving_dir, relations.load().published(), release_id, write_pages)
     current = cfg.serving_dir / "current"
     return dg.MaterializeResult(
         metadata={
+            "pages": dg.MetadataValue.json(pages),
+            "site": dg.MetadataValue.path(str(current / serving.SITE_DIR / "index.html")),
             "release": release.release_id,
             "as_of_date": as_of.isoformat(),
-            "duckdb_file": dg.MetadataValue.path(str(current / DATABASE_FILE)),
-            "parquet_dir": dg.MetadataValue.path(str(current / PARQUET_DIR)),
+            "duckdb_file": dg.MetadataValue.path(str(current / serving.DATABASE_FILE)),
+            "parquet_dir": dg.MetadataValue.path(str(current / serving.PARQUET_DIR)),
             "tables": dg.MetadataValue.json(release.tables),
             "dagster/row_count": sum(release.tables.values()),
         }

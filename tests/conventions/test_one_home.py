@@ -21,8 +21,8 @@ import pytest
 from runtime import relations
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("runtime", "ingest", "models_ml", "data_quality", "simulator", "orchestration", "charts")
-PURE_PACKAGES = ("runtime", "ingest", "models_ml", "data_quality", "simulator", "charts")
+PACKAGES = ("runtime", "ingest", "models_ml", "data_quality", "simulator", "news", "pages", "charts", "orchestration")
+PURE_PACKAGES = ("runtime", "ingest", "models_ml", "data_quality", "simulator", "news", "pages", "charts")
 SETTINGS_MODULE = ROOT / "runtime" / "settings.py"
 RESOLVER_MODULE = ROOT / "runtime" / "relations.py"
 QUOTING_HELPERS = {"quote_identifier", "qualified", "quote_literal"}

@@ -23,7 +23,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.publishing import DATABASE_FILE, SERVING_SCHEMA
+from runtime import serving
 from runtime.settings import PROJECT_ROOT
 from runtime.sql import qualified
 from scripts.serving_fingerprint import fingerprints
@@ -46,7 +46,7 @@ class Org:
 
     @property
     def release_file(self) -> Path:
-        return self.data / "serving" / "current" / DATABASE_FILE
+        return self.data / "serving" / "current" / serving.DATABASE_FILE
 
     def start_run(self) -> subprocess.Popen[str]:
         return subprocess.Popen(
@@ -123,7 +123,7 @@ class ReaderLoop(threading.Thread):
                 with duckdb.connect(str(self.release_file), read_only=True) as con:
                     for name, expected in self.expected_rows.items():
                         table = name.split(".", 1)[1]
-                        rows = con.sql(f"select count(*) from {qualified(SERVING_SCHEMA, table)}").fetchall()[0][0]
+                        rows = con.sql(f"select count(*) from {qualified(serving.SCHEMA, table)}").fetchall()[0][0]
                         if rows != expected:
                             self.problems.append(f"{name}: {rows} rows, a complete release has {expected}")
                 self.reads += 1

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from models_ml import pipeline, report
 from models_ml.config import ScoringConfig
 from models_ml.training.walk_forward import BASELINES
+from data_quality.browser import accessibility_violations, find_chromium, render
 from news.analysis import analyse, landed_items, read_matcher, write_analysis
 from news.collecting import collect
 from news.feeds_config import load_feeds_config
 from news.matching import load_rules
+from pages.build import SiteResult, build_site, page_path
 from runtime import relations, settings
+from runtime.settings import PROJECT_ROOT
 from simulator import SimulationConfig, simulate
 from simulator.config import DEFAULT_END
 from tests.scoring.conftest import Warehouse, assert_enterprise_cadence_is_not_poor, build_features, run_features, run_models
@@ -142,7 +147,8 @@ def acted(default_sample: tuple, last_month: dict) -> Warehouse:
     with sim.connect(read_only=False) as con:
         write_analysis(con, analyse(landed_items(sim.root / "landed"), read_matcher(con, load_rules()), log=lambda _: None))
     run_models(sim.root / "landed", sim.path, sim.root, sim.as_of,
-               ["--select", "relationship_strength+", "source:ml+", "source:news+", "source:news_landed+", "+hygiene_capture_gap_days"])
+               ["--select", "relationship_strength+", "source:ml+", "source:news+", "source:news_landed+", "+hygiene_capture_gap_days",
+                "interaction_timeline"])
     return sim
 
 
@@ -209,3 +215,81 @@ def test_the_strongest_colleague_is_the_true_one(acted: Warehouse) -> None:
     matched = top["user_id"].to_numpy() == top["contact_id"].map(truth).to_numpy()
     print(f"top colleague matches the true strongest tie for {matched.mean():.1%} of {len(top)} contacts")
     assert len(top) > 100 and matched.mean() >= 0.85
+
+
+SCREENSHOTS = PROJECT_ROOT / "build" / "screenshots"
+AXE_SCRIPT = PROJECT_ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+needs_chromium = pytest.mark.skipif(find_chromium() is None, reason="no headless Chromium on this machine")
+
+
+@pytest.fixture(scope="module")
+def site(acted: Warehouse) -> SiteResult:
+    """The static pages of the default sample, drawn from the published tables in the warehouse."""
+    published = relations.load().published()
+    with acted.connect() as con:
+        built = {(schema, table) for schema, table in con.execute(
+            "select table_schema, table_name from information_schema.tables").fetchall()}
+        available = {name for name, r in published.items() if (r.schema, r.identifier) in built}
+        return build_site(con, lambda table: published[table].sql, available, acted.root / "site", as_of=acted.as_of,
+                          log=print)
+
+
+def _scenario(root: Path) -> dict:
+    return json.loads((root / "truth" / "scenario.json").read_text())
+
+
+def test_the_pages_are_bounded_and_self_contained(site: SiteResult, acted: Warehouse) -> None:
+    opportunities = _rows(acted, "dim_opportunities", "is_open")
+    assert site.pages["opportunity"] == len(opportunities)
+    assert 0 < site.pages["account"] <= 320 and site.pages["contact"] > site.pages["account"]
+    assert site.pages["my-accounts"] >= 1 and site.pages["book"] >= 1 and site.pages["index"] == 1
+    # Nothing is loaded from elsewhere (scripts, styles, images, fonts); article links are anchors.
+    loads = re.compile(r"""\bsrc\s*=\s*["']?(?:https?:)?//|<link\b[^>]*href\s*=\s*["']?(?:https?:)?//"""
+                       r"""|url\(\s*["']?(?:https?:)?//|@import""", re.IGNORECASE)
+    for page in sorted(site.out_dir.rglob("*.html")):
+        assert not loads.search(page.read_text(encoding="utf-8")), page
+
+
+@needs_chromium
+def test_blue_ridge_deal_page_in_a_browser(site: SiteResult, acted: Warehouse) -> None:
+    """The seed scenario's deal as a seller sees it: the Good to Fair transition on the trend, the
+    silent Director, the engaged Regional Operations Manager and the introduction to ask for."""
+    scenario = _scenario(acted.root)
+    page = site.out_dir / page_path("opportunity", scenario["opportunity"]["opportunity_id"])
+    rendered = render(page, SCREENSHOTS / "opportunity-blue-ridge.png")
+    assert rendered.console == []
+    dom = rendered.dom
+    assert "Good → Fair" in dom
+    primary, engaged = scenario["primary_contact"], scenario["engaged_contact"]
+    row = lambda name: dom[dom.index(name):dom.index("</tr>", dom.index(name))]  # noqa: E731
+    assert "silent" in row(primary["full_name"])
+    engaged_row = row(engaged["full_name"])
+    assert "Regional Operations Manager" in engaged_row and "rating-Excellent" in engaged_row
+    assert "Ask for an introduction" in dom and "for an introduction to" in dom
+    assert "Leadership change in the news" in dom
+    assert dom.count("<svg") >= 3 and "Who knows whom" in dom
+
+
+@needs_chromium
+def test_avery_and_the_manager_pages_in_a_browser(site: SiteResult, acted: Warehouse) -> None:
+    scenario = _scenario(acted.root)
+    mine = render(site.out_dir / page_path("my-accounts", scenario["seller"]["user_id"]), SCREENSHOTS / "my-accounts-avery.png")
+    assert mine.console == [] and scenario["account"]["name"] in mine.dom
+    book = render(site.out_dir / page_path("book", scenario["manager"]["user_id"]), SCREENSHOTS / "manager-book-morgan.png")
+    assert book.console == [] and scenario["seller"]["full_name"] in book.dom and "<svg" in book.dom
+    assert scenario["opportunity"]["name"] in book.dom  # the manager's alert on the deal
+    index = render(site.out_dir / "index.html", SCREENSHOTS / "index.png")
+    assert index.console == [] and "search-index" in index.dom
+
+
+@needs_chromium
+@pytest.mark.skipif(not AXE_SCRIPT.exists(), reason=f"axe-core not installed at {AXE_SCRIPT} (make axe)")
+def test_every_kind_of_page_passes_the_accessibility_check(site: SiteResult, acted: Warehouse) -> None:
+    scenario = _scenario(acted.root)
+    pages = [page_path("opportunity", scenario["opportunity"]["opportunity_id"]),
+             page_path("account", scenario["account"]["account_id"]),
+             page_path("contact", scenario["primary_contact"]["contact_id"]),
+             page_path("my-accounts", scenario["seller"]["user_id"]),
+             page_path("book", scenario["manager"]["user_id"]), "index.html"]
+    for relative in pages:
+        assert accessibility_violations(site.out_dir / relative, AXE_SCRIPT) == [], relative

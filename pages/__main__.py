@@ -1,0 +1,3 @@
+from pages.build import main
+
+raise SystemExit(main())
