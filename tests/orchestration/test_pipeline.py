@@ -114,6 +114,11 @@ def test_range_runs_once_and_publishes(data_root: Path, first_run: dg.ExecuteInP
     published = table_digests(data_root / "serving" / "current" / "relintel.duckdb")
     assert "serving.dim_contacts" in published
     assert (data_root / "serving" / "current" / "parquet" / "dim_contacts.parquet").exists()
+    # the pages are part of the release, swapped in with it
+    release = [e for e in first_run.get_asset_materialization_events() if e.asset_key == dg.AssetKey(["serving", "release"])]
+    pages = release[0].materialization.metadata["pages"].value
+    assert "error" not in pages and pages["opportunity"] >= 1, pages
+    assert (data_root / "serving" / "current" / "site" / "index.html").exists()
 
 
 def test_the_action_tables_are_published_and_the_sensor_delivers_their_alerts_once(

@@ -261,7 +261,8 @@ def test_blue_ridge_deal_page_in_a_browser(site: SiteResult, acted: Warehouse) -
     dom = rendered.dom
     assert "Good → Fair" in dom
     primary, engaged = scenario["primary_contact"], scenario["engaged_contact"]
-    row = lambda name: dom[dom.index(name):dom.index("</tr>", dom.index(name))]  # noqa: E731
+    people = dom[dom.index("People on the deal"):]
+    row = lambda name: people[people.index(f">{name}</a>"):people.index("</tr>", people.index(f">{name}</a>"))]  # noqa: E731
     assert "silent" in row(primary["full_name"])
     engaged_row = row(engaged["full_name"])
     assert "Regional Operations Manager" in engaged_row and "rating-Excellent" in engaged_row
