@@ -182,10 +182,11 @@ h1{font-size:22px;margin-bottom:4px} h2{font-size:17px;margin-top:32px;border-bo
 .sub{color:#666;font-size:13px} .cards{display:flex;flex-wrap:wrap;gap:10px;margin:12px 0}
 .card{border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:120px}
 .card .value{font-size:22px;font-weight:bold} .card .label{font-size:12px;color:#555}
-.card.high .value{color:#c0392b} .card.medium .value{color:#e67e22} .card.low .value{color:#7f8c8d}
+/* severity as text: darker tones of the charts' vermillion and orange, at least 4.5:1 on white */
+.card.high .value{color:#a33b00} .card.medium .value{color:#855600} .card.low .value{color:#555}
 table{border-collapse:collapse;font-size:12px;margin:8px 0} th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f4f4f4} td.num{text-align:right} .charts{display:flex;flex-wrap:wrap;gap:16px}
-.sev-high{color:#c0392b;font-weight:bold} .sev-medium{color:#e67e22} .empty{color:#666;font-style:italic}
+.sev-high{color:#a33b00;font-weight:bold} .sev-medium{color:#855600} .empty{color:#666;font-style:italic}
 """
 
 
