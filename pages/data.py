@@ -60,14 +60,15 @@ class Reader:
         return self.con.execute(f"select {columns_sql} from {relation_sql} where {where_sql}", params or []).df()
 
     def for_ids(self, table: str, key: str, ids: list[str], where_sql: str = "true",
-                params: list[object] | None = None) -> pd.DataFrame:
-        """Rows of a published table whose `key` is one of `ids`."""
+                params: list[object] | None = None, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+        """Rows (all columns, or `columns`) of a published table whose `key` is one of `ids`."""
         if table not in self.available or not ids:
             return pd.DataFrame()
         self.con.register("page_ids", pd.DataFrame({"page_id": ids}))
         try:
             relation_sql, key_sql = self.table_sql(table), quote_identifier(key)
-            return self.con.execute(f"select t.* from {relation_sql} as t inner join page_ids on t.{key_sql} = page_ids.page_id "
+            columns_sql = ", ".join(f"t.{quote_identifier(c)}" for c in columns) if columns else "t.*"
+            return self.con.execute(f"select {columns_sql} from {relation_sql} as t inner join page_ids on t.{key_sql} = page_ids.page_id "
                                     f"where {where_sql}", params or []).df()
         finally:
             self.con.unregister("page_ids")
@@ -97,7 +98,8 @@ def load(reader: Reader, config: PagesConfig, as_of: dt.date) -> PageData:
     ids = {"opportunity": list(opportunities["opportunity_id"]), "account": list(accounts["account_id"]),
            "contact": sorted(set(contacts["contact_id"]) | set(deal_contacts.get("contact_id", [])))}
     trends = {kind: reader.for_ids(HEALTH_TABLES[kind], KEYS[kind], ids[kind], "snapshot_date > ? and snapshot_date <= ?",
-                                   [trend_since, as_of]) for kind in HEALTH_TABLES}
+                                   [trend_since, as_of], columns=(KEYS[kind], "snapshot_date", "score", "rating"))
+              for kind in HEALTH_TABLES}
     timeline = pd.concat([reader.for_ids("interaction_timeline", "entity_id", ids[kind], "entity_type = ?", [kind])
                           for kind in HEALTH_TABLES], ignore_index=True)
     colleagues = reader.for_ids("relationship_strength", "contact_id", ids["contact"], "is_top_colleague")
