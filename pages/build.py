@@ -90,6 +90,28 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: _value(v) for k, v in r.items()} for r in frame.to_dict("records")]
 
 
+# A rating change is marked when the new rating holds this many snapshots (a score hovering on a
+# cut-off would otherwise mark every day); at most MARKED_CHANGES, the latest, are labelled.
+LASTING_DAYS = 3
+MARKED_CHANGES = 4
+
+
+def _lasting_changes(dates: list[dt.date], ratings: list[str | None]) -> list[tuple[dt.date, str, str]]:
+    """(date, from, to) of each rating change that lasted, the latest MARKED_CHANGES."""
+    changes, held = [], None
+    for i, rating in enumerate(ratings):
+        if not rating:
+            continue
+        following = [r for r in ratings[i:i + LASTING_DAYS] if r]
+        if held is not None and rating != held and all(r == rating for r in following) \
+                and (len(following) == LASTING_DAYS or i + len(following) == len(ratings)):
+            changes.append((dates[i], held, rating))
+            held = rating
+        elif held is None:
+            held = rating
+    return changes[-MARKED_CHANGES:]
+
+
 def _grouped(frame: pd.DataFrame, *keys: str) -> dict[Any, list[dict[str, Any]]]:
     """Rows (in the frame's order) per value of `keys` (one key: the value; several: a tuple)."""
     out: dict[Any, list[dict[str, Any]]] = {}
@@ -165,8 +187,7 @@ class Site:
         dates = [pd.Timestamp(r["snapshot_date"]).date() for r in rows]
         scores = [r["score"] for r in rows]
         ratings = [r["rating"] for r in rows]
-        transitions = [(dates[i], ratings[i - 1], ratings[i]) for i in range(1, len(ratings))
-                       if ratings[i] and ratings[i - 1] and ratings[i] != ratings[i - 1]]
+        transitions = _lasting_changes(dates, ratings)
         bands = {"Excellent": h.get("threshold_excellent") or 80, "Good": h.get("threshold_good") or 60,
                  "Fair": h.get("threshold_fair") or 40}
         table = data.HEALTH_TABLES[kind]
