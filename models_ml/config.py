@@ -32,6 +32,7 @@ class ScoringConfig:
     refit_every_days: int
     backfill_training_every_days: int  # a range run trains the models its dates would have had, this often
     seed: int
+    threads: int  # at most this many threads per fit or scoring pass (OpenMP, BLAS)
     flat_band: float
     decline_points: float
     contact_share: dict[str, float]  # account / opportunity
@@ -71,6 +72,8 @@ def load_config(path: Path) -> ScoringConfig:
     if choice["minimum_evaluated_blocks"] < 1 or choice["ece_tolerance"] < 0:
         raise ValueError("scoring.yml: training.minimum_evaluated_blocks must be at least 1 and "
                          "training.ece_tolerance not negative")
+    if int(raw["training"].get("threads", 1)) < 1:
+        raise ValueError("scoring.yml: training.threads must be at least 1")
     for name in ("refit_every_days", "holdout_days", "backfill_training_every_days"):
         if int(raw["training"][name]) < 1:
             raise ValueError(f"scoring.yml: training.{name} must be at least 1")
@@ -87,6 +90,7 @@ def load_config(path: Path) -> ScoringConfig:
         refit_every_days=int(raw["training"]["refit_every_days"]),
         backfill_training_every_days=int(raw["training"]["backfill_training_every_days"]),
         seed=int(raw["training"]["seed"]),
+        threads=int(raw["training"].get("threads", 1)),
         flat_band=float(raw["trend"]["flat_band"]),
         decline_points=float(raw["trend"]["decline_points"]),
         contact_share={e: float(raw["contact_rollup"]["contact_share"][e]) for e in ROLLED_UP},

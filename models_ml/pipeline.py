@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from models_ml import artefacts, warehouse
 from models_ml.config import ScoringConfig
@@ -117,6 +118,13 @@ def score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, co
     is never rewritten — and the trends of the new dates read the 30 earlier days from those
     tables. Otherwise the 30 earlier days are scored too, with the same models.
     """
+    with threadpool_limits(limits=config.threads):
+        return _score_range(con, start, end, config, models, skip_written)
+
+
+def _score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, config: ScoringConfig,
+                 models: FixedModels | PointInTimeModels | dict[str, tuple[Any | None, dict[str, Any]]],
+                 skip_written: bool) -> dict[str, pd.DataFrame]:
     models = FixedModels(models) if isinstance(models, dict) else models
     lookback = start - dt.timedelta(days=TREND_LOOKBACK_DAYS)
     written = warehouse.snapshot_dates(con, "contact") if skip_written else set()

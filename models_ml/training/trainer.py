@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from models_ml.artefacts import data_hash as content_hash
 from models_ml.config import ScoringConfig
@@ -29,7 +30,14 @@ class TrainResult:
 
 def train_entity(features: pd.DataFrame, label_frame: pd.DataFrame, entity: str, as_of: dt.date,
                  config: ScoringConfig) -> TrainResult:
-    """The published model on every outcome known by `as_of`, and its walk-forward evaluation."""
+    """The published model on every outcome known by `as_of`, and its walk-forward evaluation,
+    fitted with at most `config.threads` threads."""
+    with threadpool_limits(limits=config.threads):
+        return _train_entity(features, label_frame, entity, as_of, config)
+
+
+def _train_entity(features: pd.DataFrame, label_frame: pd.DataFrame, entity: str, as_of: dt.date,
+                  config: ScoringConfig) -> TrainResult:
     spec = SPECS[entity]
     rows = training_rows.training_rows(features, label_frame, spec, as_of, config.step_days[entity])
     outcomes = training_rows.labelled_outcomes(rows, spec)

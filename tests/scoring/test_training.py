@@ -8,11 +8,13 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_info
 
 from models_ml.config import load_config
 from models_ml.entities import SPECS
 from models_ml.evaluation import ece_noise_floor
 from models_ml.scoring import contact_rollup, deal_contact_links
+from models_ml.training import trainer
 from models_ml.training.rows import labelled_outcomes, row_weights, walk_forward
 from runtime import settings
 
@@ -110,3 +112,19 @@ def test_snapshot_table_takes_columns_a_newer_scorer_adds() -> None:
     table = relations.load().source(ML_SOURCE, "opportunity_scores").sql
     rows = con.sql(f"select snapshot_date, score, win_probability from {table} order by 1").fetchall()
     assert rows == [(day1, 50.0, None), (day2, 40.0, 0.3)]
+
+
+def test_fits_use_the_configured_number_of_threads(monkeypatch) -> None:
+    """training.threads bounds OpenMP for every fit (one per process by default: on a busy machine
+    gradient boosting with a thread per core costs many times the CPU)."""
+    seen: dict[str, list[int]] = {}
+
+    def inside(*args: object, **kwargs: object) -> str:
+        seen["openmp"] = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "openmp"]
+        return "trained"
+
+    monkeypatch.setattr(trainer, "_train_entity", inside)
+    config = dataclasses.replace(load_config(SCORING_CONFIG), threads=1)
+    assert config.threads == load_config(SCORING_CONFIG).threads == 1
+    assert trainer.train_entity(None, None, "contact", dt.date(2026, 3, 31), config) == "trained"
+    assert seen["openmp"] and set(seen["openmp"]) == {1}
