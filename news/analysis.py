@@ -52,8 +52,8 @@ def landed_items(landed_dir: Path) -> list[dict[str, str | None]]:
 def read_matcher(con: duckdb.DuckDBPyConnection, rules: MatchingRules) -> Matcher:
     """A matcher over the accounts and contacts of the dim_accounts and dim_contacts marts."""
     models = relations.load()
-    accounts = con.execute(f"select account_id, account_name, aliases, domains, industry "
-                           f"from {models.model('dim_accounts').sql} order by account_id").to_arrow_table().to_pylist()
+    accounts = con.sql(f"select account_id, account_name, aliases, domains, industry "
+                       f"from {models.model('dim_accounts').sql} order by account_id").to_arrow_table().to_pylist()
     contacts = con.execute(f"select contact_id, account_id, full_name from {models.model('dim_contacts').sql} "
                            "where account_id is not null and full_name is not null order by contact_id").fetchall()
     return Matcher(accounts_from_rows(accounts), [Contact(*row) for row in contacts], rules)
