@@ -23,9 +23,10 @@ from runtime import relations
 from runtime.sql import quote_identifier
 
 NEWS_SOURCE = "news"  # the dbt source of this step's tables (models/news/_news__sources.yml)
+MATCHES, EVENTS, CONTACTS = "item_matches", "item_events", "item_contacts"  # its tables
 
 MATCH_SCHEMA = pa.schema([("item_id", pa.string()), ("account_id", pa.string()), ("confidence", pa.float64()),
-                          ("evidence", pa.string()), ("matched_form", pa.string())])
+                          ("evidence", pa.string())])
 EVENT_SCHEMA = pa.schema([("item_id", pa.string()), ("event_type", pa.string()), ("event_score", pa.int32()),
                           ("event_evidence", pa.string())])
 CONTACT_SCHEMA = pa.schema([("item_id", pa.string()), ("account_id", pa.string()), ("contact_id", pa.string())])
@@ -67,7 +68,7 @@ def analyse(items: list[dict[str, str | None]], matcher: Matcher,
         found = matcher.match(item["title"] or "", item["summary"] or "", item["link"])
         for m in found:
             matches.append({"item_id": item["item_id"], "account_id": m.account_id, "confidence": m.confidence,
-                            "evidence": "; ".join(m.evidence), "matched_form": m.published_form})
+                            "evidence": "; ".join(m.evidence)})
             named += [{"item_id": item["item_id"], "account_id": m.account_id, "contact_id": c}
                       for c in m.named_contact_ids]
         if found:
@@ -84,7 +85,7 @@ def analyse(items: list[dict[str, str | None]], matcher: Matcher,
 def write_analysis(con: duckdb.DuckDBPyConnection, analysis: NewsAnalysis) -> None:
     """Replace the `news` source tables with this run's, all or none."""
     models = relations.load()
-    tables = {"item_matches": analysis.matches, "item_events": analysis.events, "item_contacts": analysis.contacts}
+    tables = {MATCHES: analysis.matches, EVENTS: analysis.events, CONTACTS: analysis.contacts}
     con.execute("begin transaction")
     try:
         for name, table in tables.items():

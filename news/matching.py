@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,10 +142,15 @@ class Form:
 @dataclass
 class Match:
     account_id: str
-    confidence: float
-    evidence: list[str]
+    confidence: float = 0.0
+    evidence: list[str] = field(default_factory=list)  # what a reader sees, in the order found
     named_contact_ids: list[str] = field(default_factory=list)
-    published_form: str = ""
+    kinds: Counter[str] = field(default_factory=Counter)  # evidence kind (a weight's name) -> pieces
+
+    def add(self, kind: str, text: str) -> None:
+        if text not in self.evidence:
+            self.evidence.append(text)
+            self.kinds[kind] += 1
 
 
 class Matcher:
@@ -242,18 +247,20 @@ class Matcher:
             for form in forms:
                 if form.acronym and any(w.written != w.written.upper() for w in span):
                     continue
-                label = "ambiguous name" if ambiguous else form.source
-                match = candidates.setdefault(form.account_id, Match(form.account_id, 0.0, []))
-                for entry in (f'{label} "{written}"', f'legal name "{written} {legal}"' if ambiguous and legal else "",
-                              f'listed with "{listed}"' if listed else ""):
-                    if entry and entry not in match.evidence:
-                        match.evidence.append(entry)
-                if not match.published_form or not ambiguous:
-                    match.published_form = written
+                match = candidates.setdefault(form.account_id, Match(form.account_id))
+                if ambiguous:
+                    match.add("ambiguous_name", f'ambiguous name "{written}"')
+                    if legal:
+                        match.add("legal_name", f'legal name "{written} {legal}"')
+                    if listed:
+                        match.add("listed_with_company", f'listed with "{listed}"')
+                else:
+                    match.add(form.source, f'{form.source} "{written}"')
         for account_id in sorted(by_domain):
-            candidates.setdefault(account_id, Match(account_id, 0.0, []))
+            candidates.setdefault(account_id, Match(account_id))
+        named = self._named_contacts(words)
         for match in candidates.values():
-            self._corroborate(match, words, body_words, hosts)
+            self._corroborate(match, body_words, hosts, [c for c in named if c.account_id == match.account_id])
         self._separate_shared(candidates, found)
         return sorted(candidates.values(), key=lambda m: (-m.confidence, m.account_id))
 
@@ -321,43 +328,29 @@ class Matcher:
                 i += 1
         return found
 
-    def _corroborate(self, match: Match, words: list[Word], body_words: set[str],
-                     hosts: tuple[set[str], set[str]]) -> None:
+    def _corroborate(self, match: Match, body_words: set[str], hosts: tuple[set[str], set[str]],
+                     named: list[Contact]) -> None:
+        """Add the evidence beyond the name (domain, industry words, contacts) and set the confidence."""
         account = self.accounts[match.account_id]
-        weights = self.rules.weights
-        kinds = {e.split(" ")[0] for e in match.evidence}
-        strengths = [weights["name"] if "name" in kinds else 0.0, weights["alias"] if "alias" in kinds else 0.0]
-        if "ambiguous" in kinds:
-            distinct_forms = {e for e in match.evidence if e.startswith("ambiguous")}
-            strengths.append(weights["ambiguous_name"])
-            if len(distinct_forms) > 1:  # two different ambiguous forms corroborate each other a little
-                strengths.append(weights["ambiguous_name"] / 2)
-        if "legal" in kinds:
-            strengths.append(weights["legal_name"])
-        if "listed" in kinds:
-            strengths.append(weights["listed_with_company"])
         domains = self._domains.get(account.account_id, ())
         published_on = next((d for d in domains if d in hosts[0]), None)
         mentioned = next((d for d in domains if d in hosts[1]), None)
         if published_on:
-            match.evidence.append(f"published on {published_on}")
-            strengths.append(weights["domain"])
+            match.add("domain", f"published on {published_on}")
         elif mentioned:
-            match.evidence.append(f"domain {mentioned}")
-            strengths.append(weights["domain_mention"])
+            match.add("domain_mention", f"domain {mentioned}")
         industry = self.rules.industry_words.get((account.industry or "").casefold(), frozenset())
         industry_hits = sorted(industry & body_words)
         if industry_hits:
-            match.evidence.append(f"{account.industry} words: {', '.join(industry_hits[:5])}")
-            strengths.append(weights["industry_words"])
-        named = [c for c in self._named_contacts(words) if c.account_id == account.account_id]
+            match.add("industry_words", f"{account.industry} words: {', '.join(industry_hits[:5])}")
         if named:
             match.named_contact_ids = [c.contact_id for c in named]
-            match.evidence.append("contact " + ", ".join(c.full_name for c in named))
-            strengths.append(weights["contact"])
+            match.add("contact", "contact " + ", ".join(c.full_name for c in named))
         doubt = 1.0
-        for s in strengths:
-            doubt *= 1.0 - s
+        for kind, pieces in match.kinds.items():
+            doubt *= 1.0 - self.rules.weights[kind]
+            if kind == "ambiguous_name" and pieces > 1:  # two ambiguous forms corroborate each other a little
+                doubt *= 1.0 - self.rules.weights[kind] / 2
         match.confidence = round(1.0 - doubt, 4)
 
     def _named_contacts(self, words: list[Word]) -> list[Contact]:
@@ -384,7 +377,7 @@ class Matcher:
                 others = [o.account_id for o in owners if o is not m]
                 note = "shares the name with " + ", ".join(self.accounts[o].name for o in others)
                 if note not in m.evidence:
-                    m.evidence.append(note)
+                    m.add("shared", note)
                     m.confidence = round(min(m.confidence, runner_up.confidence * 0.5), 4)
 
 

@@ -8,13 +8,13 @@ page opens from the file system or any static host.
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
 import datetime as dt
 import hashlib
 import json
 import math
 import re
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +38,12 @@ ROLE_LABELS = {"decision_maker": "decision-maker", "champion": "champion", "infl
 RULE_LABELS = {"introduction": "Ask for an introduction", "single_threaded": "Engage another stakeholder",
                "no_decision_maker": "Engage a decision-maker", "quiet_account": "The account has gone quiet",
                "waiting_on_us": "They are waiting on us", "leadership_news": "Leadership change in the news"}
+# A contact is shown as silent from the unanswered streak at which the introduction recommendation
+# starts (the var recommendations.introduction.unanswered_streak).
+SILENT_STREAK = int(project_var("recommendations")["introduction"]["unanswered_streak"])
+# Contacts "engaged" on a deal: a meaningful interaction in the same 90 days as the health tables'
+# *_engaged_90d columns.
+ENGAGED_WITHIN_DAYS = 90
 # The corners of the health x deal 2x2 (x: relationship health, y: deal score), named as
 # models/actions/opportunity_quadrant.sql names them: top left, top right, bottom left, bottom right.
 QUADRANT_NAMES = ("vulnerable deal", "sweet spot", "disengaged", "strong relationship, stalling deal")
@@ -67,23 +73,23 @@ def page_path(kind: str, entity_id: str, number: int = 1) -> str:
 
 
 def _value(x: Any) -> Any:
-    """pandas missing values as None, numpy scalars as Python ones (for templates)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NaT:
-        return None
+    """pandas missing values as None, timestamps as dates, numpy scalars as Python ones (for templates)."""
     try:
         if pd.isna(x):
             return None
     except (TypeError, ValueError):
-        pass
-    if hasattr(x, "item"):
-        return x.item()
+        pass  # a list or an array: kept as it is
     if isinstance(x, pd.Timestamp):
         return x.date()
-    return x
+    return x.item() if hasattr(x, "item") else x
 
 
-def _row(series: pd.Series | None) -> dict[str, Any]:
-    return {} if series is None else {k: _value(v) for k, v in series.items()}
+def _row(series: pd.Series) -> dict[str, Any]:
+    return {k: _value(v) for k, v in series.items()}
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else 100 * share
 
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -157,6 +163,8 @@ class Site:
         recos = pd_.recommendations
         self.recommendations = _grouped(recos.sort_values(["priority", "opened_date", "recommendation_id"]), "entity_type", "entity_id") \
             if len(recos) else {}
+        self.quadrant = _grouped(pd_.quadrant, "owner_user_id") if len(pd_.quadrant) else {}
+        self.deal_score_cutoff = float(project_var("opportunity_quadrant")["deal_score_cutoff"])
         self.account_news = _grouped(_newest(pd_.account_news), "account_id")
         self.contact_news = _grouped(_newest(pd_.contact_news), "contact_id")
         self.written: dict[str, int] = {}
@@ -225,13 +233,12 @@ class Site:
                                                      "days_since_customer_touch", "days_since_meaningful")},
                 "href": self.href("contact", contact["contact_id"], depth),
                 "role_label": ROLE_LABELS.get(contact.get("contact_role") or "", "unknown"),
-                "silent": bool(streak and streak >= 3)}
+                "silent": bool(streak and streak >= SILENT_STREAK)}
 
     # ---- pages -------------------------------------------------------------------------------
     def opportunity_pages(self) -> None:
         contacts = self.d.deal_contacts.merge(self._all_contacts(), on="contact_id", how="left", suffixes=("", "_contact"))
         by_deal = dict(tuple(contacts.groupby("opportunity_id"))) if len(contacts) else {}
-        quadrant = self.d.quadrant
         for deal in _rows(self.d.opportunities):
             oid = deal["opportunity_id"]
             h = self.latest("opportunity", oid)
@@ -244,35 +251,43 @@ class Site:
                          colleagues=self.known_by(c["contact_id"]))
                 people.append(p)
             people.sort(key=lambda p: (not p.get("is_primary"), p.get("full_name") or ""))
-            engaged = sorted({p["role_label"] for p in people if (p.get("days_since_meaningful") or 999) <= 90})
-            roles = {ROLE_LABELS[r] for r in ROLE_LABELS}
+            engaged = sorted({p["role_label"] for p in people
+                              if p.get("days_since_meaningful") is not None and p["days_since_meaningful"] <= ENGAGED_WITHIN_DAYS})
             last = max((p["last_meaningful_date"] for p in people if p.get("last_meaningful_date")), default=None)
-            mine = quadrant[quadrant["owner_user_id"] == deal["owner_user_id"]] if len(quadrant) else quadrant
-            this = mine[mine["opportunity_id"] == oid] if len(mine) else mine
-            named = pd.Series([r["opportunity_name"] for r in _rows(mine)]).value_counts() if len(mine) else {}
-            label = lambda r: r["opportunity_name"] if named[r["opportunity_name"]] == 1 else f"{r['opportunity_name']} ({r['opportunity_id']})"  # noqa: E731
-            points = [(label(r), r["relationship_health"], r["deal_score"]) for r in _rows(mine)
-                      if r.get("relationship_health") is not None and r.get("deal_score") is not None]
-            qrow = _rows(this)[0] if len(this) else {}
-            quadrant_svg = svg.quadrant_chart(
-                f"Health × deal, {deal['owner_name']}'s open deals", points, qrow.get("health_cutoff") or 60,
-                float(project_var("opportunity_quadrant")["deal_score_cutoff"]),
-                "relationship health", "deal score", highlight=label(qrow) if qrow else None,
-                quadrant_names=QUADRANT_NAMES, source="serving.opportunity_quadrant", chart_id="quadrant",
-                desc=f"{deal['opportunity_name']} is in the quadrant {_words(qrow.get('quadrant')) or 'unknown'}") if points else ""
-            h["win_probability_pct"] = None if h.get("win_probability") is None else 100 * h["win_probability"]
+            quadrant_svg, quadrant = self.quadrant_svg(deal)
+            h["win_probability_pct"] = _percent(h.get("win_probability"))
+            account_href = self.href("account", deal["account_id"], 1) or "../index.html"
             self.write(page_path("opportunity", oid), "opportunity.html.j2", 1, title=deal["opportunity_name"],
-                       crumbs=[(deal["account_name"], self.href("account", deal["account_id"], 1) or "../index.html")],
-                       deal=deal, h=h, account_href=self.href("account", deal["account_id"], 1) or "../index.html",
-                       quadrant=_words(qrow.get("quadrant")), trend_svg=self.trend_svg("opportunity", oid, deal["opportunity_name"], h),
+                       crumbs=[(deal["account_name"], account_href)], deal=deal, h=h, account_href=account_href,
+                       quadrant=quadrant, trend_svg=self.trend_svg("opportunity", oid, deal["opportunity_name"], h),
                        quadrant_svg=quadrant_svg, timeline_svg=self.timeline_svg("opportunity", oid, deal["opportunity_name"]),
                        reasons_down=_reasons(h.get("reasons_down")), reasons_up=_reasons(h.get("reasons_up")),
                        kpis={"last_meaningful": last, "roles_engaged": ", ".join(engaged),
-                             "roles_missing": ", ".join(sorted(roles - set(engaged)))},
+                             "roles_missing": ", ".join(sorted(set(ROLE_LABELS.values()) - set(engaged)))},
                        recos=self.recos("opportunity", oid), people=people,
                        sources=["serving.opportunity_health", "serving.dim_opportunities", "serving.dim_opportunity_contacts",
                                 "serving.contact_health", "serving.relationship_strength", "serving.recommendations",
                                 "serving.interaction_timeline", "serving.opportunity_quadrant"])
+
+    def quadrant_svg(self, deal: dict[str, Any]) -> tuple[str, str | None]:
+        """The owner's open deals on the health x deal 2x2 with this one highlighted, and its quadrant."""
+        mine = self.quadrant.get(deal["owner_user_id"], [])
+        names = [r["opportunity_name"] for r in mine]
+        # two deals of one name are told apart by their ids
+        label = lambda r: r["opportunity_name"] if names.count(r["opportunity_name"]) == 1 \
+            else f"{r['opportunity_name']} ({r['opportunity_id']})"  # noqa: E731
+        points = [(label(r), r["relationship_health"], r["deal_score"]) for r in mine
+                  if r.get("relationship_health") is not None and r.get("deal_score") is not None]
+        this = next((r for r in mine if r["opportunity_id"] == deal["opportunity_id"]), None)
+        if not points:
+            return "", None
+        quadrant = _words(this["quadrant"]) if this else None
+        chart = svg.quadrant_chart(
+            f"Health × deal, {deal['owner_name']}'s open deals", points, (this or {}).get("health_cutoff") or 60,
+            self.deal_score_cutoff, "relationship health", "deal score", highlight=label(this) if this else None,
+            quadrant_names=QUADRANT_NAMES, source="serving.opportunity_quadrant", chart_id="quadrant",
+            desc=f"{deal['opportunity_name']} is in the quadrant {quadrant or 'unknown'}")
+        return chart, quadrant
 
     def _all_contacts(self) -> pd.DataFrame:
         cols = ["contact_id", "full_name", "title", "contact_role"]
@@ -284,7 +299,7 @@ class Site:
         for account in _rows(self.d.accounts):
             aid = account["account_id"]
             h = self.latest("account", aid)
-            h["reply_rate_pct"] = None if h.get("reply_rate_90d") is None else 100 * h["reply_rate_90d"]
+            h["reply_rate_pct"] = _percent(h.get("reply_rate_90d"))
             people = sorted((self.person(c, 1) for c in _rows(contacts[aid])) if aid in contacts else [],
                             key=lambda p: (p.get("score") is None, -(p.get("score") or 0), p["full_name"] or ""))
             open_deals = [{**d, **{k: self.latest("opportunity", d["opportunity_id"]).get(k) for k in ("score", "rating")},
@@ -300,6 +315,7 @@ class Site:
 
     @staticmethod
     def _news(rows: list[dict[str, Any]] | None, limit: int = 10) -> list[dict[str, Any]]:
+        # contact_news carries no matched_on: the template reads None there
         return [{**r, "event_type_label": (r.get("event_type") or "other").replace("_", " "),
                  "matched_on": r.get("matched_on")} for r in (rows or [])[:limit]]
 
@@ -307,13 +323,13 @@ class Site:
         for contact in _rows(self.d.contacts):
             cid = contact["contact_id"]
             h = self.latest("contact", cid)
-            h["reply_rate_pct"] = None if h.get("reply_rate_90d") is None else 100 * h["reply_rate_90d"]
+            h["reply_rate_pct"] = _percent(h.get("reply_rate_90d"))
             person = {**contact, "account_name": self.account_names.get(contact.get("account_id")),
                       "role_label": ROLE_LABELS.get(contact.get("contact_role") or "", "unknown")}
+            account_href = self.href("account", contact.get("account_id"), 1)
             self.write(page_path("contact", cid), "contact.html.j2", 1, title=contact["full_name"],
-                       crumbs=[(person["account_name"], self.href("account", contact.get("account_id"), 1))]
-                       if self.href("account", contact.get("account_id"), 1) else [],
-                       person=person, h=h, account_href=self.href("account", contact.get("account_id"), 1),
+                       crumbs=[(person["account_name"], account_href)] if account_href else [],
+                       person=person, h=h, account_href=account_href,
                        trend_svg=self.trend_svg("contact", cid, contact["full_name"], h),
                        timeline_svg=self.timeline_svg("contact", cid, contact["full_name"]),
                        reasons_down=_reasons(h.get("reasons_down")), reasons_up=_reasons(h.get("reasons_up")),
@@ -353,8 +369,8 @@ class Site:
             reps = _rows(reps.sort_values(["owner_name", "owner_user_id"]))
             for r in reps:
                 r["href"] = "../" + page_path("my-accounts", r["owner_user_id"])
-                r["healthy_pct"] = None if r.get("healthy_share") is None else 100 * r["healthy_share"]
-                r["healthy_change_pts"] = None if r.get("healthy_share_change_30d") is None else 100 * r["healthy_share_change_30d"]
+                r["healthy_pct"] = _percent(r.get("healthy_share"))
+                r["healthy_change_pts"] = _percent(r.get("healthy_share_change_30d"))
             rows = [(r["owner_name"], {b: r.get(f"{b.lower()}_count") or 0 for b in BANDS}) for r in reps]
             mine = alerts[(alerts["recipient_user_id"] == manager_id)] if len(alerts) else alerts
             shown = [{**a, "href": self.href(a["entity_type"], a["entity_id"], 1)}

@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import get_asset_key_for_model
 
-from news.analysis import NEWS_SOURCE, analyse, landed_items, read_matcher, write_analysis
+from news.analysis import CONTACTS, EVENTS, MATCHES, NEWS_SOURCE, analyse, landed_items, read_matcher, write_analysis
 from news.collecting import FEED_RUNS_DIR, ITEMS_DIR, collect
 from news.feeds_config import FeedsConfigError, load_feeds_config
 from news.matching import load_rules
@@ -21,7 +21,7 @@ from runtime import settings
 from runtime.dbt_vars import project_var
 
 LANDED_KEYS = {name: dg.AssetKey(["news_landed", name]) for name in (ITEMS_DIR, FEED_RUNS_DIR)}
-SOURCE_KEYS = {name: dg.AssetKey([NEWS_SOURCE, name]) for name in ("item_matches", "item_events", "item_contacts")}
+SOURCE_KEYS = {name: dg.AssetKey([NEWS_SOURCE, name]) for name in (MATCHES, EVENTS, CONTACTS)}
 EVIDENCE_CHECK = "evidence"
 FEEDS_CHECK = "feeds_config_valid"
 
@@ -81,18 +81,18 @@ def news_feeds(context: dg.AssetExecutionContext):
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(SOURCE_KEYS["item_matches"], group_name="news", kinds={"python", "duckdb"},
+        dg.AssetSpec(SOURCE_KEYS[MATCHES], group_name="news", kinds={"python", "duckdb"},
                      deps=[LANDED_KEYS[ITEMS_DIR], get_asset_key_for_model([dbt_models], "dim_accounts"),
                            get_asset_key_for_model([dbt_models], "dim_contacts")],
                      description="Each news item's possible accounts, with the evidence (name, alias, domain, industry words, contacts) and a confidence."),
-        dg.AssetSpec(SOURCE_KEYS["item_events"], group_name="news", kinds={"python", "duckdb"},
+        dg.AssetSpec(SOURCE_KEYS[EVENTS], group_name="news", kinds={"python", "duckdb"},
                      deps=[LANDED_KEYS[ITEMS_DIR]],
                      description="Event type of each matched item (merger, leadership change, launch, funding, earnings, layoffs, legal, partnership, other)."),
-        dg.AssetSpec(SOURCE_KEYS["item_contacts"], group_name="news", kinds={"python", "duckdb"},
+        dg.AssetSpec(SOURCE_KEYS[CONTACTS], group_name="news", kinds={"python", "duckdb"},
                      deps=[LANDED_KEYS[ITEMS_DIR], get_asset_key_for_model([dbt_models], "dim_contacts")],
                      description="Contacts named in matched items."),
     ],
-    check_specs=[dg.AssetCheckSpec(EVIDENCE_CHECK, asset=SOURCE_KEYS["item_matches"], blocking=True,
+    check_specs=[dg.AssetCheckSpec(EVIDENCE_CHECK, asset=SOURCE_KEYS[MATCHES], blocking=True,
                                    description="every match that would be published carries its evidence and a confidence in 0-1")],
     partitions_def=DAILY,
     backfill_policy=SINGLE_RUN,
@@ -112,18 +112,18 @@ def news_matches(context: dg.AssetExecutionContext):
     published = [m for m in matches if m["confidence"] >= minimum]
     lacking = [m for m in published if not (m["evidence"] or "").strip() or not 0 <= m["confidence"] <= 1]
     events = analysis.events.column("event_type").to_pylist()
-    yield dg.MaterializeResult(asset_key=SOURCE_KEYS["item_matches"], metadata={
+    yield dg.MaterializeResult(asset_key=SOURCE_KEYS[MATCHES], metadata={
         "dagster/row_count": len(matches),
         "items": analysis.items,
         "published_matches": len(published),
         "held_matches": len(matches) - len(published),
         "accounts_with_news": len({m["account_id"] for m in published}),
     })
-    yield dg.MaterializeResult(asset_key=SOURCE_KEYS["item_events"], metadata={
+    yield dg.MaterializeResult(asset_key=SOURCE_KEYS[EVENTS], metadata={
         "dagster/row_count": len(events),
         "event_types": dg.MetadataValue.json({e: events.count(e) for e in sorted(set(events))}),
     })
-    yield dg.MaterializeResult(asset_key=SOURCE_KEYS["item_contacts"], metadata={
+    yield dg.MaterializeResult(asset_key=SOURCE_KEYS[CONTACTS], metadata={
         "dagster/row_count": analysis.contacts.num_rows})
-    yield dg.AssetCheckResult(asset_key=SOURCE_KEYS["item_matches"], check_name=EVIDENCE_CHECK, passed=not lacking,
+    yield dg.AssetCheckResult(asset_key=SOURCE_KEYS[MATCHES], check_name=EVIDENCE_CHECK, passed=not lacking,
                               metadata={"published_matches": len(published), "without_evidence": len(lacking)})

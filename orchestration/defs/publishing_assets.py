@@ -8,7 +8,6 @@ from dagster_dbt import get_asset_key_for_model
 from orchestration.defs.dbt_models import as_of_date, dbt_models
 from orchestration.defs.quality_assets import published_quality_checks
 from orchestration.partitions import daily_asset
-from pages.build import build_release_site
 from orchestration.publishing import publish
 from orchestration.release_guard import refuse_if_checks_failed
 from orchestration.step_locks import warehouse_step
@@ -32,6 +31,8 @@ def serving_release(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     pages: dict[str, object] = {}
 
     def write_pages(folder: Path) -> None:
+        from pages.build import build_release_site  # templates and charts load only when a release is written
+
         # The pages are a view of the tables: if they cannot be drawn, BI tools still get the tables.
         try:
             result = build_release_site(folder, log=context.log.info)
