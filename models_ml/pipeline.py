@@ -59,6 +59,11 @@ def train_all(con: duckdb.DuckDBPyConnection, cutoffs: list[dt.date], config: Sc
     return results
 
 
+def every_entity_trained(models_root: Path) -> bool:
+    """Whether every entity type has a trained version (or a rule fallback saved as one)."""
+    return all(artefacts.versions(entity, models_root) for entity in ENTITIES)
+
+
 class FixedModels:
     """One model (or rule) per entity type for every date: a deliberate re-score, and tests."""
 

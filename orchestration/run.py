@@ -22,6 +22,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.dead_runs import release_dead_runs
+from orchestration.progress import LOGGER_NAME
 from runtime import settings
 
 INSTANCE_SETTINGS = Path(__file__).with_name("dagster.yaml")
@@ -30,12 +31,14 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 def run_job(job_name: str, as_of: str, range_start: str | None = None,
-            log_level: str = "WARNING") -> dg.ExecuteInProcessResult:
+            verbose: bool = False) -> dg.ExecuteInProcessResult:
     """Execute `job_name` for the as-of date (or the range start..as_of as one run)."""
     from orchestration.definitions import defs
 
     job = defs().resolve_job_def(job_name)
-    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    # Progress lines (step starts and ends with counts) by default; Dagster's event log when verbose.
+    run_config = ({"loggers": {"console": {"config": {"log_level": "INFO"}}}} if verbose
+                  else {"loggers": {LOGGER_NAME: {}}})
     with project_instance() as instance:
         release_dead_runs(instance)
         if range_start and range_start != as_of:
@@ -74,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
               f"day of your data (e.g. RI_PARTITION_START={too_early[0]}) and run again.", file=sys.stderr)
         return 2
     print(f"Running {args.job} as of {args.as_of} ...", flush=True)
-    result = run_job(args.job, args.as_of, args.range_start, "INFO" if args.verbose else "WARNING")
+    result = run_job(args.job, args.as_of, args.range_start, args.verbose)
     if result.success:
         print(f"Run {result.run_id} succeeded.")
         return 0

@@ -8,6 +8,7 @@ import dagster as dg
 from ingest.landing import discover_batches, is_pending
 from orchestration.dead_runs import release_dead_runs
 from orchestration.defs.connector_assets import CONNECTOR_GROUP
+from orchestration.defs.scoring_assets import TRAINING_ASSETS
 from orchestration.partitions import DAILY
 from runtime import settings
 
@@ -15,10 +16,11 @@ from runtime import settings
 daily_pipeline = dg.define_asset_job(
     "daily_pipeline",
     # Connector assets need a path from the launchpad; they feed extracts, the sensor does the rest.
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(CONNECTOR_GROUP),
+    # Training is the weekly job's (weekly_training): the night scores with the current versions.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(CONNECTOR_GROUP) - dg.AssetSelection.assets(*TRAINING_ASSETS),
     executor_def=dg.in_process_executor,
-    description="Land new extract batches, build and test the dbt models, retrain and score, write the hygiene "
-    "report and publish the serving release.",
+    description="Land new extract batches, build and test the dbt models, score with the current model versions "
+    "(training first only when none exists yet), write the hygiene report and publish the serving release.",
 )
 
 

@@ -3,6 +3,7 @@
 
 import datetime as dt
 import json
+from typing import Any
 
 import dagster as dg
 import duckdb
@@ -24,6 +25,8 @@ LABEL_MODELS = [SPECS[e].label_model for e in ENTITIES]
 # What the scoring reads besides its inputs: the deal contacts whose health a deal rolls up.
 ROLLUP_MODELS = ["dim_opportunity_contacts"]
 MODELS_KEY = dg.AssetKey(["ml", "models"])
+# What only the weekly job materialises (the daily job trains only on a first run, inside scoring).
+TRAINING_ASSETS = (MODELS_KEY,)
 # Asset keys of the scorer's snapshot tables: the dbt source `ml` they are, so dbt models reading
 # them hang off these assets.
 SCORE_KEYS = {e: dg.AssetKey([warehouse.ML_SOURCE, SPECS[e].snapshot_table]) for e in ENTITIES}
@@ -36,7 +39,7 @@ def _upstream(names: list[str]) -> list[dg.AssetKey]:
 
 @dg.asset(
     key=MODELS_KEY,
-    description="Health scorers per entity (calibrated gradient boosting, or the weighted rule when the model did not beat it out of sample or labels are scarce), versioned with model cards; a backfill also trains the weekly versions its dates would have had.",
+    description="Health scorers per entity (calibrated gradient boosting, or the weighted rule when the model did not beat it out of sample or labels are scarce), versioned with model cards. Trained by the weekly job (and by the daily job's scoring step on a first run, when no model exists); a backfill also trains the weekly versions its dates would have had.",
     group_name="scoring",
     kinds={"scikit-learn", "python"},
     partitions_def=DAILY,
@@ -46,21 +49,27 @@ def _upstream(names: list[str]) -> list[dg.AssetKey]:
 def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Train every entity's scorer on labels known by the run's as-of date; over a range (a backfill),
     also the versions its earlier dates would have had (`training.backfill_training_every_days`)."""
-    as_of = as_of_date(context)
     cfg = settings.load()
+    with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
+        metadata = _train(context, con, cfg)
+    return dg.MaterializeResult(metadata=metadata)
+
+
+def _train(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, cfg: settings.Settings) -> dict[str, Any]:
+    """Train the run's cut-offs; the materialisation metadata of the models asset."""
+    as_of = as_of_date(context)
     config = load_config(cfg.scoring_config)
     cutoffs = pipeline.training_cutoffs(range_start(context), as_of, config.backfill_training_every_days)
-    with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
-        results = pipeline.train_all(con, cutoffs, config, cfg.models_dir, context.log.info)
+    results = pipeline.train_all(con, cutoffs, config, cfg.models_dir, context.log.info)
     summary = {e: {"version": r.version, "method": r.card["method"], "fallback_reason": r.card["fallback_reason"],
                    "holdout": {k: {"roc_auc": m["roc_auc"], "ece": m["ece"]} for k, m in r.card["metrics"].items()}}
                for e, r in results.items()}
-    return dg.MaterializeResult(metadata={
+    return {
         "as_of_date": as_of.isoformat(),
         "training_cutoffs": dg.MetadataValue.json([c.isoformat() for c in cutoffs]),
         "models_dir": dg.MetadataValue.path(str(cfg.models_dir)),
         "models": dg.MetadataValue.json(summary),
-    })
+    }
 
 
 @dg.multi_asset(
@@ -84,6 +93,12 @@ def ml_scores(context: dg.AssetExecutionContext):
     config = load_config(cfg.scoring_config)
     models = pipeline.PointInTimeModels(cfg.models_dir)
     with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path)) as con:
+        if not pipeline.every_entity_trained(cfg.models_dir):
+            # Training belongs to the weekly job; a first run has no model yet, so it trains here
+            # the versions its dates would have had, and records them as the models asset's.
+            context.log.info("no trained model yet (first run): training before scoring")
+            context.log_event(dg.AssetMaterialization(asset_key=MODELS_KEY, partition=context.partition_key_range.end,
+                                                      metadata=_train(context, con, cfg)))
         first = pipeline.first_run_start(con)
         if first is not None and first < start:
             # No snapshots yet: score the whole feature history once, each day with the model it

@@ -111,6 +111,9 @@ def test_range_runs_once_and_publishes(data_root: Path, first_run: dg.ExecuteInP
     assert len(days) == 31
     checks = first_run.get_asset_check_evaluations()
     assert checks and all(c.passed for c in checks)
+    # no model existed: the scoring step trained the range's weekly versions and recorded them
+    trained = [e for e in first_run.get_asset_materialization_events() if e.asset_key == dg.AssetKey(["ml", "models"])]
+    assert len(trained) == 1 and len(trained[0].materialization.metadata["training_cutoffs"].value) == 5
     published = table_digests(data_root / "serving" / "current" / "relintel.duckdb")
     assert "serving.dim_contacts" in published
     assert (data_root / "serving" / "current" / "parquet" / "dim_contacts.parquet").exists()
@@ -230,11 +233,21 @@ def test_a_later_week_leaves_published_history_as_it_was(
                                      "dagster/asset_partition_range_end": later.isoformat()})
     assert week.success
     assert _contact_health(data_root, history, [d]) == before  # byte for byte, every column
-    versions = {json.loads(p.read_text())["as_of_date"]: p.parent.name
-                for p in (data_root / "models" / "contact").glob("*/model_card.json")}
+    # the daily job trains nothing once models exist: the new week is scored by the range's last version
+    assert not [e for e in week.get_asset_materialization_events() if e.asset_key == dg.AssetKey(["ml", "models"])]
+    versions = lambda: {json.loads(p.read_text())["as_of_date"]: p.parent.name  # noqa: E731
+                        for p in (data_root / "models" / "contact").glob("*/model_card.json")}
+    assert later.isoformat() not in versions()
     used = _contact_health(data_root, "select distinct snapshot_date, model_version, training_cutoff from serving.contact_health "
                                       "where snapshot_date in (?, ?) order by all", [d, later])
-    assert used == [(d, versions[d.isoformat()], d), (later, versions[later.isoformat()], later)]
+    assert used == [(d, versions()[d.isoformat()], d), (later, versions()[d.isoformat()], d)]
+    # the weekly job trains the new version; the dates already published keep theirs
+    published = _contact_health(data_root, history, [later])
+    with dg.instance_for_test() as instance:
+        training = definitions.resolve_job_def("weekly_training").execute_in_process(
+            instance=instance, partition_key=later.isoformat())
+    assert training.success and later.isoformat() in versions()
+    assert _contact_health(data_root, history, [later]) == published
     # the range was backfilled with a weekly version each week; no date used a later one
     cutoffs = _contact_health(data_root, "select distinct training_cutoff from serving.contact_health "
                                          "where snapshot_date <= ? order by 1", [d])
