@@ -3,6 +3,8 @@ the point-in-time features first, then the serving health tables once the Python
 written its snapshots (models/serving reads them as the `ml` source)."""
 
 import datetime as dt
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,19 @@ def _built_tables(events: list[Any]) -> dict[str, relations.Relation]:
             if node.get("resource_type") == "model" and node["name"] in models}
 
 
+def _share_parse(invocation_target: Path) -> None:
+    """Offer this invocation's parsed project to the next one: each dbt invocation starts from the
+    project target's partial_parse.msgpack, and one parsed with the run's values lets the run's
+    second step skip a full re-parse (dbt re-parses anyway when the values differ)."""
+    parsed = invocation_target / "partial_parse.msgpack"
+    if not parsed.exists():
+        return
+    shared = DBT_PROJECT.project_dir / "target" / parsed.name
+    staged = shared.with_name(f".{parsed.name}.{os.getpid()}")
+    shutil.copyfile(parsed, staged)
+    os.replace(staged, shared)  # atomic: a concurrent invocation reads the old file or the new one
+
+
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """One `dbt build` of the step's selection, holding the warehouse lock, with the run's values."""
     cfg = settings.load()
@@ -76,8 +91,10 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[A
     context.log.info(f"dbt build as of {as_of}")
     # Events are held until dbt exits: DuckDB has one writer, so row counts are read afterwards.
     with warehouse_step(context, cfg):
-        events = list(dbt.cli(["build", *cfg.dbt_arguments(as_of)], context=context).stream())
+        invocation = dbt.cli(["build", *cfg.dbt_arguments(as_of)], context=context)
+        events = list(invocation.stream())
         counts = _row_counts(cfg.warehouse_path, _built_tables(events))
+    _share_parse(Path(invocation.target_path))
     for event in events:
         uid = _unique_id(event)
         if isinstance(event, dg.Output) and uid in counts:
