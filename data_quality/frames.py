@@ -4,9 +4,9 @@ GX 1.x over DuckDB through SQLAlchemy errors on every expectation without saying
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from data_quality.latest_batch import batch_columns_sql, latest_batch_rows_sql
 from data_quality.suites import Suite
@@ -14,6 +14,9 @@ from ingest import contract
 from ingest.landing import SCHEMA_FILE
 from runtime.relations import Relations
 from runtime.sql import quote_identifier
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _landed_files(landed_dir: Path, entity: str) -> list[str]:

@@ -8,11 +8,12 @@ import json
 import logging
 import math
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from data_quality.suites import Check, Suite
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SAMPLE_SIZE = 10  # unexpected values kept per failed expectation
 

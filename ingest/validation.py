@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -204,6 +203,8 @@ def _raw_json(raw: RawBatch, ent: contract.Entity, i: int) -> str:
 
 def _duplicate_keys(ent: contract.Entity, checked: dict[str, _Checked], valid: np.ndarray) -> dict[int, int]:
     """Rows (index -> index of first occurrence) whose key was already seen earlier in the batch."""
+    import pandas as pd
+
     keys = {}
     for k in ent.primary_key:
         values = checked[k].values

@@ -175,3 +175,5 @@ ENTITIES = tuple(SPECS)
 ROLLED_UP = tuple(name for name, spec in SPECS.items() if spec.rolls_up_contacts)
 # Accounts and deals roll up their contacts' health, so contacts are scored first.
 SCORING_ORDER = tuple(sorted(ENTITIES, key=lambda name: SPECS[name].rolls_up_contacts))
+# The scorers every model is compared against on held-out rows (training/walk_forward.py).
+BASELINES = ("recency_only", "activity_count_90d", "weighted_rule")

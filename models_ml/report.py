@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
-import pandas as pd
 
 from models_ml import warehouse
-from models_ml.entities import SPECS
-from models_ml.evaluation import spearman
-from models_ml.scoring import RATINGS
-from models_ml.training.walk_forward import BASELINES
+from models_ml.entities import BASELINES, SPECS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The dbt model of closed deals and how early their health declined (models/scoring).
 DECLINE_LEADS_MODEL = "eval_closed_deal_decline_leads"
@@ -24,6 +23,8 @@ DECLINE_LEADS_MODEL = "eval_closed_deal_decline_leads"
 def ground_truth_checks(con: duckdb.DuckDBPyConnection, truth_dir: Path, since: dt.date,
                         minimum_rows_per_day: int) -> dict[str, Any]:
     """Rank correlation of scores with latent health, and how early a sustained decline shows before a lost deal."""
+    from models_ml.evaluation import spearman
+
     latent = truth_dir / "latent_health.parquet"
     if not latent.exists():
         return {"available": False}
@@ -77,6 +78,11 @@ def account_agreement(scored: pd.DataFrame, truth_path: Path) -> dict[str, Any]:
     account's people's latent health), on the snapshots a trained version scored on or after its
     training cut-off: rank correlation, and the share of each rating beside the share the latent
     health x 100 would get under the same row's cut-offs. `scored` holds ACCOUNT_AGREEMENT_COLUMNS."""
+    import pandas as pd
+
+    from models_ml.evaluation import spearman
+    from models_ml.scoring import RATINGS
+
     cutoff = pd.to_datetime(scored["training_cutoff"])
     scored = scored[scored["score"].notna() & cutoff.notna() & (pd.to_datetime(scored["snapshot_date"]) >= cutoff)]
     scored = scored.assign(snapshot_date=pd.to_datetime(scored["snapshot_date"]), account_id=scored["account_id"].astype(str))
@@ -105,6 +111,8 @@ def account_agreement(scored: pd.DataFrame, truth_path: Path) -> dict[str, Any]:
 
 def _scored(con: duckdb.DuckDBPyConnection, entity: str, since: dt.date) -> pd.DataFrame:
     """key, snapshot_date, score of an entity type's scored snapshots from `since` on."""
+    import pandas as pd
+
     key = SPECS[entity].key
     frame = warehouse.read_snapshots(con, entity, (key, "snapshot_date", "score", "scoring_method"), since)
     frame = frame[frame["score"].notna()]
@@ -113,6 +121,8 @@ def _scored(con: duckdb.DuckDBPyConnection, entity: str, since: dt.date) -> pd.D
 
 def _truth(path: Path, key: str) -> pd.DataFrame:
     """A ground-truth file of the simulator, with its key as text and its dates as timestamps."""
+    import pandas as pd
+
     frame = pd.read_parquet(path)
     return frame.assign(date=pd.to_datetime(frame["date"]), **{key: frame[key].astype(str)})
 
@@ -134,6 +144,8 @@ def band_shares(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict[str, Any]:
 
 
 def markdown(cards: dict[str, dict[str, Any]], truth: dict[str, Any], bands: dict[str, Any] | None = None) -> str:
+    from models_ml.scoring import RATINGS
+
     lines = ["# Model evaluation", "",
              "Held-out later period: the as-of dates after each card's `holdout_start`, with outcomes known by the "
              "run's as-of date, walked forward in blocks. Each block is scored by a model trained only on the rows "

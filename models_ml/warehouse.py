@@ -9,13 +9,16 @@ lock: DuckDB has one writer.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from models_ml.entities import SPECS
 from runtime import relations
 from runtime.sql import quote_identifier
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ML_SOURCE = "ml"  # the dbt source of the scorer's output (models/serving/_ml__sources.yml)
 
@@ -30,6 +33,8 @@ def read_model(con: duckdb.DuckDBPyConnection, model: str, order_by: tuple[str, 
 def read_snapshots(con: duckdb.DuckDBPyConnection, entity: str, columns: tuple[str, ...],
                    since: dt.date | None = None, until: dt.date | None = None) -> pd.DataFrame:
     """Columns of an entity's snapshots written by the scorer (from `since`, up to `until`); none yet: no rows."""
+    import pandas as pd
+
     relation = relations.load().source(ML_SOURCE, SPECS[entity].snapshot_table)
     if not _table_exists(con, relation.schema, relation.identifier):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
@@ -57,6 +62,8 @@ def _read(con: duckdb.DuckDBPyConnection, relation: relations.Relation, order_by
 def load_features(con: duckdb.DuckDBPyConnection, entity: str, start: dt.date | None = None,
                   end: dt.date | None = None) -> pd.DataFrame:
     """The scorer's input rows of an entity type (signals, segment, names), ordered by date and key."""
+    import pandas as pd
+
     spec = SPECS[entity]
     df = read_model(con, spec.inputs_model, ("as_of_date", spec.key), start, end)
     df["as_of_date"] = pd.to_datetime(df["as_of_date"])

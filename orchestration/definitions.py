@@ -1,4 +1,7 @@
-"""Entry point of the code location: every module under defs/ contributes its own definitions."""
+"""Entry point of the code location: every module under defs/ contributes its own definitions.
+
+Loading it imports no heavy library (scikit-learn, scipy, pandas, skops, Great Expectations): the steps
+import them when they run, and tests/orchestration/test_startup_imports.py holds that."""
 
 from pathlib import Path
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import dagster as dg
 
-from data_quality import history
 from data_quality.gx_runner import SuiteResult
 from data_quality.suites import Suite
 
@@ -26,6 +25,8 @@ def check_result(context: dg.AssetCheckExecutionContext, suite: Suite, result: S
                  asset_key: dg.AssetKey, history_file: Path) -> dg.AssetCheckResult:
     """Record the suite's results for this run in the quality history, then report: ERROR (blocking)
     when a critical expectation failed, WARN when only warnings failed."""
+    from data_quality import history
+
     written = history.record_suite(result, context.run.run_id, asset_key.to_user_string(), suite.layer, history_file)
     critical, warnings = result.critical_failures, result.warning_failures
     failures = {

@@ -12,11 +12,9 @@ from sklearn.metrics import roc_auc_score
 
 from models_ml import evaluation
 from models_ml.config import ScoringConfig
-from models_ml.entities import SPECS
+from models_ml.entities import BASELINES, SPECS
 from models_ml.factors import factor_scores, weighted_rule
 from models_ml.training import estimator, rows as training_rows
-
-BASELINES = ("recency_only", "activity_count_90d", "weighted_rule")
 
 
 def baseline_scores(entity: str, rows: pd.DataFrame, config: ScoringConfig) -> dict[str, np.ndarray]:

@@ -8,17 +8,13 @@ with it scoring and publishing), a bad published table stops the serving release
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
-import pandas as pd
 from dagster_dbt import get_asset_key_for_model
 
-from data_quality import history
-from data_quality.evaluate_findings import load_defects, score, to_frame
 from data_quality.frames import read_landed_frame, read_published_frame
 from data_quality.gx_runner import validate
-from data_quality.report import load_report_data, write_report
 from data_quality.suites import LANDED_SUITES, PUBLISHED_SUITES, Suite
 from orchestration.defs.dbt_models import as_of_date, dbt_models
 from orchestration.defs.landing_assets import landed_key
@@ -27,6 +23,9 @@ from orchestration.quality_checks import check_result
 from orchestration.step_locks import landing_step, warehouse_step
 from runtime import relations, settings
 from runtime.settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LANDED_CHECK = "gx_landed_suite"
 PUBLISHED_CHECK = "gx_published_suite"
@@ -41,11 +40,13 @@ def _model_key(name: str) -> dg.AssetKey:
 
 
 def _suite_check(suite: Suite, key: dg.AssetKey, name: str, lock: Callable[[Any, Settings], AbstractContextManager[None]],
-                 read_frame: Callable[[Settings], pd.DataFrame], **spec: Any) -> dg.AssetChecksDefinition:
+                 read_frame: Callable[[Settings], "pd.DataFrame"], **spec: Any) -> dg.AssetChecksDefinition:
     """A blocking check running the suite on the frame read_frame gives, read while holding lock."""
 
     @dg.asset_check(asset=key, name=name, blocking=True, **spec)
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        from data_quality import history
+
         cfg = settings.load()
         with lock(context, cfg):
             frame = read_frame(cfg)
@@ -91,6 +92,10 @@ published_quality_checks = [build_published_check(s) for s in PUBLISHED_SUITES]
 )
 def hygiene_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Record tonight's findings in the history and write the report."""
+    from data_quality import history
+    from data_quality.evaluate_findings import load_defects, score, to_frame
+    from data_quality.report import load_report_data, write_report
+
     cfg = settings.load()
     as_of = as_of_date(context)
     history_file = history.history_path(cfg.quality_dir)

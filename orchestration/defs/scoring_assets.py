@@ -7,11 +7,10 @@ from typing import Any
 
 import dagster as dg
 import duckdb
-import pandas as pd
 import pyarrow as pa
 from dagster_dbt import get_asset_key_for_model
 
-from models_ml import artefacts, pipeline, report, warehouse
+from models_ml import report, warehouse
 from models_ml.config import load_config
 from models_ml.entities import ENTITIES, SPECS
 from orchestration.defs.dbt_models import as_of_date, dbt_models, dbt_serving_models, range_start
@@ -57,6 +56,8 @@ def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 
 def _train(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, cfg: settings.Settings) -> dict[str, Any]:
     """Train the run's cut-offs; the materialisation metadata of the models asset."""
+    from models_ml import pipeline
+
     as_of = as_of_date(context)
     config = load_config(cfg.scoring_config)
     cutoffs = pipeline.training_cutoffs(range_start(context), as_of, config.backfill_training_every_days)
@@ -88,6 +89,10 @@ def _train(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, cf
 def ml_scores(context: dg.AssetExecutionContext):
     """Score every entity for the days of the partition range not yet written, each day by the model
     version current on it; written days are never rewritten (immutable, point-in-time history)."""
+    import pandas as pd
+
+    from models_ml import pipeline
+
     start, end = range_start(context), as_of_date(context)
     cfg = settings.load()
     config = load_config(cfg.scoring_config)
@@ -153,6 +158,8 @@ def ml_scores(context: dg.AssetExecutionContext):
 )
 def model_evaluation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Write the evaluation report from the current model cards and the snapshots."""
+    from models_ml import artefacts, pipeline
+
     cfg = settings.load()
     config = load_config(cfg.scoring_config)
     cards = {e: artefacts.load_current(e, cfg.models_dir)[1] for e in ENTITIES}
