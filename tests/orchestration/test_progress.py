@@ -2,6 +2,7 @@
 messages; a failing check and a failing step are named."""
 
 import io
+import re
 import logging
 
 import dagster as dg
@@ -40,6 +41,7 @@ def test_steps_are_announced_with_counts_and_messages() -> None:
     text = "\n".join(lines)
     assert "counted ..." in text and "counted: landing: 3 batches, 1,200 rows" in text
     assert "counted done in" in text and "1 materialisations; 1 checks; failed checks: counted:positive" in text
+    assert re.search(r"counted done in [0-9.]+ s \(CPU [0-9.]+ s, peak RSS [0-9.]+ GB\)", text)
     assert "broken done in" in text
     assert all(line.startswith("[") for line in lines)
 
