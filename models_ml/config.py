@@ -31,6 +31,8 @@ class ScoringConfig:
     holdout_days: int
     refit_every_days: int
     backfill_training_every_days: int  # a range run trains the models its dates would have had, this often
+    training_window_days: int  # training rows from this many days before a cut-off only
+    scoring_block_days: int  # scoring reads and writes this many days at a time
     seed: int
     threads: int  # at most this many threads per fit or scoring pass (OpenMP, BLAS)
     flat_band: float
@@ -74,9 +76,11 @@ def load_config(path: Path) -> ScoringConfig:
                          "training.ece_tolerance not negative")
     if int(raw["training"].get("threads", 1)) < 1:
         raise ValueError("scoring.yml: training.threads must be at least 1")
-    for name in ("refit_every_days", "holdout_days", "backfill_training_every_days"):
+    for name in ("refit_every_days", "holdout_days", "backfill_training_every_days", "window_days"):
         if int(raw["training"][name]) < 1:
             raise ValueError(f"scoring.yml: training.{name} must be at least 1")
+    if int(raw["scoring_block_days"]) < 1:
+        raise ValueError("scoring.yml: scoring_block_days must be at least 1")
     return ScoringConfig(
         weights={k: float(v) for k, v in raw["weights"].items()},
         thresholds=thresholds,
@@ -89,6 +93,8 @@ def load_config(path: Path) -> ScoringConfig:
         holdout_days=int(raw["training"]["holdout_days"]),
         refit_every_days=int(raw["training"]["refit_every_days"]),
         backfill_training_every_days=int(raw["training"]["backfill_training_every_days"]),
+        training_window_days=int(raw["training"]["window_days"]),
+        scoring_block_days=int(raw["scoring_block_days"]),
         seed=int(raw["training"]["seed"]),
         threads=int(raw["training"].get("threads", 1)),
         flat_band=float(raw["trend"]["flat_band"]),

@@ -44,19 +44,36 @@ def train_all(con: duckdb.DuckDBPyConnection, cutoffs: list[dt.date], config: Sc
     The last cut-off is always trained (the run's own day); an earlier one is skipped when a version
     was already trained on it. Returns the results of the last cut-off."""
     results = {}
-    labels = {entity: warehouse.load_labels(con, entity) for entity in ENTITIES}
     for i, cutoff in enumerate(cutoffs):
         last = i == len(cutoffs) - 1
         for entity in ENTITIES:
             if not last and any(c == cutoff.isoformat() for c, _ in artefacts.versions(entity, models_root)):
                 continue
-            log(f"training {entity} as of {cutoff} ({i + 1} of {len(cutoffs)} cut-offs)")
-            features = warehouse.load_features(con, entity, end=cutoff)
-            result = train_entity(features, labels[entity], entity, cutoff, config)
+            dates = training_dates(cutoff, config.step_days[entity], config.training_window_days)
+            log(f"training {entity} as of {cutoff} ({i + 1} of {len(cutoffs)} cut-offs, {len(dates)} as-of dates)")
+            features = warehouse.load_features(con, entity, dates=dates)
+            labels = warehouse.load_labels(con, entity, dates)
+            result = train_entity(features, labels, entity, cutoff, config)
             artefacts.save(entity, result.version, result.model, result.card, models_root)
             if last:
                 results[entity] = result
     return results
+
+
+def training_dates(cutoff: dt.date, step_days: int, window_days: int) -> list[dt.date]:
+    """The as-of dates training rows come from: every `step_days`-th day back from the cut-off,
+    within `window_days` of it (the sampling training_rows applies, read from the warehouse only)."""
+    return [cutoff - dt.timedelta(days=back) for back in range(0, window_days + 1, step_days)][::-1]
+
+
+def score_blocks(start: dt.date, end: dt.date, block_days: int) -> list[tuple[dt.date, dt.date]]:
+    """start..end cut into consecutive ranges of at most `block_days` days, in date order."""
+    blocks, day = [], start
+    while day <= end:
+        last = min(day + dt.timedelta(days=block_days - 1), end)
+        blocks.append((day, last))
+        day = last + dt.timedelta(days=1)
+    return blocks
 
 
 def every_entity_trained(models_root: Path) -> bool:

@@ -123,8 +123,10 @@ def finish(entity: str, out: pd.DataFrame, config: ScoringConfig) -> pd.DataFram
 
 def account_contact_links(contacts: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     """account_id, contact_id, weight: every contact of an account, weighted by its role."""
+    # Sorted, so each day's weighted sum adds its contacts in one order whatever range was scored
+    # (one day at night or a whole history at once): the same last bits, the same rounding.
     links = contacts.loc[contacts["account_id"].notna(), ["account_id", "contact_id", "contact_role"]].drop_duplicates(
-        ["account_id", "contact_id"])
+        ["account_id", "contact_id"]).sort_values(["account_id", "contact_id"], kind="stable")
     weight = links["contact_role"].map(config.role_weights).fillna(1.0).astype("float64")
     return links[["account_id", "contact_id"]].assign(weight=weight)
 

@@ -25,9 +25,10 @@ ML_SOURCE = "ml"  # the dbt source of the scorer's output (models/serving/_ml__s
 
 def read_model(con: duckdb.DuckDBPyConnection, model: str, order_by: tuple[str, ...] = (),
                start: dt.date | None = None, end: dt.date | None = None, date_column: str = "as_of_date",
-               columns: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Rows of a dbt model, optionally within start..end of its date column, in a stable order."""
-    return _read(con, relations.load().model(model), order_by, start, end, date_column, columns)
+               columns: tuple[str, ...] = (), dates: list[dt.date] | None = None) -> pd.DataFrame:
+    """Rows of a dbt model, optionally within start..end of its date column (and on `dates` only), in a
+    stable order."""
+    return _read(con, relations.load().model(model), order_by, start, end, date_column, columns, dates)
 
 
 def read_snapshots(con: duckdb.DuckDBPyConnection, entity: str, columns: tuple[str, ...],
@@ -42,8 +43,11 @@ def read_snapshots(con: duckdb.DuckDBPyConnection, entity: str, columns: tuple[s
 
 
 def _read(con: duckdb.DuckDBPyConnection, relation: relations.Relation, order_by: tuple[str, ...], start: dt.date | None,
-          end: dt.date | None, date_column: str, columns: tuple[str, ...]) -> pd.DataFrame:
+          end: dt.date | None, date_column: str, columns: tuple[str, ...], dates: list[dt.date] | None = None) -> pd.DataFrame:
     where, params = [], []
+    if dates is not None:
+        where.append(f"{quote_identifier(date_column)} in (select unnest(cast(? as date[])))")
+        params.append(dates)
     if start is not None:
         where.append(f"{quote_identifier(date_column)} >= ?")
         params.append(start)
@@ -60,21 +64,24 @@ def _read(con: duckdb.DuckDBPyConnection, relation: relations.Relation, order_by
 
 
 def load_features(con: duckdb.DuckDBPyConnection, entity: str, start: dt.date | None = None,
-                  end: dt.date | None = None) -> pd.DataFrame:
-    """The scorer's input rows of an entity type (signals, segment, names), ordered by date and key."""
+                  end: dt.date | None = None, dates: list[dt.date] | None = None) -> pd.DataFrame:
+    """The scorer's input rows of an entity type (signals, segment, names), ordered by date and key;
+    with `dates`, those days only."""
     import pandas as pd
 
     spec = SPECS[entity]
-    df = read_model(con, spec.inputs_model, ("as_of_date", spec.key), start, end)
+    df = read_model(con, spec.inputs_model, ("as_of_date", spec.key), start, end, dates=dates)
     df["as_of_date"] = pd.to_datetime(df["as_of_date"])
     return df
 
 
-def load_labels(con: duckdb.DuckDBPyConnection, entity: str) -> pd.DataFrame:
-    """An entity type's outcomes with the day each became known."""
+def load_labels(con: duckdb.DuckDBPyConnection, entity: str, dates: list[dt.date] | None = None) -> pd.DataFrame:
+    """An entity type's outcomes with the day each became known (per as-of date: of `dates` only,
+    when given; one outcome per entity: all of them)."""
     spec = SPECS[entity]
-    order = (spec.key,) if spec.one_outcome_per_entity else (spec.key, "as_of_date")
-    return read_model(con, spec.label_model, order)
+    if spec.one_outcome_per_entity:
+        return read_model(con, spec.label_model, (spec.key,))
+    return read_model(con, spec.label_model, (spec.key, "as_of_date"), dates=dates)
 
 
 def load_deal_contacts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 import duckdb
@@ -18,6 +18,9 @@ from orchestration.metadata import markdown_preview
 from orchestration.partitions import DAILY, SINGLE_RUN
 from orchestration.step_locks import warehouse_step
 from runtime import settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 INPUT_MODELS = [SPECS[e].inputs_model for e in ENTITIES]
 LABEL_MODELS = [SPECS[e].label_model for e in ENTITIES]
@@ -110,40 +113,71 @@ def ml_scores(context: dg.AssetExecutionContext):
             # would have had (dates before the first training: the weighted rule, saying so).
             context.log.info(f"no snapshots yet: scoring the history from {first}")
             start = first
-        frames = pipeline.score_range(con, start, end, config, models, skip_written=True)
-        pipeline.write_scores(con, frames)
+        # A block of days at a time, each written before the next is read: memory follows the
+        # entities, not the history; a block's trends read the days the blocks before it wrote.
+        summaries: dict[str, list[dict[str, Any]]] = {e: [] for e in ENTITIES}
+        last_frames: dict[str, pd.DataFrame] = {}
+        for block_start, block_end in pipeline.score_blocks(start, end, config.scoring_block_days):
+            frames = pipeline.score_range(con, block_start, block_end, config, models, skip_written=True)
+            pipeline.write_scores(con, frames)
+            for entity, frame in frames.items():
+                summaries[entity].append(_snapshot_summary(frame, end))
+                if len(frame):
+                    last_frames[entity] = frame
+            if block_end < end:
+                context.log.info(f"scored {block_start} .. {block_end}: "
+                                 + ", ".join(f"{len(f):,} {e} snapshots" for e, f in frames.items()))
         expected = {e: warehouse.feature_rows(con, e, start, end) for e in ENTITIES}
         stored = {e: warehouse.snapshot_rows_between(con, e, start, end) for e in ENTITIES}
-    for entity, frame in frames.items():
+    for entity in ENTITIES:
         key = SCORE_KEYS[entity]
-        scored = frame["score"].notna()
+        parts = summaries[entity]
+        written = sum(p["rows"] for p in parts)
+        frame = last_frames.get(entity, pd.DataFrame(columns=["snapshot_date", "entity_name", "score", "rating", "reasons_down"]))
         last = frame[frame["snapshot_date"] == frame["snapshot_date"].max()] if len(frame) else frame
-        sub = frame[[c for c in frame.columns if c.endswith("_score") and c != "rule_score"]]
-        in_range = bool(((frame["score"].dropna() >= 0) & (frame["score"].dropna() <= 100)).all()
-                        and ((sub.stack().dropna() >= 0) & (sub.stack().dropna() <= 100)).all()
-                        and (scored | frame["unscored_reason"].notna()).all())
-        cutoffs = frame["training_cutoff"].dropna()
-        leak_free = bool((len(frame) == 0 or frame["snapshot_date"].max() <= end)
-                         and (cutoffs <= pd.to_datetime(frame.loc[cutoffs.index, "snapshot_date"])).all())
-        versions = frame["model_version"].value_counts().sort_index().to_dict() if len(frame) else {}
+        versions: dict[str, int] = {}
+        for part in parts:
+            for version, n in part["versions"].items():
+                versions[version] = versions.get(version, 0) + n
+        cutoffs = [p["latest_cutoff"] for p in parts if p["latest_cutoff"] is not None]
         yield dg.MaterializeResult(asset_key=key, metadata={
             "dagster/row_count": stored[entity],
-            "snapshots_written": len(frame),
-            "snapshots_kept": stored[entity] - len(frame),
+            "snapshots_written": written,
+            "snapshots_kept": stored[entity] - written,
             "snapshot_dates": f"{start} .. {end}",
-            "scored_share": round(float(scored.mean()), 4) if len(frame) else 0.0,
-            "model_versions": dg.MetadataValue.json(versions),
+            "scored_share": round(sum(p["scored"] for p in parts) / written, 4) if written else 0.0,
+            "model_versions": dg.MetadataValue.json(dict(sorted(versions.items()))),
             "ratings_last_day": dg.MetadataValue.json(last["rating"].fillna("unscored").value_counts().to_dict()),
             "preview": markdown_preview(pa.Table.from_pandas(
                 last.sort_values("score", ascending=False).head(5)[
                     ["snapshot_date", "entity_name", "score", "rating", "reasons_down"]], preserve_index=False)),
         })
-        yield dg.AssetCheckResult(asset_key=key, check_name="score_range", passed=in_range)
+        yield dg.AssetCheckResult(asset_key=key, check_name="score_range", passed=all(p["in_range"] for p in parts))
         yield dg.AssetCheckResult(asset_key=key, check_name="coverage", passed=stored[entity] == expected[entity],
                                   metadata={"snapshots": stored[entity], "feature_rows": expected[entity]})
-        yield dg.AssetCheckResult(asset_key=key, check_name="no_leakage", passed=leak_free,
-                                  metadata={"latest_training_cutoff": str(cutoffs.max()) if len(cutoffs) else "",
+        yield dg.AssetCheckResult(asset_key=key, check_name="no_leakage", passed=all(p["leak_free"] for p in parts),
+                                  metadata={"latest_training_cutoff": str(max(cutoffs)) if cutoffs else "",
                                             "run_as_of": end.isoformat()})
+
+
+def _snapshot_summary(frame: "pd.DataFrame", end: dt.date) -> dict[str, Any]:
+    """What the checks and the metadata need of one block's snapshots of an entity type."""
+    import pandas as pd
+
+    scored = frame["score"].notna()
+    sub = frame[[c for c in frame.columns if c.endswith("_score") and c != "rule_score"]]
+    cutoffs = frame["training_cutoff"].dropna()
+    return {
+        "rows": len(frame),
+        "scored": int(scored.sum()),
+        "in_range": bool(((frame["score"].dropna() >= 0) & (frame["score"].dropna() <= 100)).all()
+                         and ((sub.stack().dropna() >= 0) & (sub.stack().dropna() <= 100)).all()
+                         and (scored | frame["unscored_reason"].notna()).all()),
+        "leak_free": bool((len(frame) == 0 or frame["snapshot_date"].max() <= end)
+                          and (cutoffs <= pd.to_datetime(frame.loc[cutoffs.index, "snapshot_date"])).all()),
+        "versions": frame["model_version"].value_counts().to_dict() if len(frame) else {},
+        "latest_cutoff": cutoffs.max() if len(cutoffs) else None,
+    }
 
 
 @dg.asset(

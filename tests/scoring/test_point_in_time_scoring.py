@@ -12,8 +12,9 @@ import pytest
 import pandas as pd
 from sklearn.isotonic import IsotonicRegression
 
-from models_ml import artefacts, pipeline
+from models_ml import artefacts, pipeline, warehouse
 from models_ml.config import ScoringConfig
+from models_ml.entities import SPECS
 from models_ml.scoring import finish, score_frame
 from models_ml.training.estimator import smooth_isotonic
 from tests.scoring.conftest import Warehouse
@@ -124,3 +125,35 @@ def test_a_deliberate_rescore_writes_beside_the_published_snapshots(sim: Warehou
     assert versions == [(trained["models"]["contact"][1]["version"],)]
     with pytest.raises(ValueError):
         rescore_table("contact", "x; drop table y")
+
+
+def test_scoring_block_by_block_equals_scoring_the_range_at_once(sim: Warehouse, trained: dict, config: ScoringConfig,
+                                                                  tmp_path: Path) -> None:
+    """A first run scores the history a block of days at a time (memory bounded by the entities);
+    every snapshot equals the one scoring the whole range in one pass gives, trends and roll-ups
+    included, and a night's single day equals that day of a longer range."""
+    import shutil
+
+    import duckdb
+
+    start, end = sim.as_of - dt.timedelta(days=40), sim.as_of
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sim.path, copy)
+    with duckdb.connect(str(copy)) as con:
+        for entity in SPECS:
+            drop_sql = f"drop table if exists {warehouse.ML_SOURCE}.{SPECS[entity].snapshot_table}"
+            con.execute(drop_sql)
+        at_once = pipeline.score_range(con, start, end, config, trained["models"], skip_written=True)
+        blocks = pipeline.score_blocks(start, end, 7)
+        assert len(blocks) == 6 and blocks[0] == (start, start + dt.timedelta(days=6)) and blocks[-1][1] == end
+        for first, last in blocks:
+            pipeline.write_scores(con, pipeline.score_range(con, first, last, config, trained["models"], skip_written=True))
+        for entity, frame in at_once.items():
+            assert len(frame) > 0
+            stored = warehouse.read_snapshots(con, entity, tuple(frame.columns), start, end)
+            expected = frame.sort_values(["snapshot_date", SPECS[entity].key]).reset_index(drop=True)
+            for both in (stored, expected):
+                both[["snapshot_date", "training_cutoff"]] = both[["snapshot_date", "training_cutoff"]].apply(pd.to_datetime)
+            # the same values; missing ones as None on both sides (the warehouse reads NULL text as NaN)
+            same = lambda df: df.reset_index(drop=True).astype(object).where(df.notna().to_numpy(), None)  # noqa: E731
+            pd.testing.assert_frame_equal(same(stored), same(expected), check_dtype=False)
