@@ -22,6 +22,9 @@ from runtime import relations, settings
 # decline leads) or the news step's (landed news items, matches) build in a second step, after
 # scoring and the news step.
 SERVING_SELECTION = "source:ml+ source:news_landed+ source:news+"
+# A run tagged with this (`python -m orchestration.run DATE --full-refresh`) rebuilds every
+# incremental model whole: the day-grained models' history, the serving tables from the scorer's.
+FULL_REFRESH_TAG = "relintel/dbt_full_refresh"
 
 
 class Translator(DagsterDbtTranslator):
@@ -91,7 +94,8 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[A
     context.log.info(f"dbt build as of {as_of}")
     # Events are held until dbt exits: DuckDB has one writer, so row counts are read afterwards.
     with warehouse_step(context, cfg):
-        invocation = dbt.cli(["build", *cfg.dbt_arguments(as_of)], context=context)
+        full_refresh = ["--full-refresh"] if context.run.tags.get(FULL_REFRESH_TAG) == "true" else []
+        invocation = dbt.cli(["build", *cfg.dbt_arguments(as_of), *full_refresh], context=context)
         events = list(invocation.stream())
         counts = _row_counts(cfg.warehouse_path, _built_tables(events))
     _share_parse(Path(invocation.target_path))

@@ -114,14 +114,19 @@ def test_blue_ridge_goes_from_good_to_fair_on_the_primary_contacts_silence(defau
     assert account["reasons_down"].startswith(f"weakest key relationship: {primary['full_name']}")
 
 
-def test_rebuilding_the_features_gives_identical_tables(default_sample: tuple) -> None:
-    """Parallel aggregates must not change the last bits of any signal between two builds."""
+def test_a_nightly_build_equals_a_full_rebuild(default_sample: tuple) -> None:
+    """A full build as of 20 days earlier, then an incremental one as of the sample's last day, gives
+    the tables of the full build as of that day, to the last bit of every signal (parallel
+    aggregates included): the day-grained models rebuild their window only, the rest is whole."""
     import duckdb
 
     sim, _ = default_sample
     rebuilt = sim.root / "rebuilt"
     rebuilt.mkdir()
+    run_features(sim.root / "landed", rebuilt / "warehouse.duckdb", rebuilt, sim.as_of - dt.timedelta(days=20))
     run_features(sim.root / "landed", rebuilt / "warehouse.duckdb", rebuilt, sim.as_of)
+    # the second run rebuilt from the day after the first one's last day (earlier than its 14-day look-back)
+    assert _rebuilt_from(rebuilt, "feat_contact_daily_signals") == (sim.as_of - dt.timedelta(days=19)).isoformat()
     with duckdb.connect(str(rebuilt / "warehouse.duckdb"), read_only=True) as con:
         con.execute(f"attach '{sim.path}' as first (read_only)")
         tables = con.sql("select table_schema, table_name from information_schema.tables "
@@ -131,6 +136,13 @@ def test_rebuilding_the_features_gives_identical_tables(default_sample: tuple) -
             differing = con.sql(f'select count(*) from (select * from "{schema}"."{table}" '
                                 f'except all select * from first."{schema}"."{table}")').fetchall()[0][0]
             assert differing == 0, f"{schema}.{table}: {differing} rows differ between two builds"
+
+
+def _rebuilt_from(root: Path, model: str) -> str | None:
+    """The first day the last run of a day-grained model rebuilt, read from its compiled SQL."""
+    compiled = next((root / "target" / "compiled").rglob(f"{model}.sql")).read_text()
+    found = re.search(r"where as_of_date >= cast\('([0-9-]+)' as date\)\s*\)\s*select \* from final", compiled)
+    return found.group(1) if found else None
 
 
 @pytest.fixture(scope="module")

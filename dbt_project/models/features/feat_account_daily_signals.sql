@@ -1,6 +1,11 @@
 -- One row per account and day: the account's breadth (people, decision-makers and buying roles
 -- engaged), the summed engagement of its contacts, and its pipeline, each as known on that day.
 
+--
+-- Incremental on the date (macros/incremental.sql): a run rebuilds its window of days.
+-- depends_on: {{ ref('int_activities__directed') }}
+{%- set window_start = incremental_window_start() %}
+
 with
 
 contact_rollup as (
@@ -40,6 +45,7 @@ contact_rollup as (
     inner join {{ ref('dim_contacts') }} as contacts
         on contact_signals.contact_id = contacts.contact_id
     where contacts.account_id is not null
+        {{- and_on_or_after('contact_signals.as_of_date', window_start) }}
     group by 1, 2
 
 ),
@@ -54,6 +60,7 @@ pipeline_rollup as (
         sum(case when days_to_expected_close < 0 then 1 else 0 end) as overdue_opportunity_count,
         max(stage_change_30d) as best_stage_change_30d
     from {{ ref('feat_opportunity_daily_signals') }} as opportunity_signals
+    where true {{- and_on_or_after('opportunity_signals.as_of_date', window_start) }}
     group by 1, 2
 
 ),

@@ -5,6 +5,15 @@
 -- or a connected call; our one-way e-mails, opens, unanswered calls and missed meetings are not.
 -- That rule, "customer touch" and "interaction" are defined once, in macros/engagement_rules.sql.
 
+--
+-- Incremental on the date (macros/incremental.sql): a run rebuilds its window of days, reading the
+-- 89 days before it too for the 30- and 90-day windows; what looks back further (last meaningful
+-- and customer-touch dates, the unanswered streak) carries on from each contact's row of the day
+-- before the window.
+-- depends_on: {{ ref('int_activities__directed') }}
+{%- set window_start = incremental_window_start() %}
+{%- set read_from = none if window_start is none else window_start - modules.datetime.timedelta(days=89) %}
+
 with
 
 daily_sentiment as (
@@ -19,6 +28,7 @@ daily_sentiment as (
     where initiated_by = 'customer'
         and initiator_contact_id is not null
         and body_sentiment is not null
+        {{- and_on_or_after('activity_date', read_from) }}
     group by 1, 2
 
 ),
@@ -40,6 +50,7 @@ daily_{{ side }}_response as (
         count(reply_business_minutes) as {{ side }}_reply_business_count
     from {{ ref('int_emails__reply_pairs') }} as reply_pairs
     where reply_from = '{{ reply_from }}' and is_replied and {{ contact_column }} is not null
+        {{- and_on_or_after(utc_date('replied_at'), read_from) }}
     group by 1, 2
 
 ),
@@ -66,6 +77,7 @@ daily_opens as (
     inner join contact_recipients
         on email_engagement.activity_id = contact_recipients.activity_id
     where email_engagement.first_opened_at is not null
+        {{- and_on_or_after(utc_date('email_engagement.first_opened_at'), read_from) }}
     group by 1, 2
 
     union all
@@ -79,6 +91,7 @@ daily_opens as (
     inner join contact_recipients
         on email_engagement.activity_id = contact_recipients.activity_id
     where email_engagement.machine_open_count > 0 and email_engagement.human_open_count = 0
+        {{- and_on_or_after('email_engagement.sent_date', read_from) }}
     group by 1, 2
 
 ),
@@ -144,25 +157,54 @@ days as (
         on daily.contact_id = daily_our_response.contact_id and daily.engagement_date = daily_our_response.signal_date
     left join daily_opens_summed
         on daily.contact_id = daily_opens_summed.contact_id and daily.engagement_date = daily_opens_summed.signal_date
+    where true {{- and_on_or_after('daily.engagement_date', read_from) }}
+
+),
+
+carried as (
+
+    -- each contact's longer look-back as of the day before the rows read (none on a full build)
+    {%- if window_start is not none %}
+    select contact_id, last_meaningful_date, last_customer_touch_date, unanswered_streak
+    from {{ this }}
+    where as_of_date = {{ days_before(window_start, 90) }}
+    {%- else %}
+    select
+        cast(null as varchar) as contact_id,
+        cast(null as date) as last_meaningful_date,
+        cast(null as date) as last_customer_touch_date,
+        cast(null as integer) as unanswered_streak
+    where false
+    {%- endif %}
 
 ),
 
 streak_groups as (
 
     select
-        *,
+        days.*,
         -- a new group starts on every day the customer reached out: the unanswered streak resets
-        sum(is_customer_touch_day) over (
-            partition by contact_id order by as_of_date rows between unbounded preceding and current row
+        sum(days.is_customer_touch_day) over (
+            partition by days.contact_id order by days.as_of_date rows between unbounded preceding and current row
         ) as touch_group,
-        max(case when is_meaningful_day = 1 then as_of_date end) over (
-            partition by contact_id order by as_of_date rows between unbounded preceding and current row
+        coalesce(
+            max(case when days.is_meaningful_day = 1 then days.as_of_date end) over (
+                partition by days.contact_id order by days.as_of_date rows between unbounded preceding and current row
+            ),
+            carried.last_meaningful_date
         ) as last_meaningful_date,
-        max(case when is_customer_touch_day = 1 then as_of_date end) over (
-            partition by contact_id order by as_of_date rows between unbounded preceding and current row
-        ) as last_customer_touch_date
+        coalesce(
+            max(case when days.is_customer_touch_day = 1 then days.as_of_date end) over (
+                partition by days.contact_id order by days.as_of_date rows between unbounded preceding and current row
+            ),
+            carried.last_customer_touch_date
+        ) as last_customer_touch_date,
+        -- the streak the rows read continue until the contact's first touch among them
+        coalesce(carried.unanswered_streak, 0) as carried_unanswered_streak
 
     from days
+    left join carried
+        on days.contact_id = carried.contact_id
 
 ),
 
@@ -174,7 +216,8 @@ windowed as (
         first_activity_date,
         last_meaningful_date,
         last_customer_touch_date,
-        sum(case when is_customer_touch_day = 1 then 0 else emails_outbound + calls_unanswered end) over (
+        case when touch_group = 0 then carried_unanswered_streak else 0 end
+        + sum(case when is_customer_touch_day = 1 then 0 else emails_outbound + calls_unanswered end) over (
             partition by contact_id, touch_group order by as_of_date rows between unbounded preceding and current row
         ) as unanswered_streak,
         {%- for n in [30, 90] %}
@@ -259,6 +302,9 @@ final as (
         cast(customer_touch_days_30d = 0 and customer_touch_days_90d > 0 as boolean) as is_going_quiet
 
     from windowed
+    {%- if window_start is not none %}
+    where as_of_date >= {{ days_before(window_start, 0) }}
+    {%- endif %}
 
 )
 

@@ -2,11 +2,24 @@
 -- (from the landed stage history, not today's CRM record), and the engagement of its contacts as
 -- of that day. Rows stop the day before the deal closed, so an outcome never shows in its features.
 
+--
+-- Incremental on the date (macros/incremental.sql): a run rebuilds its window of days, reading the
+-- 30 days before it too for the 30-day stage change.
+-- depends_on: {{ ref('int_activities__directed') }}
+{%- set window_start = incremental_window_start() %}
+{%- set read_from = none if window_start is none else window_start - modules.datetime.timedelta(days=30) %}
+
 with
 
 bounds as (
 
-    select min(as_of_date) as start_date, max(as_of_date) as end_date
+    select
+        {%- if read_from is not none %}
+        {{ days_before(read_from, 0) }} as start_date,
+        {%- else %}
+        min(as_of_date) as start_date,
+        {%- endif %}
+        max(as_of_date) as end_date
     from {{ ref('feat_contact_daily_signals') }} as contact_signals
 
 ),
@@ -137,6 +150,8 @@ contact_engagement as (
     left join {{ ref('feat_contact_daily_signals') }} as contact_signals
         on opportunity_contacts.contact_id = contact_signals.contact_id
         and opportunity_days.as_of_date = contact_signals.as_of_date
+        {{- and_on_or_after('contact_signals.as_of_date', window_start) }}
+    where true {{- and_on_or_after('opportunity_days.as_of_date', window_start) }}
     group by 1, 2
 
 ),
@@ -240,6 +255,7 @@ final as (
         -- a deal's features exist only while it is open: "ours active" always holds
         cast({{ is_going_quiet('days_since_customer_touch', 'segment', 'true') }} as boolean) as is_going_quiet
     from joined
+    where true {{- and_on_or_after('as_of_date', window_start) }}
 
 )
 

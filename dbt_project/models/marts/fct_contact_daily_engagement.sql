@@ -3,6 +3,12 @@
 -- interactions per channel and direction. Days are UTC dates. Only customer-facing activities
 -- (outbound or inbound) count.
 
+-- Incremental on the date (macros/incremental.sql): a run rebuilds its window of days; every
+-- contact known before the window carries its first activity date over from the day before it.
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns',
+          pre_hook="{{ delete_incremental_window('engagement_date') }}") }}
+{%- set window_start = incremental_window_start('engagement_date') %}
+
 with
 
 as_of as (
@@ -32,6 +38,7 @@ contact_activities as (
         on parties.activity_id = activities.activity_id
     where parties.contact_id is not null
         and activities.direction in ('outbound', 'inbound')
+        {{- and_on_or_after('activities.activity_date', window_start) }}
     group by 1, 2, 3, 4, 5, 6
 
 ),
@@ -96,6 +103,7 @@ daily_replies as (
             0 as replies_sent
         from {{ ref('int_emails__reply_pairs') }} as reply_pairs
         where reply_from = 'customer' and reply_sender_contact_id is not null
+            {{- and_on_or_after(utc_date('replied_at'), window_start) }}
 
         union all
 
@@ -107,6 +115,7 @@ daily_replies as (
             1 as replies_sent
         from {{ ref('int_emails__reply_pairs') }} as reply_pairs
         where reply_from = 'us' and is_replied and sender_contact_id is not null
+            {{- and_on_or_after(utc_date('replied_at'), window_start) }}
     ) as replies
     group by 1, 2
 
@@ -116,9 +125,22 @@ contact_bounds as (
 
     select
         contact_id,
-        min(activity_date) as first_activity_date
+        min(first_activity_date) as first_activity_date
 
-    from contact_activities
+    from (
+        select contact_id, min(activity_date) as first_activity_date
+        from contact_activities
+        group by 1
+        {%- if window_start is not none %}
+
+        union all
+
+        -- contacts known before the window
+        select contact_id, first_activity_date
+        from {{ this }}
+        where engagement_date = {{ days_before(window_start, 1) }}
+        {%- endif %}
+    ) as known
     group by 1
 
 ),
@@ -126,7 +148,11 @@ contact_bounds as (
 spine_bounds as (
 
     select
+        {%- if window_start is not none %}
+        {{ days_before(window_start, 0) }} as start_date,
+        {%- else %}
         min(contact_bounds.first_activity_date) as start_date,
+        {%- endif %}
         max(as_of.as_of_date) as end_date
 
     from contact_bounds

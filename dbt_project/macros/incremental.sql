@@ -1,0 +1,52 @@
+{#- Day-grained models (the contact x day engagement and the point-in-time features) are
+    incremental on their date: a run rebuilds a window of days, not the whole history. The window
+    starts `incremental.lookback_days` days before the run's as-of date, so activity that landed
+    late within those days is counted, or on the day after the last day built when that is earlier
+    (nights were skipped). Rows from the window's first day on are deleted before the window is
+    appended (the pre-hook delete_incremental_window), so a re-run, or a run for an earlier date,
+    leaves exactly the rows a full build as of that date would have. A full build (the first one,
+    or `--full-refresh`) builds every day; tests/scoring/test_default_sample.py holds that both give
+    the same tables. The as-of date is the one every day-grained model ends on (macro
+    as_of_date_select), so a model using these macros declares
+    `-- depends_on: {{ ref('int_activities__directed') }}`. -#}
+
+{% macro incremental_window_start(date_column='as_of_date') -%}
+    {#- The first day an incremental run rebuilds (a Python date), or none on a full build and at
+        parse time. -#}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        select
+            (select max({{ date_column }}) from {{ this }}) as last_built,
+            (select max(as_of_date) from ({{ as_of_date_select(ref('int_activities__directed')) }}) as run_as_of) as as_of_date
+    {%- endset -%}
+    {%- set row = run_query(query).rows[0] -%}
+    {%- if row['last_built'] is none or row['as_of_date'] is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set day = modules.datetime.timedelta(days=1) -%}
+    {%- set lookback = var('incremental')['lookback_days'] | int -%}
+    {%- set from_lookback = row['as_of_date'] - day * (lookback - 1) -%}
+    {%- set after_last = row['last_built'] + day -%}
+    {{ return([from_lookback, after_last] | min) }}
+{%- endmacro %}
+
+{% macro days_before(day, days) -%}
+    {#- A Python date `days` days before `day`, as a SQL date literal. -#}
+    {{ return("cast('" ~ (day - modules.datetime.timedelta(days=days)).isoformat() ~ "' as date)") }}
+{%- endmacro %}
+
+{% macro and_on_or_after(column, day) -%}
+    {#- ` and <column> >= <day>` for a Python date, nothing for none (a full build reads everything). -#}
+    {%- if day is not none %} and {{ column }} >= {{ days_before(day, 0) }}{% endif -%}
+{%- endmacro %}
+
+{% macro delete_incremental_window(date_column='as_of_date') -%}
+    {#- Pre-hook of a day-grained incremental model: remove the rows the run rebuilds. Nothing on a
+        full build. -#}
+    {%- set start = incremental_window_start(date_column) -%}
+    {%- if start is not none -%}
+        delete from {{ this }} where {{ date_column }} >= {{ days_before(start, 0) }}
+    {%- endif -%}
+{%- endmacro %}
