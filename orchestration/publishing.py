@@ -3,13 +3,15 @@
     <serving_dir>/releases/<release_id>/...    the release's files (runtime/serving.py)
     <serving_dir>/current -> releases/<release_id>        (a symlink, replaced in one rename)
 
-A BI tool opens `current/relintel.duckdb` (read-only) or `current/parquet/*.parquet`. It never
+A BI tool opens `current/relintel.duckdb` (read-only) or `current/parquet/*.parquet` (and
+`current/parquet/<table>/*.parquet` for the append-only health tables, one file a month). It never
 sees half a run, and never waits on the pipeline's DuckDB lock, because the pipeline never
 writes a file that has already been published.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Callable
@@ -34,9 +36,16 @@ class Release:
 
 
 def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], release_id: str,
-            decorate: Callable[[Path], None] | None = None) -> Release:
+            decorate: Callable[[Path], None] | None = None, append_only: frozenset[str] = frozenset()) -> Release:
     """Copy each relation (published table name -> warehouse relation) into a new release, let
-    `decorate` add to the folder (the static pages), then swap it in."""
+    `decorate` add to the folder (the static pages), then swap it in.
+
+    The tables named in `append_only` (history never rewritten: the health snapshots) start from
+    the previous release: only their days after its last one are copied, and only the months of
+    Parquet that gained rows are written (the others are hard links to the previous release's
+    files). Whenever the previous release holds other columns, or not as many rows up to its last
+    day as the warehouse does (a full refresh that changed history, a changed model), the table is
+    copied whole."""
     releases = serving_dir / "releases"
     target = releases / release_id
     building = releases / f".{release_id}{BUILDING_SUFFIX}"
@@ -44,6 +53,9 @@ def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], 
     # built is what a killed publish left behind.
     _remove_abandoned_builds(releases)
     (building / serving.PARQUET_DIR).mkdir(parents=True)
+    previous = current_release(serving_dir)
+    if append_only and previous is not None and (previous / serving.DATABASE_FILE).exists():
+        shutil.copyfile(previous / serving.DATABASE_FILE, building / serving.DATABASE_FILE)
     counts: dict[str, int] = {}
     # The release file is the writable side; the warehouse is attached read-only under its own
     # database name (the file's stem), which is how dbt's relation names refer to it. Paths are
@@ -51,13 +63,23 @@ def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], 
     database_sql = quote_identifier(warehouse.stem)
     with duckdb.connect(str(building / serving.DATABASE_FILE)) as con:
         con.execute(f"attach ? as {database_sql} (read_only)", [str(warehouse)])
-        con.execute(f"create schema {quote_identifier(serving.SCHEMA)}")
+        con.execute(f"create schema if not exists {quote_identifier(serving.SCHEMA)}")
+        _drop_unpublished(con, set(relations))
         for name in sorted(relations):
             table_sql = qualified(serving.SCHEMA, name)
             source_sql = f"{database_sql}.{relations[name].sql}"
-            con.execute(f"create table {table_sql} as select * from {source_sql}")
-            parquet = building / serving.PARQUET_DIR / f"{name}.parquet"
-            con.execute(f"copy {table_sql} to ? (format parquet, compression zstd)", [str(parquet)])
+            kept = _kept_until(con, table_sql, source_sql) if name in append_only else None
+            if kept is None:
+                con.execute(f"create or replace table {table_sql} as select * from {source_sql}")
+            else:
+                date_sql = quote_identifier(serving.APPEND_DATE_COLUMN)
+                con.execute(f"insert into {table_sql} by name select * from {source_sql} where {date_sql} > ?", [kept])
+            if name in append_only:
+                _write_months(con, table_sql, building / serving.PARQUET_DIR / name,
+                              previous / serving.PARQUET_DIR / name if previous and kept else None, kept)
+            else:
+                parquet = building / serving.PARQUET_DIR / f"{name}.parquet"
+                con.execute(f"copy {table_sql} to ? (format parquet, compression zstd)", [str(parquet)])
             counts[name] = con.sql(f"select count(*) from {table_sql}").fetchall()[0][0]
         con.execute(f"detach {database_sql}")
     if decorate is not None:
@@ -67,6 +89,50 @@ def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], 
     _swap_current(serving_dir, target)
     _prune(releases, keep=target)
     return Release(release_id, target, counts)
+
+
+def _drop_unpublished(con: duckdb.DuckDBPyConnection, names: set[str]) -> None:
+    """Tables the previous release had that are no longer published."""
+    present = con.execute("select table_name from information_schema.tables where table_catalog = current_database() "
+                          "and table_schema = ?", [serving.SCHEMA]).fetchall()
+    for (name,) in present:
+        if name not in names:
+            con.execute(f"drop table {qualified(serving.SCHEMA, name)}")
+
+
+def _kept_until(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str) -> dt.date | None:
+    """The last day of an append-only table the release may keep from the previous one: it has the
+    warehouse's columns and as many rows up to that day. None: copy the table whole."""
+    try:
+        same_columns = con.execute(f"describe {table_sql}").fetchall() == con.execute(f"describe {source_sql}").fetchall()
+    except duckdb.CatalogException:
+        return None  # not in the previous release
+    date_sql = quote_identifier(serving.APPEND_DATE_COLUMN)
+    last = con.execute(f"select max({date_sql}) from {table_sql}").fetchall()[0][0]
+    if not same_columns or last is None:
+        return None
+    ours = con.execute(f"select count(*) from {table_sql}").fetchall()[0][0]
+    theirs = con.execute(f"select count(*) from {source_sql} where {date_sql} <= ?", [last]).fetchall()[0][0]
+    return last if ours == theirs else None
+
+
+def _write_months(con: duckdb.DuckDBPyConnection, table_sql: str, folder: Path, previous: Path | None,
+                  kept: dt.date | None) -> None:
+    """One Parquet file per month of an append-only table; months wholly up to `kept` are linked
+    from the previous release's folder, not written again."""
+    folder.mkdir()
+    date_sql = quote_identifier(serving.APPEND_DATE_COLUMN)
+    months = [m for (m,) in con.execute(f"select distinct strftime({date_sql}, '%Y-%m') from {table_sql} order by 1").fetchall()]
+    for month in months:
+        first = dt.date.fromisoformat(f"{month}-01")
+        after = (first + dt.timedelta(days=32)).replace(day=1)
+        target = folder / f"{month}.parquet"
+        unchanged = previous is not None and kept is not None and after <= kept + dt.timedelta(days=1)
+        if unchanged and (previous / target.name).exists():
+            os.link(previous / target.name, target)
+            continue
+        con.execute(f"copy (select * from {table_sql} where {date_sql} >= ? and {date_sql} < ?) "
+                    "to ? (format parquet, compression zstd)", [first, after, str(target)])
 
 
 def _remove_abandoned_builds(releases: Path) -> None:

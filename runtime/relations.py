@@ -24,6 +24,9 @@ PUBLISHED_TAG = "published"
 # A published log of the runs themselves (when each feed was read): the one kind of table that
 # differs between two runs over the same data, so comparisons of releases leave it out.
 RUN_LOG_TAG = "run_log"
+# Published models whose history is never rewritten (the health snapshots): a release appends
+# their new days to the previous release's rows (orchestration/publishing.py).
+APPEND_ONLY_TAG = "append_only"
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,10 @@ class Relations:
     def published(self) -> dict[str, Relation]:
         """Models tagged `published`, by their table name in the serving release."""
         return {r.identifier: r for r in self._models.values() if PUBLISHED_TAG in r.tags}
+
+    def append_only(self) -> set[str]:
+        """Table names of the published models tagged `append_only`."""
+        return {r.identifier for r in self._models.values() if APPEND_ONLY_TAG in r.tags and PUBLISHED_TAG in r.tags}
 
     def run_logs(self) -> set[str]:
         """Table names of the models tagged `run_log` (in the warehouse and in a release)."""

@@ -42,7 +42,9 @@ def serving_release(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             pages["error"] = f"{type(exc).__name__}: {exc}"
 
     with warehouse_step(context, cfg):
-        release = publish(cfg.warehouse_path, cfg.serving_dir, relations.load().published(), release_id, write_pages)
+        manifest = relations.load()
+        release = publish(cfg.warehouse_path, cfg.serving_dir, manifest.published(), release_id, write_pages,
+                          frozenset(manifest.append_only()))
     current = cfg.serving_dir / "current"
     return dg.MaterializeResult(
         metadata={

@@ -15,7 +15,7 @@ bounds as (
 
     select
         {%- if read_from is not none %}
-        {{ days_before(read_from, 0) }} as start_date,
+        greatest(min(as_of_date), {{ days_before(read_from, 0) }}) as start_date,
         {%- else %}
         min(as_of_date) as start_date,
         {%- endif %}

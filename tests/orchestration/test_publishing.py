@@ -1,0 +1,74 @@
+"""Publishing appends what is new to the append-only tables: the previous release's rows and its
+untouched months of Parquet are kept (hard links), new days added; whenever the warehouse's
+history differs from what was published, the table is copied whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from orchestration.publishing import publish
+from runtime import serving
+from runtime.relations import Relation
+
+HEALTH = Relation("contact_health", "main_serving", "contact_health")
+DIMENSION = Relation("dim_contacts", "main", "dim_contacts")
+
+
+def _add_days(warehouse: Path, first: dt.date, last: dt.date) -> None:
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema if not exists main_serving")
+        con.execute("create table if not exists main_serving.contact_health (snapshot_date date, contact_id varchar, score double)")
+        con.execute("create table if not exists main.dim_contacts (contact_id varchar)")
+        con.execute("insert into main_serving.contact_health select d::date, c, 50 + (hash(d, c) % 50) "
+                    "from generate_series(?::timestamp, ?::timestamp, interval 1 day) t(d), (values ('c-1'), ('c-2')) v(c)",
+                    [first, last])
+
+
+def _published(release: Path, table: str) -> list[tuple]:
+    with duckdb.connect(str(release / serving.DATABASE_FILE), read_only=True) as con:
+        return con.execute(f"select * from serving.{table} order by all").fetchall()
+
+
+def _warehouse_rows(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("select * from main_serving.contact_health order by all").fetchall()
+
+
+def _parquet_rows(folder: Path) -> list[tuple]:
+    return duckdb.execute("select * from read_parquet(?) order by all", [str(folder / "*.parquet")]).fetchall()
+
+
+def test_a_release_appends_new_days_and_links_the_months_that_did_not_change(tmp_path: Path) -> None:
+    warehouse, serving_dir = tmp_path / "warehouse.duckdb", tmp_path / "serving"
+    tables = {"contact_health": HEALTH, "dim_contacts": DIMENSION}
+    append_only = frozenset({"contact_health"})
+    _add_days(warehouse, dt.date(2025, 1, 1), dt.date(2025, 2, 10))
+    first = publish(warehouse, serving_dir, tables, "r1", append_only=append_only)
+    assert sorted(p.name for p in (first.path / "parquet" / "contact_health").iterdir()) == ["2025-01.parquet", "2025-02.parquet"]
+
+    _add_days(warehouse, dt.date(2025, 2, 11), dt.date(2025, 3, 2))
+    second = publish(warehouse, serving_dir, tables, "r2", append_only=append_only)
+    assert _published(second.path, "contact_health") == _warehouse_rows(warehouse)
+    assert second.tables["contact_health"] == 2 * 61
+    months = second.path / "parquet" / "contact_health"
+    assert _parquet_rows(months) == _warehouse_rows(warehouse)
+    inode = lambda release, month: (release / "parquet" / "contact_health" / f"{month}.parquet").stat().st_ino  # noqa: E731
+    assert inode(second.path, "2025-01") == inode(first.path, "2025-01")  # kept, not written again
+    assert inode(second.path, "2025-02") != inode(first.path, "2025-02")  # gained days
+    assert (months / "2025-03.parquet").exists()
+    assert (second.path / "parquet" / "dim_contacts.parquet").exists()
+
+    # history rewritten in the warehouse (a full refresh): the table is copied whole, and a table
+    # no longer published leaves the release
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update main_serving.contact_health set score = score + 1 where snapshot_date = '2025-01-05'")
+        con.execute("delete from main_serving.contact_health where snapshot_date = '2025-01-06'")
+    third = publish(warehouse, serving_dir, {"contact_health": HEALTH}, "r3", append_only=append_only)
+    assert _published(third.path, "contact_health") == _warehouse_rows(warehouse)
+    assert _parquet_rows(third.path / "parquet" / "contact_health") == _warehouse_rows(warehouse)
+    assert inode(third.path, "2025-01") != inode(second.path, "2025-01")
+    with duckdb.connect(str(third.path / serving.DATABASE_FILE), read_only=True) as con:
+        assert con.execute("select table_name from information_schema.tables").fetchall() == [("contact_health",)]
