@@ -248,12 +248,12 @@ ACTIVITIES = Entity(
         Column("regarding_opportunity_id", STRING, False, "Opportunity the activity was logged against.", "o-000042"),
         Column("regarding_account_id", STRING, False, "Account the activity was logged against.", "a-0001"),
         Column("owner_user_id", STRING, False, "user_id whose mailbox, calendar or log this came from.", "u-avery"),
-        Column("body_text", STRING, False, "Plain-text body, only when the writer was asked to keep bodies (`--keep-bodies`). Read at landing to derive `body_sentiment`, then discarded unless RI_STORE_BODIES=1.", "Thanks, the pricing works for us.", transient=True, multiline=True),
-        Column("body_sentiment", FLOAT, False, "Sentiment of the author's own words (VADER compound score, quoted and forwarded text removed, -1..1), derived from the body by whoever read it; the body itself is not written.", "0.4404"),
+        Column("body_text", STRING, False, "Plain-text body, only when the writer was asked to keep bodies (`--keep-bodies`). Read at landing to derive `body_sentiment` of the customer's e-mails (see below), then discarded unless RI_STORE_BODIES=1.", "Thanks, the pricing works for us.", transient=True, multiline=True),
+        Column("body_sentiment", FLOAT, False, "Sentiment of the author's own words (VADER compound score, quoted and forwarded text removed, -1..1), derived from the body by whoever read it; the body itself is not written. Only the customer's e-mails' sentiment is used downstream.", "0.4404"),
     ),
     not_before=(("ended_at", "started_at"),),
     notes=(
-        "Connectors and the simulator read message bodies only to derive signals: they write `body_sentiment` and no `body_text` unless asked. When a `body_text` is given, landing derives `body_sentiment` from it (it wins over a given value) and does not keep the text.",
+        "Connectors and the simulator read message bodies only to derive signals: they write `body_sentiment` and no `body_text` unless asked. When a `body_text` is given, landing reads it only for the customer's e-mails and derives their `body_sentiment` from it (it wins over a given value); it does not keep the text. An e-mail is ours when every `sender` of it in the `activity_parties` batch of the same name is ours: a user's address (`email`, `email_aliases`) or an address on a user's mail domain (free-mail providers excepted) or one of its subdomains. Every other e-mail counts as the customer's. Meetings, calls and our e-mails keep the `body_sentiment` they were given (or none), which the warehouse does not use.",
     ),
 )
 

@@ -21,13 +21,16 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ingest import contract
+from ingest.authorship import OurSide, sent_by_us
 from ingest.batch_files import BatchFile, SkippedFile, scan_folder, temp_name
 from ingest.batch_reader import RejectedRow, read_batch
-from ingest.validation import validate
+from ingest.validation import SentByUs, validate
 from runtime import settings
 
 QUARANTINE_DIR = "_quarantine"
@@ -237,7 +240,9 @@ def _land_rows(batch: BatchFile, landed_dir: Path, status: str, keep_bodies: boo
     ent = contract.entity(batch.entity)
     stat = _stat(batch)
     raw = read_batch(batch.path, ent, batch.fmt)
-    checked = validate(raw, ent, batch.batch_id, keep_bodies=keep_bodies)
+    bodies = raw.columns.get("body_text")
+    ours = _senders_of(batch) if bodies is not None and bodies.null_count < len(bodies) else None
+    checked = validate(raw, ent, batch.batch_id, keep_bodies=keep_bodies, sent_by_us=ours)
     quarantined_rows = sum(1 for r in checked.rejected if r.row_number is not None)
     result = BatchResult(
         batch.entity, batch.batch_id, batch.relative_path, status,
@@ -248,6 +253,49 @@ def _land_rows(batch: BatchFile, landed_dir: Path, status: str, keep_bodies: boo
         raise AssertionError(f"{batch.relative_path}: row accounting broken: {result}")
     _write_batch(batch, landed_dir, result, checked.table, checked.rejected, stat)
     return result
+
+
+def _senders_of(batch: BatchFile) -> SentByUs | None:
+    """Which activities of this batch we sent (ingest.authorship), from the activity_parties batch
+    of the same name in the same extract folder (writers put an activity's parties in the batch of
+    its name) and what landing would land of the users batches. An e-mail whose sender is not found
+    there counts as the customer's; so does every e-mail if these cannot be read."""
+    extract_dir = batch.path.parent.parent
+    try:
+        parties = _parties(extract_dir, batch.batch_id)
+        if parties is None or parties.num_rows == 0:
+            return None
+        users = [validate(read_batch(b.path, contract.USERS, b.fmt), contract.USERS, b.batch_id).table
+                 for b in discover_batches(extract_dir, contract.USERS.name)]
+        if not users:
+            return None
+        # the latest row of each user, as staging keeps it (stg_landed__users)
+        latest = pa.concat_tables(users).sort_by(
+            [("user_id", "ascending"), (contract.BATCH_COLUMN, "descending"), (contract.SOURCE_ROW_COLUMN, "descending")])
+        ids = latest.column("user_id").to_numpy(zero_copy_only=False)
+        latest = latest.filter(pa.array(np.r_[True, ids[1:] != ids[:-1]] if len(ids) else np.zeros(0, bool)))
+        ours = OurSide.from_users(latest.column("email").to_pylist(), latest.column("email_aliases").to_pylist())
+    except Exception:  # noqa: BLE001 - another entity's files: its own landing reports them
+        return None
+    return lambda activity_ids: sent_by_us(activity_ids, parties, ours)
+
+
+def _parties(extract_dir: Path, batch_id: str) -> pa.Table | None:
+    """activity_id, party_role and email_address of the activity_parties batches called batch_id,
+    trimmed and the role lower-cased as landing does. Rows landing would quarantine are not left
+    out: an extra sender can make an e-mail ours only when it is the e-mail's one sender, and then
+    the warehouse, which never sees it, does not take the e-mail for the customer's either."""
+    ent, tables = contract.ACTIVITY_PARTIES, []
+    for other in discover_batches(extract_dir, ent.name):
+        if other.batch_id != batch_id:
+            continue
+        raw = read_batch(other.path, ent, other.fmt)
+        if not raw.columns:
+            continue
+        text = {n: pc.utf8_trim_whitespace(raw.columns[n]) for n in ("activity_id", "party_role", "email_address")}
+        text["party_role"] = pc.utf8_lower(text["party_role"])
+        tables.append(pa.table(text))
+    return pa.concat_tables(tables) if tables else None
 
 
 def _land_whole_file_entry(batch: BatchFile, landed_dir: Path, status: str, reason: str) -> BatchResult:

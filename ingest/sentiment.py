@@ -1,4 +1,7 @@
-"""Sentiment of an author's own words, derived wherever a body is read so the body need not be kept."""
+"""Sentiment of an author's own words, derived wherever a body is read so the body need not be kept.
+
+`sentiment` scores one body; `sentiments` a whole column, with the same value for every body.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 # Everything from a reply header or forwarded block on is someone else's text.
@@ -37,6 +42,21 @@ def sentiment(body: str | None) -> float | None:
     if not text:
         return None
     return _compound(text)
+
+
+def sentiments(bodies: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """`sentiment` of every value of a string column, as float64 (null where there is none).
+
+    Each distinct body is cut to its own words once and each distinct own-words text is scored
+    once (replies repeat bodies, templated mail repeats own words). The cut stays Python's `re`:
+    written for RE2 (Arrow compute) the same rule ran several times slower on the sample's mail, its
+    bounded `.{0,200}` being what RE2 handles worst."""
+    if isinstance(bodies, pa.ChunkedArray):
+        bodies = bodies.combine_chunks()
+    distinct = pc.dictionary_encode(bodies.cast(pa.string()))  # a null body stays null
+    own = [own_words(b) if b else "" for b in distinct.dictionary.to_pylist()]
+    scores = {text: _compound(text) for text in set(own) if text}
+    return pc.take(pa.array([scores.get(text) for text in own], pa.float64()), distinct.indices)
 
 
 @lru_cache(maxsize=65_536)

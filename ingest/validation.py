@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,18 +17,19 @@ import pyarrow.compute as pc
 
 from ingest import contract
 from ingest.raw_batch import RawBatch, RejectedRow
-from ingest.sentiment import sentiment
+from ingest.sentiment import sentiments
 
 _INT = r"^[+-]?\d+$"
 _FLOAT = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _TIMESTAMP = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$"
 _NAIVE_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$"
-_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+_OFFSET = r"(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})$"  # or a final Z: UTC
 _EXTRA_DIGITS = rf"(\.\d{{{contract.TIMESTAMP_DIGITS}}})\d+"
 _CONTROL_ONE_LINE = r"[\x00-\x08\x0a-\x1f\x7f]"
 _CONTROL_MULTILINE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _FORMULA = "^[" + re.escape("".join(contract.FORMULA_PREFIXES)) + "]"
+_CAST_ONE_BY_ONE = 64  # a failing cast of at most this many values is retried value by value
 
 
 @dataclass
@@ -55,8 +57,17 @@ def _flag(c: _Checked, rows: np.ndarray, why: str) -> _Checked:
     return _Checked(c.values, c.invalid | rows, c.why, special)
 
 
-def validate(raw: RawBatch, ent: contract.Entity, batch_id: str, *, keep_bodies: bool = False) -> ValidatedBatch:
-    """Type every contract column, quarantine rows that break the contract, derive signals."""
+# activity ids -> which of them we sent (ingest.authorship); None: nobody is known to be ours.
+SentByUs = Callable[[pa.Array], np.ndarray]
+
+
+def validate(
+    raw: RawBatch, ent: contract.Entity, batch_id: str, *, keep_bodies: bool = False, sent_by_us: SentByUs | None = None
+) -> ValidatedBatch:
+    """Type every contract column, quarantine rows that break the contract, derive signals.
+
+    Sentiment is derived from the bodies of e-mails the customer wrote: those sent_by_us does not
+    claim for us."""
     n = len(raw.row_numbers)
     checked: dict[str, _Checked] = {}
     for col in ent.columns:
@@ -100,7 +111,7 @@ def validate(raw: RawBatch, ent: contract.Entity, batch_id: str, *, keep_bodies:
         bad[i] = True
 
     keep = pa.array(~bad)
-    table = _landed_table(ent, raw, checked, keep, batch_id, keep_bodies)
+    table = _landed_table(ent, raw, checked, keep, batch_id, keep_bodies, sent_by_us)
     formula = sum(
         int(pc.sum(pc.match_substring_regex(table.column(c.name), _FORMULA)).as_py() or 0)
         for c in ent.columns
@@ -154,23 +165,34 @@ def _check(col: contract.Column, text: pa.Array, long_fractions: bool = True) ->
 
 
 def _cast_where(text: pa.Array, candidates: np.ndarray, target: pa.DataType) -> tuple[pa.Array, np.ndarray]:
-    """Cast the candidate values; a value that still fails (e.g. 2025-02-30) is found one by one."""
+    """Cast the candidate values; values that still fail (e.g. 2025-02-30) become null and are
+    flagged. The column is cast in one go; when a value fails, its halves are cast, and so on down
+    to slices of _CAST_ONE_BY_ONE values, which are cast value by value: a few bad values cost a
+    few dozen casts, and many never cost more than casting every value alone."""
     masked = pc.if_else(pa.array(candidates), text, pa.scalar(None, pa.string()))
-    try:
-        return pc.cast(masked, target), np.zeros(len(text), bool)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    values, failed = [], np.zeros(len(text), bool)
-    for i, value in enumerate(masked.to_pylist()):
-        if value is None:
-            values.append(None)
-            continue
+    failed = np.zeros(len(text), bool)
+    parts: list[tuple[int, pa.Array]] = []
+    pending = [(0, len(masked))]
+    while pending:
+        start, stop = pending.pop()
+        piece = masked.slice(start, stop - start)
         try:
-            values.append(pc.cast(pa.array([value]), target)[0].as_py())
+            parts.append((start, pc.cast(piece, target)))
+            continue
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            values.append(None)
-            failed[i] = True
-    return pa.array(values, target), failed
+            pass
+        if stop - start > _CAST_ONE_BY_ONE:
+            middle = (start + stop) // 2
+            pending += [(middle, stop), (start, middle)]
+            continue
+        for i in range(start, stop):
+            try:
+                parts.append((i, pc.cast(masked.slice(i, 1), target)))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                parts.append((i, pa.nulls(1, target)))
+                failed[i] = True
+    parts.sort(key=lambda p: p[0])
+    return pa.concat_arrays([values for _, values in parts]), failed
 
 
 def _rejected_row(raw: RawBatch, ent: contract.Entity, checked: dict[str, _Checked], i: int) -> RejectedRow:
@@ -229,6 +251,7 @@ def _landed_table(
     keep: pa.Array,
     batch_id: str,
     keep_bodies: bool,
+    sent_by_us: SentByUs | None = None,
 ) -> pa.Table:
     schema = ent.landed_schema()
     arrays: dict[str, pa.Array] = {}
@@ -237,7 +260,7 @@ def _landed_table(
         values = checked[col.name].values.filter(keep)
         if col.transient:
             if col.name == "body_text":
-                from_bodies = pa.array([sentiment(v) for v in values.to_pylist()], pa.float64())
+                from_bodies = _customer_sentiment(values, checked, keep, sent_by_us)
             if keep_bodies:
                 arrays[col.name] = values
             continue
@@ -246,27 +269,39 @@ def _landed_table(
         arrays[col.name] = values
         if col.keep_offset:
             text = raw.columns.get(col.name)
-            offsets = [None] * len(values)
-            if text is not None:
-                offsets = [_offset_minutes(v) for v in text.filter(keep).to_pylist()]
-            arrays[f"{col.name}_offset_minutes"] = pa.array(offsets, pa.int32())
+            if text is None:
+                arrays[f"{col.name}_offset_minutes"] = pa.nulls(len(values), pa.int32())
+            else:
+                arrays[f"{col.name}_offset_minutes"] = _offset_minutes(text.filter(keep))
     n_kept = len(next(iter(arrays.values()))) if arrays else 0
-    arrays[contract.BATCH_COLUMN] = pa.array([batch_id] * n_kept, pa.string())
+    arrays[contract.BATCH_COLUMN] = pa.repeat(pa.scalar(batch_id, pa.string()), n_kept)
     arrays[contract.SOURCE_ROW_COLUMN] = pa.array(raw.row_numbers[np.asarray(keep.to_numpy(zero_copy_only=False))], pa.int64())
     if keep_bodies and "body_text" in arrays:
         schema = schema.append(pa.field("body_text", pa.string()))
     return pa.table({f.name: arrays[f.name].cast(f.type) for f in schema}, schema=schema)
 
 
-def _offset_minutes(text: str | None) -> int | None:
-    if not text:
-        return None
-    match = _OFFSET.search(text.strip())
-    if not match:
-        return None
-    token = match.group(1)
-    if token == "Z":
-        return 0
-    sign = -1 if token[0] == "-" else 1
-    digits = token[1:].replace(":", "")
-    return sign * (int(digits[:2]) * 60 + int(digits[2:]))
+def _customer_sentiment(bodies: pa.Array, checked: dict[str, _Checked], keep: pa.Array, sent_by_us: SentByUs | None) -> pa.Array:
+    """body_sentiment derived from the bodies of the customer's e-mails (null for every other row):
+    an e-mail's author is its sender, and only the customer's words say something about the
+    relationship (the warehouse keeps sentiment for those alone)."""
+    derive = _mask(pc.is_valid(bodies)) & _mask(pc.equal(checked["activity_type"].values.filter(keep), "email"))
+    if sent_by_us is not None and derive.any():
+        derive &= ~sent_by_us(checked["activity_id"].values.filter(keep))
+    if not derive.any():
+        return pa.nulls(len(bodies), pa.float64())
+    scores = sentiments(bodies.filter(pa.array(derive)))
+    position = np.cumsum(derive) - 1  # row -> its place among the derived rows
+    return scores.take(pa.array(position, pa.int64(), mask=~derive))
+
+
+def _offset_minutes(text: pa.Array) -> pa.Array:
+    """The UTC offset each timestamp was written with, in minutes (`Z`: 0); null where it has none."""
+    text = pc.utf8_trim_whitespace(text)
+    parts = pc.extract_regex(text, _OFFSET)
+    hours = pc.cast(pc.struct_field(parts, "hours"), pa.int32())
+    minutes = pc.cast(pc.struct_field(parts, "minutes"), pa.int32())
+    size = pc.add(pc.multiply(hours, 60), minutes)
+    signed = pc.if_else(pc.equal(pc.struct_field(parts, "sign"), "-"), pc.negate(size), size)
+    zulu = pc.fill_null(pc.ends_with(text, "Z"), False)
+    return pc.if_else(zulu, pa.scalar(0, pa.int32()), signed)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
+import re
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -13,6 +16,7 @@ import pytest
 from ingest import contract
 from ingest.extract_writer import write_batch
 from ingest.landing import QUARANTINE_DIR, discover_batches, land_all, land_batch
+from ingest.sentiment import sentiment
 
 ACTIVITY_HEADER = "activity_id,activity_type,started_at,status,source,subject"
 
@@ -244,3 +248,118 @@ def test_an_untouched_batch_is_not_read_again(tmp_path: Path, monkeypatch: pytes
     (batch,) = discover_batches(extracts)
     assert not landing.is_pending(batch, landed)
     assert hashed == []  # same size and mtime: no need to read the file
+
+
+def test_sentiment_is_derived_for_the_customers_emails_only(tmp_path: Path) -> None:
+    extracts, landed = tmp_path / "extracts", tmp_path / "landed"
+    _write(extracts, "users", "2025-01.csv", "user_id,full_name,email,email_aliases\n"
+           "u-avery,Avery Quinn,Avery.Quinn@harborline.io,avery.private@gmail.com\n"
+           "u-moved,Moved,moved@previous.example,\n")
+    # a later batch gives u-moved another address: the earlier one (and its domain) is no longer ours
+    _write(extracts, "users", "2025-02.csv", "user_id,full_name,email\nu-moved,Moved,moved@harborline.io\n")
+    body = "Thanks, this is great news!"
+    senders = {
+        "e-ours": ["avery.quinn@harborline.io"],
+        "e-alias": ["Avery Quinn <AVERY.private@gmail.com>"],  # a user's alias, cleaned up as dbt does
+        "e-subdomain": ["ops@mail.harborline.io"],  # on our domain, no user's address
+        "e-former": ["moved@previous.example"],
+        "e-theirs": ["jordan@blueridgehotels.com"],
+        "e-freemail": ["pat@gmail.com"],  # a free-mail domain is nobody's
+        "e-nosender": [],
+        "e-both": ["avery.quinn@harborline.io", "jordan@blueridgehotels.com"],
+    }
+    lines = [f'{a},email,2025-03-03T09:00:00Z,completed,synced,hi,"{body}",0.1' for a in senders]
+    lines.append(f'm-1,meeting,2025-03-03T09:00:00Z,completed,synced,review,"{body}",0.1')
+    _write(extracts, "activities", "2025-03.csv", ACTIVITY_HEADER + ",body_text,body_sentiment\n" + "\n".join(lines) + "\n")
+    parties = ["activity_id,party_role,email_address"]
+    parties += [f'{a},sender,"{s}"' for a, ss in senders.items() for s in ss]
+    parties += [f"{a},to,someone@blueridgehotels.com" for a in senders] + ["m-1,organizer,jordan@blueridgehotels.com"]
+    _write(extracts, "activity_parties", "2025-03.csv", "\n".join(parties) + "\n")
+    land_all(extracts, landed)
+    good = pq.read_table(landed / "activities" / "2025-03.parquet").to_pylist()
+    got = {r["activity_id"]: r["body_sentiment"] for r in good}
+    derived = sentiment(body)
+    assert derived is not None and derived > 0.5
+    assert got == {
+        "e-ours": 0.1, "e-alias": 0.1, "e-subdomain": 0.1,  # ours: the given value stays
+        "e-former": derived, "e-theirs": derived, "e-freemail": derived, "e-nosender": derived, "e-both": derived,
+        "m-1": 0.1,  # only e-mails have an author
+    }
+
+
+def test_without_parties_every_email_body_is_read(tmp_path: Path) -> None:
+    content = ACTIVITY_HEADER + ",body_text\n" + 'a1,email,2025-01-02T09:00:00Z,completed,synced,hi,"Wonderful, thanks!"\n'
+    _write(tmp_path / "extracts", "users", "b.csv", "user_id,full_name,email\nu1,Avery,a1@x.io\n")
+    _, good, _ = _land_one(tmp_path, "activities", "b.csv", content)
+    assert good.column("body_sentiment").to_pylist() == [sentiment("Wonderful, thanks!")]
+
+
+def _offset_minutes_per_row(text: str | None) -> int | None:
+    """The per-row parser landing used before offsets were read column-wise: the reference."""
+    if not text:
+        return None
+    match = re.search(r"(Z|[+-]\d{2}:?\d{2})$", text.strip())
+    if not match:
+        return None
+    token = match.group(1)
+    if token == "Z":
+        return 0
+    sign = -1 if token[0] == "-" else 1
+    digits = token[1:].replace(":", "")
+    return sign * (int(digits[:2]) * 60 + int(digits[2:]))
+
+
+def test_time_zone_offsets_parse_as_before_and_bad_ones_are_quarantined(tmp_path: Path) -> None:
+    good_values = [
+        "2025-01-02T09:00:00Z", "2025-01-02T09:00:00+05:30", "2025-01-02T09:00:00-0800", "2025-01-02 09:00+00:00",
+        "2025-01-02T09:00:00.123456789-03:30", " 2025-01-02T09:00:00+01:00\t", "2025-01-02T09:00:00+14:00",
+        "2025-01-02T09:00:00-12:00", "2025-01-02T09:00:00-00:00", "2025-01-02T23:59:59.5+0545",
+    ]
+    bad_values = {
+        "2025-02-30T09:00:00+01:00": "is not an ISO 8601 timestamp",  # no such day
+        "2025-01-02T25:00:00Z": "is not an ISO 8601 timestamp",
+        "2025-01-02T09:00:00+1:00": "is not an ISO 8601 timestamp",
+        "2025-01-02T09:00:00z": "is not an ISO 8601 timestamp",
+        "2025-01-02T09:00:00": "has no UTC offset",
+        "1970-01-01T00:00:00Z": "outside the accepted years",
+    }
+    values = good_values + list(bad_values)
+    lines = [f"a{i},email,{v},completed,synced,s" for i, v in enumerate(values)]
+    result, good, quarantine = _land_one(tmp_path, "activities", "2025-01.csv", ACTIVITY_HEADER + "\n" + "\n".join(lines) + "\n")
+    assert good.column("activity_id").to_pylist() == [f"a{i}" for i in range(len(good_values))]
+    assert good.column("started_at_offset_minutes").to_pylist() == [_offset_minutes_per_row(v) for v in good_values]
+    assert good.column("started_at_offset_minutes").to_pylist()[:4] == [0, 330, -480, 0]
+    micro = [re.sub(r"(\.\d{6})\d+", r"\1", v.strip()) for v in good_values]  # nanoseconds are truncated
+    utc = [dt.datetime.fromisoformat(v).astimezone(dt.timezone.utc) for v in micro]
+    assert good.column("started_at").to_pylist() == utc
+    by_row = {q["row_number"]: q for q in quarantine}
+    assert sorted(by_row) == list(range(len(good_values) + 1, len(values) + 1))
+    for row, (value, why) in enumerate(bad_values.items(), start=len(good_values) + 1):
+        entry = by_row[row]
+        assert entry["source_file"] == "activities/2025-01.csv" and entry["field"] == "started_at"
+        assert entry["reason"].startswith(f"started_at: {value!r}") and why in entry["reason"], entry
+
+
+def test_casting_finds_every_unparsable_value_among_many(tmp_path: Path) -> None:
+    from ingest.validation import _cast_where
+
+    rng = random.Random(3)
+    days = [f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 31):02d}" for _ in range(5000)]  # some do not exist
+    days[0], days[-1] = "2025-02-29", "2024-02-29"
+    text = pa.array(days)
+    candidates = np.array([rng.random() > 0.1 for _ in days])
+    values, failed = _cast_where(text, candidates, pa.date32())
+
+    def one(day: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(day)
+        except ValueError:
+            return None
+
+    expected = [one(d) if c else None for d, c in zip(days, candidates)]
+    assert values.to_pylist() == expected
+    assert failed.tolist() == [bool(c) and one(d) is None for d, c in zip(days, candidates)]
+    assert 50 < failed.sum() < 500
+    # all of them bad: each is still found, and the good neighbours of none are lost
+    values, failed = _cast_where(pa.array(["2025-02-30"] * 300 + ["2025-03-01"]), np.ones(301, bool), pa.date32())
+    assert failed.sum() == 300 and values.to_pylist() == [None] * 300 + [dt.date(2025, 3, 1)]
