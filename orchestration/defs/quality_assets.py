@@ -1,5 +1,6 @@
-"""Data quality in the pipeline: Great Expectations suites as blocking asset checks on the landed
-extracts and on the tables about to be published, and the nightly hygiene report.
+"""Data quality in the pipeline: suites as blocking asset checks on the landed extracts (DuckDB
+aggregate queries over the landed Parquet, over the batches the run landed) and Great Expectations
+suites on the tables about to be published, and the nightly hygiene report.
 
 A critical expectation that fails makes its check fail with ERROR; the checks are blocking, so
 nothing downstream of the checked asset runs in that run: a bad extract stops the dbt build (and
@@ -7,14 +8,14 @@ with it scoring and publishing), a bad published table stops the serving release
 """
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from data_quality.frames import read_landed_frame, read_published_frame
-from data_quality.gx_runner import validate
+from data_quality.frames import read_published_frame
+from data_quality.gx_runner import SuiteResult, validate
+from data_quality.landed_suites import batch_ids, run_landed_suite
 from data_quality.suites import LANDED_SUITES, PUBLISHED_SUITES, Suite
 from orchestration.defs.dbt_models import as_of_date, dbt_models
 from orchestration.defs.landing_assets import landed_key
@@ -23,9 +24,6 @@ from orchestration.quality_checks import check_result
 from orchestration.step_locks import landing_step, warehouse_step
 from runtime import relations, settings
 from runtime.settings import Settings
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 LANDED_CHECK = "gx_landed_suite"
 PUBLISHED_CHECK = "gx_published_suite"
@@ -39,18 +37,17 @@ def _model_key(name: str) -> dg.AssetKey:
     return get_asset_key_for_model([dbt_models], name)
 
 
-def _suite_check(suite: Suite, key: dg.AssetKey, name: str, lock: Callable[[Any, Settings], AbstractContextManager[None]],
-                 read_frame: Callable[[Settings], "pd.DataFrame"], **spec: Any) -> dg.AssetChecksDefinition:
-    """A blocking check running the suite on the frame read_frame gives, read while holding lock."""
+def _suite_check(suite: Suite, key: dg.AssetKey, name: str,
+                 evaluate: Callable[[dg.AssetCheckExecutionContext, Settings], SuiteResult],
+                 **spec: Any) -> dg.AssetChecksDefinition:
+    """A blocking check reporting the suite's result as evaluate computes it."""
 
     @dg.asset_check(asset=key, name=name, blocking=True, **spec)
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
         from data_quality import history
 
         cfg = settings.load()
-        with lock(context, cfg):
-            frame = read_frame(cfg)
-        return check_result(context, suite, validate(suite, frame), key, history.history_path(cfg.quality_dir))
+        return check_result(context, suite, evaluate(context, cfg), key, history.history_path(cfg.quality_dir))
 
     return _check
 
@@ -59,22 +56,41 @@ def _summary(suite: Suite) -> str:
     return f"({len(suite.checks)} expectations, {len(suite.critical_checks)} critical)"
 
 
+def _landed_this_run(context: dg.AssetCheckExecutionContext, key: dg.AssetKey) -> list[str] | None:
+    """The source files the asset's materialization in this run landed; None when it did not
+    materialize in this run or landed nothing new (then every landed batch is checked)."""
+    event = context.instance.get_latest_materialization_event(key)
+    if event is None or event.run_id != context.run.run_id or event.asset_materialization is None:
+        return None
+    files = event.asset_materialization.metadata.get("batches_landed_this_run_list")
+    return (list(files.value) or None) if files is not None else None
+
+
 def build_landed_check(suite: Suite) -> dg.AssetChecksDefinition:
+    key = landed_key(suite.target)
+
+    def evaluate(context: dg.AssetCheckExecutionContext, cfg: Settings) -> SuiteResult:
+        files = _landed_this_run(context, key)
+        with landing_step(context, cfg):
+            batches = None if files is None else batch_ids(cfg.landed_dir, suite.target, files)
+            return run_landed_suite(cfg.landed_dir, suite, batches)
+
     return _suite_check(
-        suite, landed_key(suite.target), LANDED_CHECK,
-        lock=landing_step,
-        read_frame=lambda cfg: read_landed_frame(cfg.landed_dir, suite),
+        suite, key, LANDED_CHECK, evaluate,
         # it reads the other entities it joins, so it waits until they have landed too
         additional_deps=[landed_key(name) for name in suite.relations_read if name != suite.target],
-        description=f"Great Expectations suite `{suite.name}` {_summary(suite)}.",
+        description=f"Suite `{suite.name}` {_summary(suite)}: DuckDB aggregates over the batches the run landed.",
     )
 
 
 def build_published_check(suite: Suite) -> dg.AssetChecksDefinition:
+    def evaluate(context: dg.AssetCheckExecutionContext, cfg: Settings) -> SuiteResult:
+        with warehouse_step(context, cfg):
+            frame = read_published_frame(cfg.warehouse_path, relations.load(), suite)
+        return validate(suite, frame)
+
     return _suite_check(
-        suite, _model_key(suite.target), PUBLISHED_CHECK,
-        lock=warehouse_step,
-        read_frame=lambda cfg: read_published_frame(cfg.warehouse_path, relations.load(), suite),
+        suite, _model_key(suite.target), PUBLISHED_CHECK, evaluate,
         description=f"Great Expectations suite `{suite.name}` on the table before it is published {_summary(suite)}.",
     )
 

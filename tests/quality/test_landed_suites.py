@@ -1,0 +1,119 @@
+"""The landed suites as DuckDB aggregates over the landed Parquet: the answers Great Expectations
+gives on the same rows, planted problems flagged, and only the batches asked for checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from data_quality.frames import read_landed_frame
+from data_quality.gx_runner import validate
+from data_quality.landed_suites import SUPPORTED, batch_ids, run_landed_suite
+from data_quality.suites import ALL_SUITES, LANDED_SUITES, Suite
+from ingest.extract_writer import write_batch
+from ingest.landing import land_all
+from tests.tiny_org import write_tiny_org
+
+STARTED = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
+
+
+def _activity(activity_id: str, owner: str | None, minutes: int = 30) -> dict[str, object]:
+    return {"activity_id": activity_id, "activity_type": "meeting", "status": "completed", "source": "synced",
+            "started_at": STARTED, "ended_at": STARTED + dt.timedelta(minutes=minutes), "owner_user_id": owner}
+
+
+@pytest.fixture(scope="module")
+def landed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny organisation, and later batches with problems planted in them."""
+    root = tmp_path_factory.mktemp("landed_suites")
+    extracts = root / "extracts"
+    write_tiny_org(extracts)
+    # a second user with the first one's address (critical), and an address that is no address
+    write_batch(extracts, "users", "2025-04-01", [
+        {"user_id": "u-copy", "full_name": "Copy", "email": "AVERY.QUINN@harborline.io"},
+        {"user_id": "u-odd", "full_name": "Odd", "email": "odd at example"},
+    ])
+    # activities nobody owns, or owned by someone who is no user
+    write_batch(extracts, "activities", "2025-04", [_activity(f"x{i}", None) for i in range(3)]
+                + [_activity(f"y{i}", "u-nobody") for i in range(4)] + [_activity("z0", "u-avery", 0)])
+    # parties of activities no extract holds (critical), one with an address that is no address
+    write_batch(extracts, "activity_parties", "2025-04-orphans", [
+        {"activity_id": f"missing-{i}", "party_role": "to", "email_address": f"p{i}@example.com"} for i in range(6)
+    ] + [{"activity_id": "x0", "party_role": "to", "email_address": "not an address"}])
+    land_all(extracts, root / "landed")
+    return root / "landed"
+
+
+def _same(aggregate: object, gx: object) -> bool:
+    if isinstance(gx, float) and isinstance(aggregate, float):
+        return aggregate == pytest.approx(gx)
+    return aggregate == gx
+
+
+@pytest.fixture(scope="module")
+def nearly_empty(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Users only: every other frame is empty, every column of the activities all null."""
+    root = tmp_path_factory.mktemp("nearly_empty")
+    write_batch(root / "extracts", "users", "b", [{"user_id": "u1", "full_name": "A", "email": "a@x.io"}])
+    write_batch(root / "extracts", "activities", "b", [{**_activity("a1", None), "ended_at": None}])
+    land_all(root / "extracts", root / "landed")
+    return root / "landed"
+
+
+@pytest.mark.parametrize("folder", ["landed", "nearly_empty"])
+@pytest.mark.parametrize("suite", LANDED_SUITES, ids=lambda s: s.name)
+def test_aggregates_answer_as_great_expectations_does(folder: str, suite: Suite, request: pytest.FixtureRequest) -> None:
+    landed = request.getfixturevalue(folder)
+    gx = validate(suite, read_landed_frame(landed, suite))
+    ours = run_landed_suite(landed, suite)
+    assert ours.row_count == gx.row_count
+    assert [r.check for r in ours.results] == [r.check for r in gx.results]
+    for mine, theirs in zip(ours.results, gx.results):
+        assert (mine.success, mine.expectation_type, mine.element_count, mine.unexpected_count, mine.error) == (
+            theirs.success, theirs.expectation_type, theirs.element_count, theirs.unexpected_count, theirs.error), mine.check
+        assert _same(mine.unexpected_percent, theirs.unexpected_percent), mine.check
+        observed_mine, observed_theirs = (json.loads(r.observed_value or "null") for r in (mine, theirs))
+        if isinstance(observed_theirs, dict):
+            assert observed_mine.keys() == observed_theirs.keys()
+            assert all(_same(observed_mine[k], v) for k, v in observed_theirs.items()), mine.check
+        else:
+            assert observed_mine == observed_theirs, mine.check
+        # GX keeps the first unexpected values it meets, these are sorted: the same values here (fewer than 10)
+        samples = [sorted(json.loads(r.failure_sample), key=repr) if r.failure_sample else None for r in (mine, theirs)]
+        assert samples[0] == samples[1], mine.check
+
+
+def test_every_landed_expectation_has_an_aggregate_form() -> None:
+    assert {c.expectation for s in LANDED_SUITES for c in s.checks} <= SUPPORTED
+
+
+def test_planted_problems_are_flagged(landed: Path) -> None:
+    parties = run_landed_suite(landed, ALL_SUITES["landed.activity_parties"])
+    [orphans] = parties.critical_failures
+    assert orphans.check == "parties_reference_landed_activities" and orphans.unexpected_count == 6
+    assert json.loads(orphans.failure_sample) == [False] * 6
+    assert [r.check for r in parties.warning_failures] == ["email_well_formed"]
+    users = run_landed_suite(landed, ALL_SUITES["landed.users"])
+    [duplicate] = users.critical_failures
+    assert duplicate.check == "email_unique" and duplicate.unexpected_count == 2
+    activities = run_landed_suite(landed, ALL_SUITES["landed.activities"])
+    assert not activities.critical_failures
+    assert {r.check: r.unexpected_count for r in activities.warning_failures} == {
+        "owner_user_id_mostly_present": 3, "owner_is_a_known_user": 4}
+
+
+def test_only_the_batches_landed_in_the_run_are_checked(landed: Path) -> None:
+    suite = ALL_SUITES["landed.activity_parties"]
+    assert batch_ids(landed, "activity_parties", ["activity_parties/2025-04-orphans.csv"]) == ["2025-04-orphans"]
+    earlier = run_landed_suite(landed, suite, ["2025-03"])
+    assert not earlier.critical_failures and earlier.row_count == run_landed_suite(landed, suite).row_count - 7
+    latest = run_landed_suite(landed, suite, ["2025-04-orphans"])
+    assert latest.row_count == 7 and [r.unexpected_count for r in latest.critical_failures] == [6]
+    nothing = run_landed_suite(landed, suite, [])
+    assert nothing.row_count == 0 and all(r.success for r in nothing.results)  # has_rows counts the entity
+    # a new batch's values are compared with every batch's: the copied address is flagged in it alone
+    users = run_landed_suite(landed, ALL_SUITES["landed.users"], ["2025-04-01"])
+    assert [(r.check, r.unexpected_count) for r in users.critical_failures] == [("email_unique", 1)]
