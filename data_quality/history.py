@@ -100,6 +100,20 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, *, 
     con.unregister("incoming")
 
 
+def last_run_passed(suite: str, path: Path) -> bool | None:
+    """Whether every expectation of the suite passed in the last run that checked it (None: never
+    checked). A check scoped to new batches widens to all of them after a failure, so a bad batch
+    keeps failing until it is corrected, whatever lands after it."""
+    if not path.exists():
+        return None
+    with exclusive(path.with_suffix(".lock")), _connect(path) as con:
+        found = con.execute(
+            "select bool_and(success) from check_results where suite = ? and run_id = "
+            "(select run_id from check_results where suite = ? order by checked_at desc limit 1)",
+            [suite, suite]).fetchall()
+    return found[0][0] if found else None
+
+
 def record_suite(result: SuiteResult, run_id: str, asset_key: str, layer: str, path: Path,
                  checked_at: dt.datetime | None = None) -> int:
     """Store one suite's expectation results for a run; returns the rows written."""

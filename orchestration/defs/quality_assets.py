@@ -70,7 +70,12 @@ def build_landed_check(suite: Suite) -> dg.AssetChecksDefinition:
     key = landed_key(suite.target)
 
     def evaluate(context: dg.AssetCheckExecutionContext, cfg: Settings) -> SuiteResult:
+        from data_quality import history
+
         files = _landed_this_run(context, key)
+        if files is not None and history.last_run_passed(suite.name, history.history_path(cfg.quality_dir)) is False:
+            context.log.info(f"{suite.name} failed in its last run: checking every landed batch")
+            files = None
         with landing_step(context, cfg):
             batches = None if files is None else batch_ids(cfg.landed_dir, suite.target, files)
             return run_landed_suite(cfg.landed_dir, suite, batches)

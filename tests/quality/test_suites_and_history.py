@@ -70,6 +70,20 @@ def test_history_is_keyed_by_run_suite_and_check(tmp_path: Path) -> None:
     assert set(failed["check_name"]) == {"started_at_plausible"} and set(failed["run_id"]) == {"run-1", "run-2"}
 
 
+def test_the_last_run_of_a_suite_says_whether_it_passed(tmp_path: Path) -> None:
+    """A check scoped to the new batches widens to every batch while its suite's last run failed."""
+    path = tmp_path / "h.duckdb"
+    suite = ALL_SUITES["landed.activities"]
+    bad, good = validate(suite, activities([1970, 2025])), validate(suite, activities([2025, 2025]))
+    assert history.last_run_passed(suite.name, path) is None
+    at = dt.datetime(2025, 4, 1, tzinfo=dt.UTC)
+    history.record_suite(bad, "run-1", "landed/activities", "landed", path=path, checked_at=at)
+    assert history.last_run_passed(suite.name, path) is False
+    history.record_suite(good, "run-2", "landed/activities", "landed", path=path, checked_at=at + dt.timedelta(days=1))
+    assert history.last_run_passed(suite.name, path) is True
+    assert history.last_run_passed("landed.users", path) is None
+
+
 def test_findings_history_replaces_a_night(tmp_path: Path) -> None:
     path = tmp_path / "h.duckdb"
     night = dt.date(2025, 3, 31)
