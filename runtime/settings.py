@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,17 @@ DEFAULT_PARTITION_START = "2025-01-01"
 DEFAULT_LOCK_TIMEOUT_SECONDS = "7200"
 
 _TRUE = {"1", "true", "yes"}
+
+# DuckDB spills to disk beyond this instead of growing: what bounds the dbt builds' memory.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
+_MEMORY_SIZE = re.compile(r"[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)")
+
+
+def _memory_size(raw: str) -> str:
+    value = raw.strip()
+    if not _MEMORY_SIZE.fullmatch(value):
+        raise ValueError(f"RI_DUCKDB_MEMORY_LIMIT must be a size such as 3GB or 512MB, got {raw!r}")
+    return value
 
 
 def _positive_seconds(raw: str) -> float:
@@ -91,6 +103,7 @@ class Settings:
     alert_webhook_url: str | None = None  # RI_ALERT_WEBHOOK_URL: Slack-compatible webhook for alerts (none: outbox only)
     alert_webhook_attempts: int = 3  # RI_ALERT_WEBHOOK_ATTEMPTS: tries per alert and delivery
     alert_delivery_days: int = 7  # RI_ALERT_DELIVERY_DAYS: alerts opened this many days back are delivered
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT  # RI_DUCKDB_MEMORY_LIMIT: DuckDB's memory in dbt builds
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -126,6 +139,7 @@ class Settings:
             alert_webhook_url=_webhook_url(env.get("RI_ALERT_WEBHOOK_URL", "")),
             alert_webhook_attempts=_positive_whole("RI_ALERT_WEBHOOK_ATTEMPTS", env.get("RI_ALERT_WEBHOOK_ATTEMPTS") or "3"),
             alert_delivery_days=_positive_whole("RI_ALERT_DELIVERY_DAYS", env.get("RI_ALERT_DELIVERY_DAYS") or "7"),
+            duckdb_memory_limit=_memory_size(env.get("RI_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT),
         )
 
     @property
@@ -145,6 +159,7 @@ class Settings:
             "warehouse": str(self.warehouse_path),
             "landed_dir": str(self.landed_dir),
             "internal_domains": self.internal_domains,
+            "duckdb_memory_limit": self.duckdb_memory_limit,
         }
         if as_of is not None:
             values["as_of_date"] = as_of.isoformat()

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -230,3 +231,15 @@ def test_text_starting_like_a_formula_lands_as_written_and_is_flagged(build: Bui
     assert [(t, i) for t, i, _ in flagged] == [("contact", "c-006")]
     assert "title" in flagged[0][2]
 
+
+
+def test_the_memory_limit_setting_bounds_duckdb_in_dbt(build: Build) -> None:
+    """RI_DUCKDB_MEMORY_LIMIT reaches DuckDB's session in every dbt command (profiles.yml); a value
+    that is not a size is refused naming the setting."""
+    cfg = settings.load({"RI_DATA_DIR": str(build.root), "RI_DUCKDB_MEMORY_LIMIT": "700MB"})
+    shown = dbt(["show", "--inline", "select current_setting('memory_limit') as memory_limit", "--output", "json"],
+                cfg.dbt_arguments(), build.root)
+    assert shown.returncode == 0, shown.stdout[-3000:]
+    assert re.search(r'"memory_limit": "(667\.5 MiB|700\.0 MB|700MB)"', shown.stdout), shown.stdout[-2000:]
+    with pytest.raises(ValueError, match="RI_DUCKDB_MEMORY_LIMIT"):
+        settings.load({"RI_DUCKDB_MEMORY_LIMIT": "lots"})
