@@ -282,10 +282,13 @@ class _Newsroom:
 
     def outsider(self, prefix: str | None = None, avoid_industries: set[str] | None = None) -> Subject:
         """A company outside the CRM: an invented name, or one sharing `prefix` with accounts."""
+        # In a big org the accounts sharing a first word can cover every simulated industry; the
+        # name then takes a sector outside them (the draws are the same whenever one is left).
+        other_industries = [k for k in N.INDUSTRIES if k not in (avoid_industries or ())]
         for _ in range(200):
-            if prefix is not None and avoid_industries is not None and self.rng.random() < 0.5:
+            if prefix is not None and avoid_industries is not None and self.rng.random() < 0.5 and other_industries:
                 # "Harbor Freight" next to the CRM's "Harbor Hotels": a simulator noun of another industry.
-                industry = self.pick([k for k in N.INDUSTRIES if k not in avoid_industries])
+                industry = self.pick(other_industries)
                 noun, sector = self.pick(N.INDUSTRIES[industry]), T.SECTORS[industry]
             else:
                 noun = self.pick(list(T.OTHER_SECTORS))
