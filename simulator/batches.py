@@ -9,6 +9,7 @@ held back and written with that month's batch.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,12 +18,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingest.extract_writer import write_batch
+from ingest.extract_writer import write_batch, write_text_columns
+from ingest.sentiment import sentiment
 from simulator import parts as P
 from simulator.defects import DefectPlan, keep_mask
 from simulator.opportunities import STAGES, Deals
 from simulator.org import INTERNAL_DOMAIN, Org
-from simulator.timeutil import DAY, business_seconds, epoch_day, to_datetimes
+from simulator.timeutil import DAY, business_seconds, epoch_day, iso_timestamps, to_datetimes
 
 _PREFIX = {P.KIND_EMAIL: "e-", P.KIND_MEETING: "m-", P.KIND_CALL: "p-"}
 
@@ -93,9 +95,9 @@ class ActivityWriter:
         acts = acts.sort_values(["utc", "aid"], kind="stable")
         parties = parties.sort_values(["utc", "aid", "role", "address"], kind="stable")
         events = events.sort_values(["utc", "eid"], kind="stable")
-        self._write("activities", batch, self._activity_rows(acts) if len(acts) else [])
-        self._write("activity_parties", batch, _party_rows(parties))
-        self._write("email_events", batch, _event_rows(events))
+        self._write("activities", batch, acts, self._activity_columns)
+        self._write("activity_parties", batch, parties, _party_columns)
+        self._write("email_events", batch, events, _event_columns)
         if len(acts):
             self._write_truth(acts)
 
@@ -132,38 +134,55 @@ class ActivityWriter:
             self._truth_writer.close()
         self._truth_tmp.replace(self.truth_path)
 
-    def _write(self, entity: str, batch: str, rows: list[dict[str, object]]) -> None:
-        self.files.append(write_batch(self.out_dir, entity, batch, rows, self.fmt, keep_bodies=self.keep_bodies))
-        self.counts[entity] += len(rows)
+    def _write(self, entity: str, batch: str, frame: pd.DataFrame,
+               render: Callable[[pd.DataFrame], dict[str, list[str | None]]]) -> None:
+        """Write one batch of an entity; an empty month still gets its (header-only) file."""
+        n_rows = len(frame)
+        columns = render(frame) if n_rows else {}
+        self.files.append(write_text_columns(self.out_dir, entity, batch, columns, n_rows, self.fmt))
+        self.counts[entity] += n_rows
 
-    def _activity_rows(self, acts: pd.DataFrame) -> list[dict[str, object]]:
+    def _activity_columns(self, acts: pd.DataFrame) -> dict[str, list[str | None]]:
+        """The activities in the contract's text form, column by column (what write_batch makes of row dicts)."""
         org, deals = self.org, self.deals
-        started = to_datetimes(acts["utc"].to_numpy(), acts["off"].to_numpy())
-        ended = to_datetimes(acts["end_utc"].to_numpy(), acts["end_off"].to_numpy())
-        rows = []
-        for i, (aid, kind, status, source, subject, thread, parent, opp, reg, owner, body, dom) in enumerate(zip(
-            acts["aid"].tolist(), acts["kind"].tolist(), acts["status"].tolist(), acts["source"].tolist(),
-            acts["subject"].tolist(), acts["thread"].tolist(), acts["parent_id"].tolist(), acts["opp"].tolist(),
-            acts["reg_acct"].tolist(), acts["owner"].tolist(), acts["body"].tolist(), acts["sender_domain"].tolist(),
-        )):
-            is_email = kind == P.KIND_EMAIL
-            rows.append({
-                "activity_id": aid,
-                "activity_type": P.KINDS[kind],
-                "started_at": started[i],
-                "ended_at": ended[i],
-                "status": P.STATUSES[status],
-                "source": P.SOURCES[source],
-                "subject": subject,
-                "thread_id": f"t-{thread:08d}" if thread >= 0 else None,
-                "parent_activity_id": parent,
-                "internet_message_id": (f"<{aid}.{thread}@mail.{INTERNAL_DOMAIN}>" if dom == INTERNAL_DOMAIN else f"<{aid}.{thread}@{dom}>") if is_email else None,
-                "regarding_opportunity_id": deals.opp_id[opp] if opp >= 0 else None,
-                "regarding_account_id": org.accounts.account_id[reg] if reg >= 0 else None,
-                "owner_user_id": org.users.user_id[owner],
-                "body_text": body,
-            })
-        return rows
+        aid = acts["aid"].tolist()
+        thread = acts["thread"].tolist()
+        bodies = acts["body"].tolist()
+        internet_ids = [
+            None if kind != P.KIND_EMAIL
+            else f"<{a}.{t}@mail.{INTERNAL_DOMAIN}>" if dom == INTERNAL_DOMAIN else f"<{a}.{t}@{dom}>"
+            for a, t, kind, dom in zip(aid, thread, acts["kind"].tolist(), acts["sender_domain"].tolist())
+        ]
+        return {
+            "activity_id": aid,
+            "activity_type": _names(P.KINDS, acts["kind"]),
+            "started_at": iso_timestamps(acts["utc"].to_numpy(), acts["off"].to_numpy()),
+            "ended_at": iso_timestamps(acts["end_utc"].to_numpy(), acts["end_off"].to_numpy()),
+            "status": _names(P.STATUSES, acts["status"]),
+            "source": _names(P.SOURCES, acts["source"]),
+            "subject": acts["subject"].tolist(),
+            "thread_id": [f"t-{t:08d}" if t >= 0 else None for t in thread],
+            "parent_activity_id": acts["parent_id"].tolist(),
+            "internet_message_id": internet_ids,
+            "regarding_opportunity_id": _names(deals.opp_id, acts["opp"]),
+            "regarding_account_id": _names(org.accounts.account_id, acts["reg_acct"]),
+            "owner_user_id": np.array(org.users.user_id, dtype=object)[acts["owner"].to_numpy()].tolist(),
+            "body_text": bodies if self.keep_bodies else [None] * len(bodies),
+            "body_sentiment": _sentiments(bodies),
+        }
+
+
+def _names(values: Sequence[str], index: pd.Series) -> list[str | None]:
+    """values[i] for each index i, None where it is negative (no such thing)."""
+    table = np.array([*values, None], dtype=object)  # index -1 reads the None at the end
+    idx = index.to_numpy()
+    return table[np.where(idx >= 0, idx, len(values))].tolist()
+
+
+def _sentiments(bodies: list[str | None]) -> list[str | None]:
+    """body_sentiment as write_batch renders it: no body, no value; otherwise the score's repr (None if no own words)."""
+    scores = [None if b is None else sentiment(b) for b in bodies]
+    return [None if s is None else repr(float(s)) for s in scores]
 
 
 _GENERATORS = ("thread", "meeting", "call", "manual", "gaming_burst", "manual_no_response", "scenario")
@@ -181,28 +200,27 @@ def _split(frames: list[pd.DataFrame], until_utc: int | None) -> tuple[pd.DataFr
     return allf[now], [allf[~now]]
 
 
-def _party_rows(parties: pd.DataFrame) -> list[dict[str, object]]:
-    if len(parties) == 0:
-        return []
-    return [
-        {"activity_id": aid, "party_role": P.PARTY_ROLES[role], "email_address": addr, "display_name": name,
-         "participation_status": P.PARTICIPATION[part] if part >= 0 else None}
-        for aid, role, addr, name, part in zip(parties["aid"].tolist(), parties["role"].tolist(), parties["address"].tolist(),
-                                               parties["name"].tolist(), parties["part"].tolist())
-    ]
+def _party_columns(parties: pd.DataFrame) -> dict[str, list[str | None]]:
+    return {
+        "activity_id": parties["aid"].tolist(),
+        "party_role": _names(P.PARTY_ROLES, parties["role"]),
+        "email_address": parties["address"].tolist(),
+        "display_name": parties["name"].tolist(),
+        "participation_status": _names(P.PARTICIPATION, parties["part"]),
+    }
 
 
-def _event_rows(events: pd.DataFrame) -> list[dict[str, object]]:
-    if len(events) == 0:
-        return []
-    when = to_datetimes(events["utc"].to_numpy(), events["off"].to_numpy())
-    return [
-        {"event_id": eid, "activity_id": aid, "event_type": P.EVENT_TYPES[et], "occurred_at": w, "recipient_email": r,
-         "is_machine_open": None if mach < 0 else bool(mach), "user_agent": ua, "link_url": link}
-        for eid, aid, et, w, r, mach, ua, link in zip(
-            events["eid"].tolist(), events["aid"].tolist(), events["etype"].tolist(), when, events["recipient"].tolist(),
-            events["machine"].tolist(), events["ua"].tolist(), events["link"].tolist())
-    ]
+def _event_columns(events: pd.DataFrame) -> dict[str, list[str | None]]:
+    return {
+        "event_id": events["eid"].tolist(),
+        "activity_id": events["aid"].tolist(),
+        "event_type": _names(P.EVENT_TYPES, events["etype"]),
+        "occurred_at": iso_timestamps(events["utc"].to_numpy(), events["off"].to_numpy()),
+        "recipient_email": events["recipient"].tolist(),
+        "is_machine_open": _names(("false", "true"), events["machine"]),
+        "user_agent": events["ua"].tolist(),
+        "link_url": events["link"].tolist(),
+    }
 
 
 def write_stage_history(out_dir: Path, fmt: str, org: Org, deals: Deals, rng: np.random.Generator) -> tuple[list[Path], int]:

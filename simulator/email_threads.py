@@ -19,7 +19,7 @@ from simulator.opportunities import Deals
 from simulator.org import INTERNAL_DOMAIN, Org
 from simulator.rates import CHASE_P, MAX_CHASES, MAX_MESSAGES, SELLER_REPLY_P
 from simulator.relationships import p_reply, reply_delay_hours
-from simulator.timeutil import DAY, HOUR, defer_to_working_time, to_datetimes
+from simulator.timeutil import DAY, HOUR, defer_to_working_time
 
 SELLER, CUSTOMER = 0, 1
 _CC_CONTACT_P = np.array([0.25, 0.12, 0.05])  # by segment
@@ -204,17 +204,18 @@ def _materialise(starts: ThreadStarts, org: Org, health: np.ndarray, rng: np.ran
     seller_words = text.seller_bodies(rng, kind, [persons.first[p] for p in person.tolist()])
     customer_words = text.customer_bodies(rng, h, level0, [users.first[u] for u in user.tolist()])
     own = [s if sel else c for s, c, sel in zip(seller_words, customer_words, is_seller.tolist())]
-    times = to_datetimes(utc, off)
+    stamps = text.quote_stamps(utc, off)
+    seller_sent = is_seller.tolist()
     body: list[str] = []
-    for i, (par, sel) in enumerate(zip(parent.tolist(), is_seller.tolist())):
+    for i, par in enumerate(parent.tolist()):
         if par < 0:
             body.append(own[i])
         else:
-            p_sel = bool(is_seller[par])
+            p_sel = seller_sent[par]
             body.append(text.with_quote(own[i], own[par], u_name[par] if p_sel else p_name[par],
-                                        u_addr[par] if p_sel else p_addr[par], times[par]))
+                                        u_addr[par] if p_sel else p_addr[par], stamps[par]))
     subject = [starts.subject[t] if par < 0 else f"Re: {starts.subject[t]}" for t, par in zip(thread.tolist(), parent.tolist())]
-    sender_domain = [INTERNAL_DOMAIN if sel else p.split("@", 1)[1] for sel, p in zip(is_seller.tolist(), p_addr)]
+    sender_domain = [INTERNAL_DOMAIN if sel else p.split("@", 1)[1] for sel, p in zip(seller_sent, p_addr)]
     acts = P.frame({
         "key": np.arange(n), "kind": np.full(n, P.KIND_EMAIL), "utc": utc, "off": off,
         "end_utc": np.full(n, -1), "end_off": np.zeros(n), "status": np.full(n, P.COMPLETED),

@@ -56,13 +56,42 @@ def _write(table: pa.Table, path: Path) -> Path:
     return path
 
 
-def _long(ids: list[str], values: np.ndarray, dates: pa.Array, id_name: str, value_name: str) -> pa.Table:
-    """Entity x day matrix to a long table, ids dictionary-encoded (compact at 10M scale)."""
-    n, nd = values.shape
-    idx = pa.array(np.repeat(np.arange(n, dtype=np.int32), nd))
-    id_col = pa.DictionaryArray.from_arrays(idx, pa.array(ids, pa.string()))
-    date_col = pa.array(np.tile(np.asarray(dates.to_numpy(zero_copy_only=False)), n), pa.date32())
-    return pa.table({id_name: id_col, "date": date_col, value_name: pa.array(np.round(values.ravel().astype(np.float64), 4))})
+# pyarrow's default row group length. Written one row group at a time, a file is byte for byte
+# what a single write_table call makes of the whole table.
+_ROW_GROUP_ROWS = 1024 * 1024
+
+
+def _write_long(path: Path, ids: list[str], matrix: np.ndarray, rows: np.ndarray, days: slice, dates: pa.Array,
+                id_name: str, value_name: str) -> tuple[Path, int]:
+    """matrix[rows, days] as a long table (id, date, value; ids dictionary-encoded), one row group at a time.
+
+    At 10M activities latent_health has 43M rows: built whole, the table and its temporaries took
+    more than a gigabyte on top of the health matrix.
+    """
+    nd = len(dates)
+    total = len(rows) * nd
+    id_values = pa.array(ids, pa.string())
+    day_values = np.asarray(dates.to_numpy(zero_copy_only=False))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    writer: pq.ParquetWriter | None = None
+    for start in range(0, max(total, 1), _ROW_GROUP_ROWS):
+        stop = min(start + _ROW_GROUP_ROWS, total)
+        first, last = start // nd, -(-stop // nd)
+        values = matrix[rows[first:last], days].ravel()[start - first * nd : stop - first * nd]
+        position = np.arange(start, stop)
+        table = pa.table({
+            id_name: pa.DictionaryArray.from_arrays(pa.array((position // nd).astype(np.int32)), id_values),
+            "date": pa.array(day_values[position % nd], pa.date32()),
+            value_name: pa.array(np.round(values.astype(np.float64), 4)),
+        })
+        if writer is None:
+            writer = pq.ParquetWriter(tmp, table.schema)
+        writer.write_table(table)
+    assert writer is not None
+    writer.close()
+    tmp.replace(path)
+    return path, total
 
 
 def write_ground_truth(truth_dir: Path, org: Org, deals: Deals, health: np.ndarray, records: list[ContactRecord],
@@ -79,10 +108,15 @@ def write_ground_truth(truth_dir: Path, org: Org, deals: Deals, health: np.ndarr
         paths.append(_write(table, truth_dir / f"{name}.parquet"))
         counts[name] = table.num_rows
 
-    persons = [r.person for r in records]
-    put("latent_health", _long([r.contact_id for r in records], health[persons, ws:nd], dates, "contact_id", "latent_health"))
+    def put_long(name: str, ids: list[str], matrix: np.ndarray, rows: np.ndarray, days: slice, id_name: str,
+                 value_name: str) -> None:
+        path, counts[name] = _write_long(truth_dir / f"{name}.parquet", ids, matrix, rows, days, dates, id_name, value_name)
+        paths.append(path)
+
+    persons = np.array([r.person for r in records], dtype=np.int64)
+    put_long("latent_health", [r.contact_id for r in records], health, persons, slice(ws, nd), "contact_id", "latent_health")
     acct = account_health(health, org.persons.account, org.persons.role, org.accounts.n, ws, nd)
-    put("account_latent_health", _long(org.accounts.account_id, acct, dates, "account_id", "value"))
+    put_long("account_latent_health", org.accounts.account_id, acct, np.arange(org.accounts.n), slice(None), "account_id", "value")
     put("opportunity_latent_health", _opportunity_health(org, deals, health))
     put("opportunity_outcomes", _outcomes(org, deals))
     put("contacts_truth", _contacts(org, records))

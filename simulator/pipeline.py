@@ -79,6 +79,7 @@ def simulate(config: SimulationConfig) -> SimulationResult:
         last = m == len(months) - 1
         part, next_thread = generate_month(inputs, m, d0, d1, last, next_thread)
         writer.add(part, plan, stream(seed, "defect-drops", m))
+        del part  # at scale a month's traffic is large: not kept through the flush and the next month
         writer.flush(name, None if last else cal.base_utc + d1 * DAY)
     writer.close()
     history_files, history_rows = write_stage_history(out, config.fmt, org, deals, stream(seed, "stage-history"))

@@ -140,27 +140,38 @@ def _history_index(deals: Deals) -> dict[int, tuple[np.ndarray, np.ndarray]]:
 
 def thread_length(h: np.ndarray, seller_first: bool) -> np.ndarray:
     """Expected messages in a thread at constant health h (mirrors email_threads.run_threads)."""
+    seller_started, customer_started = thread_lengths(h)
+    return seller_started if seller_first else customer_started
+
+
+def thread_lengths(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Expected messages in a thread a seller starts, and in one a contact starts, at constant health h."""
     r = p_reply(np.asarray(h, dtype=np.float64))
-    # e_ask: a seller's opener or chase (may be chased); e_answer: a seller's reply (is not).
-    e_ask = [[np.ones_like(r) for _ in range(MAX_CHASES + 1)] for _ in range(MAX_MESSAGES + 2)]
-    e_answer = [[np.ones_like(r) for _ in range(MAX_CHASES + 1)] for _ in range(MAX_MESSAGES + 2)]
-    e_customer = [[np.ones_like(r) for _ in range(MAX_CHASES + 1)] for _ in range(MAX_MESSAGES + 2)]
-    for k in range(MAX_MESSAGES - 1, 0, -1):
+    miss = 1 - r
+    # Expected messages from the k-th on, by chases so far, for k = MAX_MESSAGES - 1 down to 1 (at
+    # MAX_MESSAGES: one). Level k needs only level k + 1, so only those two are kept: an array
+    # here is the size of a month's rates, and a whole table of them was most of a big run's memory.
+    # ask: a seller's opener or chase (may be chased); answer: a seller's reply (is not).
+    ones = np.ones_like(r)
+    ask_next = answer_next = customer_next = [ones] * (MAX_CHASES + 1)
+    for _k in range(MAX_MESSAGES - 1, 0, -1):
+        ask, answer, customer = [], [], []
         for c in range(MAX_CHASES + 1):
-            chase = CHASE_P * e_ask[k + 1][c + 1] if c < MAX_CHASES else 0.0
-            e_ask[k][c] = 1 + r * e_customer[k + 1][c] + (1 - r) * chase
-            e_answer[k][c] = 1 + r * e_customer[k + 1][c]
-            e_customer[k][c] = 1 + SELLER_REPLY_P * e_answer[k + 1][c]
-    e_seller = e_ask
-    return e_seller[1][0] if seller_first else e_customer[1][0]
+            chase = CHASE_P * ask_next[c + 1] if c < MAX_CHASES else 0.0
+            answered = 1 + r * customer_next[c]
+            ask.append(answered + miss * chase)
+            answer.append(answered)
+            customer.append(1 + SELLER_REPLY_P * answer_next[c])
+        ask_next, answer_next, customer_next = ask, answer, customer
+    return ask_next[0], customer_next[0]
 
 
 def expected_month(ctx: MonthContext) -> float:
     """Expected activities the rate-driven processes produce in this month (before defects)."""
-    h = ctx.health.astype(np.float64)
+    seller_started, customer_started = thread_lengths(ctx.health.astype(np.float64))
     return float(
-        (ctx.out_email * thread_length(h, True)).sum()
-        + (ctx.in_email * thread_length(h, False)).sum()
+        (ctx.out_email * seller_started).sum()
+        + (ctx.in_email * customer_started).sum()
         + ctx.out_call.sum()
         + ctx.in_call.sum()
         + ctx.meeting.sum()

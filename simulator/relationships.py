@@ -20,6 +20,7 @@ _VOLATILITY = 0.10
 _PERSON_SHOCK_RATE = 1 / 200
 _ACCOUNT_SHOCK_RATE = 1 / 300
 _PERSISTENT_SHARE = 0.5
+_ACCOUNTS_PER_BLOCK = 1_000  # account_health's working set: about 6,000 people x the window's days
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -91,11 +92,18 @@ def account_health(health: np.ndarray, person_account: np.ndarray, person_role: 
     order = np.argsort(person_account, kind="stable")
     counts = np.bincount(person_account, minlength=n_accounts)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    block = health[order, day_from:day_to].astype(np.float64) * w[order, None]
-    out = np.full((n_accounts, day_to - day_from), np.nan)
-    has = counts > 0
-    # reduceat sums each account's contiguous rows (np.add.at would be far slower at scale).
-    sums = np.add.reduceat(block, starts[has], axis=0)
     den = np.bincount(person_account, weights=w, minlength=n_accounts)
-    out[has] = sums / den[has, None]
+    out = np.full((n_accounts, day_to - day_from), np.nan)
+    # A block of accounts at a time: all people's weighted days at once are most of a gigabyte at
+    # 10M activities. Each account's sum is the same either way (its rows, in the same order).
+    for first in range(0, n_accounts, _ACCOUNTS_PER_BLOCK):
+        last = min(first + _ACCOUNTS_PER_BLOCK, n_accounts)
+        has = counts[first:last] > 0
+        if not has.any():
+            continue
+        people = order[starts[first] : starts[last - 1] + counts[last - 1]]
+        block = health[people, day_from:day_to].astype(np.float64) * w[people, None]
+        # reduceat sums each account's contiguous rows (np.add.at would be far slower at scale).
+        sums = np.add.reduceat(block, starts[first:last][has] - starts[first], axis=0)
+        out[first:last][has] = sums / den[first:last][has, None]
     return out
