@@ -176,6 +176,20 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
     return Settings.from_environment(environ)
 
 
+def child_environment(base: Mapping[str, str], *, data_dir: Path, extract_dir: Path, ground_truth_dir: Path,
+                      partition_start: str) -> dict[str, str]:
+    """`base` with these settings for a child process (a benchmark's simulator or pipeline run) and
+    no other `RI_*` variable, so the child reads them and the defaults, never a stray one of ours."""
+    env = {k: v for k, v in base.items() if not k.startswith("RI_")}
+    env.update({
+        "RI_DATA_DIR": str(data_dir),
+        "RI_EXTRACT_DIR": str(extract_dir),
+        "RI_GROUND_TRUTH_DIR": str(ground_truth_dir),
+        "RI_PARTITION_START": partition_start,
+    })
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Print the settings as the environment gives them.")
     parser.add_argument("--dbt-vars", action="store_true", help="only the vars dbt reads, as JSON")
