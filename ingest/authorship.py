@@ -21,10 +21,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ingest.connectors.identity import domain_matches
 from runtime.dbt_vars import project_var
 
 SENDER = "sender"
-_MAX_SUBDOMAIN_DEPTH = 16  # labels stripped while looking for one of our domains
 
 
 def normalize_emails(addresses: pa.Array) -> pa.Array:
@@ -62,18 +62,11 @@ class OurSide:
         return cls(addresses, domains)
 
     def holds(self, addresses: pa.Array) -> np.ndarray:
-        """Per (normalised) address: is it ours?"""
-        ours = _mask(pc.is_in(addresses, value_set=pa.array(sorted(self.addresses), pa.string())))
-        domain = _domains(addresses)
-        domain_set = pa.array(sorted(self.domains), pa.string())
-        for _ in range(_MAX_SUBDOMAIN_DEPTH):  # the domain itself, then each parent domain
-            ours |= _mask(pc.is_in(domain, value_set=domain_set))
-            parent = pc.match_substring(domain, ".")
-            if not _mask(parent).any():
-                break
-            domain = pc.if_else(parent, pc.replace_substring_regex(domain, r"^[^.]*\.", "", max_replacements=1),
-                                pa.scalar(None, pa.string()))
-        return ours
+        """Per (normalised) address: is it ours? One of our addresses, or on one of our domains or a
+        subdomain of it (the connectors' rule, identity.domain_matches)."""
+        domains = _domains(addresses).to_pylist()
+        return np.array([address in self.addresses or (domain is not None and domain_matches(domain, self.domains))
+                         for address, domain in zip(addresses.to_pylist(), domains)], dtype=bool)
 
 
 def sent_by_us(activity_ids: pa.Array, parties: pa.Table, ours: OurSide) -> np.ndarray:

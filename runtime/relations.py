@@ -78,9 +78,9 @@ class Relations:
         """Models tagged `published`, by their table name in the serving release."""
         return {r.identifier: r for r in self._models.values() if PUBLISHED_TAG in r.tags}
 
-    def append_only(self) -> set[str]:
+    def append_only(self) -> frozenset[str]:
         """Table names of the published models tagged `append_only`."""
-        return {r.identifier for r in self._models.values() if APPEND_ONLY_TAG in r.tags and PUBLISHED_TAG in r.tags}
+        return frozenset(r.identifier for r in self._models.values() if APPEND_ONLY_TAG in r.tags and PUBLISHED_TAG in r.tags)
 
     def run_logs(self) -> set[str]:
         """Table names of the models tagged `run_log` (in the warehouse and in a release)."""

@@ -44,7 +44,7 @@ def serving_release(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     with warehouse_step(context, cfg):
         manifest = relations.load()
         release = publish(cfg.warehouse_path, cfg.serving_dir, manifest.published(), release_id, write_pages,
-                          frozenset(manifest.append_only()))
+                          manifest.append_only())
     current = cfg.serving_dir / "current"
     return dg.MaterializeResult(
         metadata={

@@ -3,6 +3,7 @@
 
 import datetime as dt
 import json
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import dagster as dg
@@ -135,10 +136,7 @@ def ml_scores(context: dg.AssetExecutionContext):
         written = sum(p["rows"] for p in parts)
         frame = last_frames.get(entity, pd.DataFrame(columns=["snapshot_date", "entity_name", "score", "rating", "reasons_down"]))
         last = frame[frame["snapshot_date"] == frame["snapshot_date"].max()] if len(frame) else frame
-        versions: dict[str, int] = {}
-        for part in parts:
-            for version, n in part["versions"].items():
-                versions[version] = versions.get(version, 0) + n
+        versions = sum((Counter(p["versions"]) for p in parts), Counter())
         cutoffs = [p["latest_cutoff"] for p in parts if p["latest_cutoff"] is not None]
         yield dg.MaterializeResult(asset_key=key, metadata={
             "dagster/row_count": stored[entity],
