@@ -35,6 +35,7 @@ class ScoringConfig:
     scoring_block_days: int  # scoring reads and writes this many days at a time
     seed: int
     threads: int  # at most this many threads per fit or scoring pass (OpenMP, BLAS)
+    processes: int  # training fits this many (entity type, cut-off) models at once, each in its own process
     flat_band: float
     decline_points: float
     contact_share: dict[str, float]  # account / opportunity
@@ -74,8 +75,9 @@ def load_config(path: Path) -> ScoringConfig:
     if choice["minimum_evaluated_blocks"] < 1 or choice["ece_tolerance"] < 0:
         raise ValueError("scoring.yml: training.minimum_evaluated_blocks must be at least 1 and "
                          "training.ece_tolerance not negative")
-    if int(raw["training"].get("threads", 1)) < 1:
-        raise ValueError("scoring.yml: training.threads must be at least 1")
+    for name in ("threads", "processes"):
+        if int(raw["training"].get(name, 1)) < 1:
+            raise ValueError(f"scoring.yml: training.{name} must be at least 1")
     for name in ("refit_every_days", "holdout_days", "backfill_training_every_days", "window_days"):
         if int(raw["training"][name]) < 1:
             raise ValueError(f"scoring.yml: training.{name} must be at least 1")
@@ -97,6 +99,7 @@ def load_config(path: Path) -> ScoringConfig:
         scoring_block_days=int(raw["scoring_block_days"]),
         seed=int(raw["training"]["seed"]),
         threads=int(raw["training"].get("threads", 1)),
+        processes=int(raw["training"].get("processes", 1)),
         flat_band=float(raw["trend"]["flat_band"]),
         decline_points=float(raw["trend"]["decline_points"]),
         contact_share={e: float(raw["contact_rollup"]["contact_share"][e]) for e in ROLLED_UP},

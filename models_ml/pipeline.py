@@ -42,21 +42,55 @@ def train_all(con: duckdb.DuckDBPyConnection, cutoffs: list[dt.date], config: Sc
     """Train (or fall back to the rule for) every entity type as of each cut-off; save the artefacts.
 
     The last cut-off is always trained (the run's own day); an earlier one is skipped when a version
-    was already trained on it. Returns the results of the last cut-off."""
-    results = {}
-    for i, cutoff in enumerate(cutoffs):
-        last = i == len(cutoffs) - 1
-        for entity in ENTITIES:
-            if not last and any(c == cutoff.isoformat() for c, _ in artefacts.versions(entity, models_root)):
-                continue
-            dates = training_dates(cutoff, config.step_days[entity], config.training_window_days)
-            log(f"training {entity} as of {cutoff} ({i + 1} of {len(cutoffs)} cut-offs, {len(dates)} as-of dates)")
-            features = warehouse.load_features(con, entity, dates=dates)
-            labels = warehouse.load_labels(con, entity, dates)
-            result = train_entity(features, labels, entity, cutoff, config)
-            artefacts.save(entity, result.version, result.model, result.card, models_root)
-            if last:
-                results[entity] = result
+    was already trained on it. Up to `config.processes` models are fitted at once, each in a worker
+    process of its own, while this process reads the next one's rows from the warehouse (which only
+    it may open); a model depends on its rows alone, so the artefacts are the same however many run
+    at once. Returns the results of the last cut-off."""
+    tasks = [(cutoff, entity) for i, cutoff in enumerate(cutoffs) for entity in ENTITIES
+             if i == len(cutoffs) - 1 or not any(c == cutoff.isoformat() for c, _ in artefacts.versions(entity, models_root))]
+    last = cutoffs[-1] if cutoffs else None
+    results: dict[str, TrainResult] = {}
+
+    def inputs(number: int, cutoff: dt.date, entity: str) -> tuple[pd.DataFrame, pd.DataFrame, str, dt.date, ScoringConfig]:
+        dates = training_dates(cutoff, config.step_days[entity], config.training_window_days)
+        log(f"training {entity} as of {cutoff} ({number} of {len(tasks)} models, {cutoffs.index(cutoff) + 1} of "
+            f"{len(cutoffs)} cut-offs, {len(dates)} as-of dates)")
+        return warehouse.load_features(con, entity, dates=dates), warehouse.load_labels(con, entity, dates), entity, cutoff, config
+
+    def keep(result: TrainResult, cutoff: dt.date) -> None:
+        artefacts.save(result.entity, result.version, result.model, result.card, models_root)
+        log(f"trained {result.entity} as of {cutoff}: {result.card['model_choice']['published']} published")
+        if cutoff == last:
+            results[result.entity] = result
+
+    if config.processes == 1 or len(tasks) < 2:
+        for number, (cutoff, entity) in enumerate(tasks, 1):
+            keep(train_entity(*inputs(number, cutoff, entity)), cutoff)
+        return results
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    # spawn: a forked child would inherit this process's DuckDB and thread state. Artefacts are saved
+    # in the order the models were submitted (the last saved is an entity type's current version),
+    # whichever finishes first.
+    context = multiprocessing.get_context("spawn")
+    submitted: deque[tuple[Future[TrainResult], dt.date]] = deque()
+
+    def save_finished() -> None:
+        while submitted and submitted[0][0].done():
+            future, cutoff = submitted.popleft()
+            keep(future.result(), cutoff)
+
+    with ProcessPoolExecutor(max_workers=min(config.processes, len(tasks)), mp_context=context) as pool:
+        for number, (cutoff, entity) in enumerate(tasks, 1):
+            ready = inputs(number, cutoff, entity)  # read while the workers fit
+            while len(fitting := [future for future, _ in submitted if not future.done()]) >= config.processes:
+                wait(fitting, return_when=FIRST_COMPLETED)
+            save_finished()
+            submitted.append((pool.submit(train_entity, *ready), cutoff))
+        wait([future for future, _ in submitted])
+        save_finished()
     return results
 
 

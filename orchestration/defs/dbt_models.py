@@ -66,12 +66,14 @@ def _unique_id(event: Any) -> str | None:
 
 
 def _built_tables(events: list[Any]) -> dict[str, relations.Relation]:
-    """unique id -> warehouse relation of every materialised model the events report on."""
+    """unique id -> warehouse relation of every table the events report on. Views are left out:
+    counting a view's rows computes the view (a staging view reads every landed file again)."""
     manifest = relations.load()
     models = manifest.models()
     nodes = {uid: manifest.nodes.get(uid, {}) for uid in map(_unique_id, events) if uid}
     return {uid: models[node["name"]] for uid, node in nodes.items()
-            if node.get("resource_type") == "model" and node["name"] in models}
+            if node.get("resource_type") == "model" and node["name"] in models
+            and node.get("config", {}).get("materialized") != "view"}
 
 
 def _share_parse(invocation_target: Path) -> None:

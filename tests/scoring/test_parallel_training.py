@@ -1,0 +1,58 @@
+"""Training several models at once, in worker processes, saves the same artefacts in the same order
+as training them one at a time."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+
+from models_ml import artefacts, pipeline, warehouse
+from models_ml.config import ScoringConfig
+from models_ml.entities import ENTITIES, SPECS
+from models_ml.training.estimator import predict
+
+
+def small_fits(config: ScoringConfig, processes: int) -> ScoringConfig:
+    """Few boosting rounds: the test is about who fits what, not about the models' quality."""
+    model = {e: {**m, "params": {**m["params"], "max_iter": 5}} for e, m in config.model.items()}
+    return dataclasses.replace(config, model=model, processes=processes, minimum_evaluated_blocks=0,
+                               auc_margin=-1.0, ece_tolerance=1.0)
+
+
+def saved(root: Path) -> dict[str, object]:
+    """Per entity type: the versions in training order, the current one, and the cards' metrics."""
+    out = {}
+    for entity in ENTITIES:
+        base = root / entity
+        out[entity] = {
+            "versions": artefacts.versions(entity, root),
+            "trained_order": json.loads((base / artefacts.VERSIONS_FILE).read_text()),
+            "current": json.loads((base / "current.json").read_text()),
+            "metrics": [json.loads((base / v / "model_card.json").read_text())["metrics"]
+                        for _, v in artefacts.versions(entity, root)],
+        }
+    return out
+
+
+def test_models_trained_in_worker_processes_equal_models_trained_one_at_a_time(sim, config, tmp_path) -> None:
+    cutoffs = [sim.as_of - dt.timedelta(days=14), sim.as_of]
+    lines: list[str] = []
+    with sim.connect() as con:
+        one = pipeline.train_all(con, cutoffs, small_fits(config, 1), tmp_path / "one")
+        many = pipeline.train_all(con, cutoffs, small_fits(config, 2), tmp_path / "many", lines.append)
+        features = {e: warehouse.load_features(con, e, sim.as_of, sim.as_of) for e in ENTITIES}
+
+    assert saved(tmp_path / "one") == saved(tmp_path / "many")
+    assert all(len(saved(tmp_path / "many")[e]["versions"]) == len(cutoffs) for e in ENTITIES)
+    for entity in ENTITIES:
+        assert one[entity].version == many[entity].version
+        if one[entity].model is not None:
+            assert np.array_equal(predict(one[entity].model, features[entity], SPECS[entity]),
+                                  predict(many[entity].model, features[entity], SPECS[entity]))
+    # Progress names each model as its rows are read and as it is saved.
+    assert sum(line.startswith("training ") for line in lines) == len(cutoffs) * len(ENTITIES)
+    assert sum(line.startswith("trained ") for line in lines) == len(cutoffs) * len(ENTITIES)
