@@ -14,3 +14,92 @@
     _batch_id as batch_id,
         _source_row as source_row
 {%- endmacro %}
+
+{% macro landed_batch_versions(entity) -%}
+    {#- batch_id -> batch_version: what landing landed each batch of `entity` from (its manifest,
+        ingest/landing.py: the file's sha256 and the contract). A batch landing replaced (a changed
+        file under the same name) has a new version; a batch whose file went away has none. -#}
+    {%- set manifests = var('landed_dir') ~ '/_manifest/' ~ entity ~ '/*.json' -%}
+    {%- set found = execute and run_query('select count(*) from glob(' ~ sql_string(manifests) ~ ')').columns[0].values()[0] > 0 -%}
+    {%- if found %}
+    select batch_id, sha256 || ':' || contract as batch_version
+    from read_json({{ sql_string(manifests) }}, columns = {batch_id: 'VARCHAR', sha256: 'VARCHAR', contract: 'VARCHAR'})
+    {%- else %}
+    select cast(null as {{ dbt.type_string() }}) as batch_id, cast(null as {{ dbt.type_string() }}) as batch_version
+    where 1 = 0
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro with_batch_versions(relation, entity) -%}
+    {#- The rows of `relation` (a landed entity's, with batch_id) with their batch's batch_version. -#}
+    select delivered.*, versions.batch_version
+    from {{ relation }} as delivered
+    left join ({{ landed_batch_versions(entity) }}) as versions
+        on delivered.batch_id = versions.batch_id
+{%- endmacro %}
+
+{% macro forget_replaced_batches(entity) -%}
+    {#- Pre-hook of a staging table kept incrementally: when a batch it holds rows of was replaced
+        or went away (its batch_version is no longer landed), empty the table, so the build takes
+        in every batch again, as a full build would. -#}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where exists (
+            select 1
+            from {{ this }} as kept
+            where not exists (
+                select 1
+                from ({{ landed_batch_versions(entity) }}) as landed
+                where landed.batch_id = kept.batch_id
+                    and landed.batch_version is not distinct from kept.batch_version
+            )
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro rows_of_keys_in_new_batches(relation, keys) -%}
+    {#- For a staging table kept incrementally (unique_key: `keys`, its key columns; pre-hook
+        forget_replaced_batches): on a full build every row of `relation`; on an incremental build
+        the rows of the keys that batches the table has not seen yet deliver, from every batch, so
+        latest_batch_rows picks each such key's latest row as a full build would, and delete+insert
+        replaces the key's row. -#}
+    {%- if not is_incremental() -%}
+        select * from {{ relation }}
+    {%- else -%}
+        select * from {{ relation }} as delivered
+        where exists (
+            select 1
+            from {{ relation }} as new_rows
+            where new_rows.batch_id not in (select distinct batch_id from {{ this }})
+            {%- for key in keys %}
+                and new_rows.{{ key }} = delivered.{{ key }}
+            {%- endfor %}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro latest_rows_of_new_batches(relation, entity, keys) -%}
+    {#- The end of a staging table kept incrementally (materialized incremental, delete+insert on its
+        unique_key `keys`, pre-hook forget_replaced_batches): after the CTE `relation` of the landed
+        entity's renamed rows, the CTEs that keep each new key's latest row, and the final select,
+        which marks the rows this build wrote. -#}
+versioned as (
+
+    {{ with_batch_versions(relation, entity) }}
+
+),
+
+delivered as (
+
+    {{ rows_of_keys_in_new_batches('versioned', keys) }}
+
+),
+
+final as (
+
+    {{ latest_batch_rows('delivered', keys | join(', ')) }}
+
+)
+
+select *, {{ written_by_this_build() }} from final
+{%- endmacro %}

@@ -50,3 +50,29 @@
         delete from {{ this }} where {{ date_column }} >= {{ days_before(start, 0) }}
     {%- endif -%}
 {%- endmacro %}
+
+{% macro written_by_this_build() -%}
+    {#- The column marking which dbt invocation wrote a row of an incrementally kept table: the
+        tests of such a table check the rows their build wrote (get_where_subquery). -#}
+    '{{ invocation_id }}' as dbt_invocation_id
+{%- endmacro %}
+
+{% macro get_where_subquery(relation) -%}
+    {#- dbt's own, plus one `where` value: `rows_this_build_wrote` (the default of every test,
+        dbt_project.yml) tests a table carrying dbt_invocation_id (written_by_this_build) on the rows
+        this invocation wrote, and any other relation whole. A full build or refresh writes every
+        row, so it tests everything; a nightly build tests its new rows, not the whole history. -#}
+    {%- set where = config.get('where') -%}
+    {%- if where == 'rows_this_build_wrote' -%}
+        {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+        {%- set where = ("dbt_invocation_id = '" ~ invocation_id ~ "'") if 'dbt_invocation_id' in columns else none -%}
+    {%- endif -%}
+    {%- if where -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ where }}) dbt_subquery
+        {%- endset -%}
+        {{ return(filtered) }}
+    {%- else -%}
+        {{ return(relation) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingest.extract_writer import write_batch
 from ingest.landing import land_all
 from orchestration.defs.dbt_models import SERVING_SELECTION
 from runtime import settings
@@ -58,7 +59,8 @@ def table_digests(warehouse: Path) -> dict[str, str]:
             " where table_type = 'BASE TABLE' order by 1, 2"
         ).fetchall()
         for schema, name in tables:
-            rows = con.sql(f'select * from "{schema}"."{name}"').fetchall()
+            # every column but the mark of the dbt invocation that wrote a row (written_by_this_build)
+            rows = con.sql(f"select columns(lambda c: c <> 'dbt_invocation_id') from \"{schema}\".\"{name}\"").fetchall()
             out[f"{schema}.{name}"] = hashlib.sha256("\n".join(sorted(map(repr, rows))).encode()).hexdigest()
     return out
 
@@ -206,6 +208,59 @@ def test_second_build_with_the_same_inputs_gives_identical_tables(build: Build) 
     again = dbt(["build", "--exclude", SERVING_SELECTION], build.settings.dbt_arguments(as_of), build.root)
     assert again.returncode == 0, again.stdout[-5000:]
     assert table_digests(build.warehouse) == before
+
+
+def test_a_build_after_new_batches_gives_the_tables_of_a_build_of_everything(build: Build, tmp_path: Path) -> None:
+    """The activity-grain staging tables take in only the batches landed since their last build; a
+    key a later batch delivers again (the meeting scheduled, then completed) takes its latest row,
+    and every table equals the build that landed both batches at once. The tests of those tables
+    check the rows the build wrote; the other models' tests check everything."""
+    extracts, held = tmp_path / "extracts", tmp_path / "held"
+    fixture_org.write_extracts(extracts)
+    for path in sorted(extracts.rglob(f"{fixture_org.BATCH_2}*")) + [extracts / "activities" / "2025-10-03.csv"]:
+        (held / path.parent.name).mkdir(parents=True, exist_ok=True)
+        path.rename(held / path.parent.name / path.name)
+    cfg = settings.load({"RI_DATA_DIR": str(tmp_path), "RI_INTERNAL_DOMAINS": fixture_org.INTERNAL_DOMAINS})
+    as_of = dt.date.fromisoformat(fixture_org.AS_OF_DATE)
+    land_all(extracts, tmp_path / "landed")
+    first = dbt(["run", "--exclude", SERVING_SELECTION], cfg.dbt_arguments(as_of), tmp_path)
+    assert first.returncode == 0, first.stdout[-5000:]
+    assert query_at(tmp_path, "select activity_status from main_staging.stg_landed__activities where activity_id = 'm-001'") == [("scheduled",)]
+    for path in sorted(held.rglob("*.csv")):
+        path.rename(extracts / path.parent.name / path.name)
+    land_all(extracts, tmp_path / "landed")
+    second = dbt(["build", "--exclude", SERVING_SELECTION], cfg.dbt_arguments(as_of), tmp_path)
+    assert second.returncode == 0, second.stdout[-5000:]
+    assert table_digests(tmp_path / "warehouse.duckdb") == table_digests(build.warehouse)
+    written = query_at(tmp_path, "select count(*), count(distinct dbt_invocation_id) from main_staging.stg_landed__activities "
+                                 "where dbt_invocation_id <> (select min(dbt_invocation_id) from main_staging.stg_landed__activities "
+                                 "where activity_id = 'e-001')")
+    assert written[0][0] >= 1 and written[0][1] == 1  # the second build wrote the keys its batch delivered
+    compiled = {path.stem: path.read_text() for path in (tmp_path / "target" / "compiled").rglob("*.sql")}
+    scoped = [name for name, sql in compiled.items() if name.startswith("not_null_stg_landed__") and "dbt_invocation_id = '" in sql]
+    assert sorted(scoped) == ["not_null_stg_landed__activities_activity_id", "not_null_stg_landed__activities_activity_source",
+                              "not_null_stg_landed__activities_activity_status", "not_null_stg_landed__activities_activity_type",
+                              "not_null_stg_landed__activities_started_at", "not_null_stg_landed__activity_parties_activity_id",
+                              "not_null_stg_landed__activity_parties_email_address", "not_null_stg_landed__activity_parties_party_role",
+                              "not_null_stg_landed__email_events_activity_id", "not_null_stg_landed__email_events_event_id",
+                              "not_null_stg_landed__email_events_event_type"]
+
+    # A batch landing replaces (its file changed) and one whose landed files went away: the table
+    # takes in every batch again, as a full build would.
+    status = "select activity_status from main_staging.stg_landed__activities where activity_id = 'm-001'"
+    write_batch(extracts, "activities", fixture_org.BATCH_2, [{**a, "status": "cancelled"} for a, _ in fixture_org.ACTIVITY_BATCH_2])
+    assert [b.status for b in land_all(extracts, tmp_path / "landed").batches if b.status != "unchanged"] == ["replaced"]
+    assert dbt(["run", "--select", "stg_landed__activities"], cfg.dbt_arguments(as_of), tmp_path).returncode == 0
+    assert query_at(tmp_path, status) == [("cancelled",)]
+    for path in (tmp_path / "landed").rglob(f"activities/{fixture_org.BATCH_2}.*"):
+        path.unlink()
+    assert dbt(["run", "--select", "stg_landed__activities"], cfg.dbt_arguments(as_of), tmp_path).returncode == 0
+    assert query_at(tmp_path, status) == [("scheduled",)]
+
+
+def query_at(root: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        return con.sql(sql).fetchall()
 
 
 def test_as_of_date_defaults_to_latest_activity_day(build: Build) -> None:

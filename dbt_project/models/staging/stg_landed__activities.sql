@@ -1,3 +1,7 @@
+{%- set key_columns = ['activity_id'] %}
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          pre_hook="{{ forget_replaced_batches('activities') }}", unique_key=key_columns) }}
+
 with
 
 renamed as (
@@ -22,6 +26,6 @@ renamed as (
 
     from {{ source('landed', 'activities') }} as source
 
-)
+),
 
-{{ latest_batch_rows('renamed', 'activity_id') }}
+{{ latest_rows_of_new_batches('renamed', 'activities', key_columns) }}

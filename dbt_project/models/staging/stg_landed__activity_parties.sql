@@ -1,3 +1,7 @@
+{%- set key_columns = ['activity_id', 'party_role', 'email_address'] %}
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          pre_hook="{{ forget_replaced_batches('activity_parties') }}", unique_key=key_columns) }}
+
 with
 
 renamed as (
@@ -15,11 +19,5 @@ renamed as (
 
 ),
 
-final as (
-
-    -- the key is compared after clean-up: "J@X.com" and "j@x.com" in one role are one party
-    {{ latest_batch_rows('renamed', 'activity_id, party_role, email_address') }}
-
-)
-
-select * from final
+-- the key is compared after clean-up: "J@X.com" and "j@x.com" in one role are one party
+{{ latest_rows_of_new_batches('renamed', 'activity_parties', key_columns) }}

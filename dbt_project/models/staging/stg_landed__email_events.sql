@@ -1,3 +1,7 @@
+{%- set key_columns = ['event_id'] %}
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          pre_hook="{{ forget_replaced_batches('email_events') }}", unique_key=key_columns) }}
+
 with
 
 renamed as (
@@ -15,6 +19,6 @@ renamed as (
 
     from {{ source('landed', 'email_events') }} as source
 
-)
+),
 
-{{ latest_batch_rows('renamed', 'event_id') }}
+{{ latest_rows_of_new_batches('renamed', 'email_events', key_columns) }}
