@@ -59,13 +59,21 @@
 
 {% macro get_where_subquery(relation) -%}
     {#- dbt's own, plus one `where` value: `rows_this_build_wrote` (the default of every test,
-        dbt_project.yml) tests a table carrying dbt_invocation_id (written_by_this_build) on the rows
-        this invocation wrote, and any other relation whole. A full build or refresh writes every
-        row, so it tests everything; a nightly build tests its new rows, not the whole history. -#}
+        dbt_project.yml) tests a table carrying dbt_invocation_id (written_by_this_build, a column
+        its yml documents) on the rows this invocation wrote, and any other relation whole. A full
+        build or refresh writes every row, so it tests everything; a nightly build tests its new
+        rows, not the whole history. -#}
     {%- set where = config.get('where') -%}
     {%- if where == 'rows_this_build_wrote' -%}
-        {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
-        {%- set where = ("dbt_invocation_id = '" ~ invocation_id ~ "'") if 'dbt_invocation_id' in columns else none -%}
+        {#- the tested model's documented columns, looked up among the test's own dependencies -#}
+        {%- set marked = [] -%}
+        {%- for unique_id in model.depends_on.nodes if unique_id in graph.nodes -%}
+            {%- set node = graph.nodes[unique_id] -%}
+            {%- if node.alias == relation.identifier and 'dbt_invocation_id' in node.columns -%}
+                {%- do marked.append(unique_id) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set where = ("dbt_invocation_id = '" ~ invocation_id ~ "'") if marked else none -%}
     {%- endif -%}
     {%- if where -%}
         {%- set filtered -%}
