@@ -32,9 +32,10 @@ from ingest.batch_files import BatchFile, SkippedFile, scan_folder, temp_name
 from ingest.batch_reader import RejectedRow, read_batch
 from ingest.validation import SentByUs, validate
 from runtime import settings
+from runtime.dbt_vars import project_var
 
 QUARANTINE_DIR = "_quarantine"
-MANIFEST_DIR = "_manifest"
+MANIFEST_DIR = project_var("landed_manifest_dir")
 SCHEMA_FILE = "_schema.parquet"
 
 QUARANTINE_SCHEMA = pa.schema(

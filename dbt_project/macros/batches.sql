@@ -19,7 +19,7 @@
     {#- batch_id -> batch_version: what landing landed each batch of `entity` from (its manifest,
         ingest/landing.py: the file's sha256 and the contract). A batch landing replaced (a changed
         file under the same name) has a new version; a batch whose file went away has none. -#}
-    {%- set manifests = var('landed_dir') ~ '/_manifest/' ~ entity ~ '/*.json' -%}
+    {%- set manifests = var('landed_dir') ~ '/' ~ var('landed_manifest_dir') ~ '/' ~ entity ~ '/*.json' -%}
     {%- set found = execute and run_query('select count(*) from glob(' ~ sql_string(manifests) ~ ')').columns[0].values()[0] > 0 -%}
     {%- if found %}
     select batch_id, sha256 || ':' || contract as batch_version
