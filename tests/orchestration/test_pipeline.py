@@ -58,8 +58,10 @@ def definitions() -> dg.Definitions:
 
 
 def run_pipeline(definitions: dg.Definitions) -> dg.ExecuteInProcessResult:
+    # An in-memory instance: an on-disk SQLite one spends longer writing the range's per-partition
+    # events (planned, materialised, checked: thousands for 31 days) than the tiny run computes.
     job = definitions.resolve_job_def("daily_pipeline")
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         return job.execute_in_process(instance=instance, tags=RANGE)
 
 
@@ -87,7 +89,7 @@ def test_definitions_load_with_the_whole_graph(definitions: dg.Definitions) -> N
 
 
 def test_sensor_asks_for_one_run_for_new_batches(data_root: Path, definitions: dg.Definitions) -> None:
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         context = dg.build_sensor_context(instance=instance, definitions=definitions)
         result = new_extract_batches(context)
     assert isinstance(result, dg.SensorResult) and len(result.run_requests) == 1
@@ -134,7 +136,7 @@ def test_the_action_tables_are_published_and_the_sensor_delivers_their_alerts_on
                   "opportunity_quadrant", "account_news", "contact_news", "account_news_held", "news_feed_runs"):
         assert f"serving.{table}" in published and (release / "parquet" / f"{table}.parquet").exists()
     due = recent_alerts(release.resolve(), settings.load().alert_delivery_days)
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         context = dg.build_sensor_context(instance=instance, definitions=definitions)
         first, again = alert_delivery(context), alert_delivery(context)
     outbox = data_root / "alerts" / "outbox.jsonl"
@@ -184,13 +186,13 @@ def test_same_partition_twice_leaves_identical_tables(
 
 
 def test_sensor_is_quiet_once_everything_landed(data_root: Path, definitions: dg.Definitions) -> None:
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         result = new_extract_batches(dg.build_sensor_context(instance=instance, definitions=definitions))
     assert isinstance(result, dg.SkipReason)
     write_batch(data_root / "extracts", "users", "2025-04-01", [
         {"user_id": "u-new", "full_name": "New Seller", "email": "new@harborline.io"}
     ])
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         result = new_extract_batches(dg.build_sensor_context(instance=instance, definitions=definitions))
     assert isinstance(result, dg.SensorResult)
 
@@ -227,7 +229,7 @@ def test_a_later_week_leaves_published_history_as_it_was(
     before = _contact_health(data_root, history, [d])
     assert before
     _new_week(data_root / "extracts")
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         week = definitions.resolve_job_def("daily_pipeline").execute_in_process(
             instance=instance, tags={"dagster/asset_partition_range_start": "2025-04-01",
                                      "dagster/asset_partition_range_end": later.isoformat()})
@@ -243,7 +245,7 @@ def test_a_later_week_leaves_published_history_as_it_was(
     assert used == [(d, versions()[d.isoformat()], d), (later, versions()[d.isoformat()], d)]
     # the weekly job trains the new version; the dates already published keep theirs
     published = _contact_health(data_root, history, [later])
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         training = definitions.resolve_job_def("weekly_training").execute_in_process(
             instance=instance, partition_key=later.isoformat())
     assert training.success and later.isoformat() in versions()

@@ -24,7 +24,7 @@ def release(context: dg.AssetExecutionContext) -> None:
 
 def test_the_release_alone_refuses_while_the_latest_check_failed_and_publishes_once_it_passes() -> None:
     everything = [published_table, rows_are_plausible, release]
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         STATE["good"] = False
         first = dg.materialize(everything, instance=instance, raise_on_error=False)
         assert not first.success  # the blocking check stops the run before the release

@@ -52,7 +52,7 @@ def data_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 def run_once(definitions: dg.Definitions) -> dg.ExecuteInProcessResult:
     job = definitions.resolve_job_def("daily_pipeline")
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         return job.execute_in_process(instance=instance, partition_key=PARTITION, raise_on_error=False)
 
 
