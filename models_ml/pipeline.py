@@ -19,7 +19,7 @@ from models_ml.config import ScoringConfig
 from models_ml.entities import ENTITIES, SCORING_ORDER, SPECS
 from models_ml.scoring import (METHOD_MODEL, account_contact_links, contact_rollup, deal_contact_links, finish,
                                key_contact_links, score_frame, weakest_key_pull)
-from models_ml.training import TrainResult, train_entity
+from models_ml.training import TrainResult, fits_nothing, train_entity
 from models_ml.trends import add_trends
 
 TREND_LOOKBACK_DAYS = 30
@@ -70,11 +70,12 @@ def train_all(con: duckdb.DuckDBPyConnection, cutoffs: list[dt.date], config: Sc
     import multiprocessing
     from collections import deque
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from contextlib import ExitStack
 
     # spawn: a forked child would inherit this process's DuckDB and thread state. Artefacts are saved
     # in the order the models were submitted (the last saved is an entity type's current version),
-    # whichever finishes first.
-    context = multiprocessing.get_context("spawn")
+    # whichever finishes first. A model with too few labelled outcomes to fit anything is trained
+    # here, and the workers are started only once a model needs fitting: starting one costs seconds.
     submitted: deque[tuple[Future[TrainResult], dt.date]] = deque()
 
     def save_finished() -> None:
@@ -82,9 +83,19 @@ def train_all(con: duckdb.DuckDBPyConnection, cutoffs: list[dt.date], config: Sc
             future, cutoff = submitted.popleft()
             keep(future.result(), cutoff)
 
-    with ProcessPoolExecutor(max_workers=min(config.processes, len(tasks)), mp_context=context) as pool:
+    with ExitStack() as stack:
+        pool: ProcessPoolExecutor | None = None
         for number, (cutoff, entity) in enumerate(tasks, 1):
             ready = inputs(number, cutoff, entity)  # read while the workers fit
+            if fits_nothing(ready[1], entity, cutoff, config):
+                done: Future[TrainResult] = Future()
+                done.set_result(train_entity(*ready))
+                submitted.append((done, cutoff))
+                save_finished()
+                continue
+            if pool is None:
+                pool = stack.enter_context(ProcessPoolExecutor(
+                    max_workers=min(config.processes, len(tasks)), mp_context=multiprocessing.get_context("spawn")))
             while len(fitting := [future for future, _ in submitted if not future.done()]) >= config.processes:
                 wait(fitting, return_when=FIRST_COMPLETED)
             save_finished()

@@ -19,6 +19,6 @@ therefore weighs each deal as one (its rows' weights sum to the same total), so 
 outvote short ones and probabilities stay calibrated per deal.
 """
 
-from models_ml.training.trainer import TrainResult, train_entity
+from models_ml.training.trainer import TrainResult, fits_nothing, train_entity
 
-__all__ = ["TrainResult", "train_entity"]
+__all__ = ["TrainResult", "fits_nothing", "train_entity"]

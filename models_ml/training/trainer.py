@@ -85,6 +85,15 @@ def _train_entity(features: pd.DataFrame, label_frame: pd.DataFrame, entity: str
     return TrainResult(entity, version, model, card)
 
 
+def fits_nothing(label_frame: pd.DataFrame, entity: str, as_of: dt.date, config: ScoringConfig) -> bool:
+    """Whether training `entity` as of `as_of` fits no model at all: fewer outcomes of a class than the
+    minimum were known by then. Training rows and every walk-forward block hold a subset of these
+    outcomes, so each falls back to the weighted rule before fitting anything."""
+    known = label_frame[pd.to_datetime(label_frame["label_known_date"]) <= pd.Timestamp(as_of)]
+    outcomes = training_rows.labelled_outcomes(known, SPECS[entity])
+    return training_rows.fallback_reason(outcomes, config.minimum_labels_per_class[entity]) is not None
+
+
 def model_choice_reason(blocks: list[dict[str, Any]], metrics: dict[str, dict[str, Any]], minimum_blocks: int,
                         auc_margin: float, ece_tolerance: float) -> str | None:
     """Why the weighted rule scores instead of the trained model, or None when the model is published.

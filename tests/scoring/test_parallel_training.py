@@ -3,12 +3,14 @@ as training them one at a time."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from models_ml import artefacts, pipeline, warehouse
 from models_ml.config import ScoringConfig
@@ -56,3 +58,22 @@ def test_models_trained_in_worker_processes_equal_models_trained_one_at_a_time(s
     # Progress names each model as its rows are read and as it is saved.
     assert sum(line.startswith("training ") for line in lines) == len(cutoffs) * len(ENTITIES)
     assert sum(line.startswith("trained ") for line in lines) == len(cutoffs) * len(ENTITIES)
+
+
+def test_no_worker_process_starts_when_no_model_has_the_outcomes_to_fit(sim, config, tmp_path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Too few labelled outcomes: every entity type falls back to the rule without fitting, so starting
+    worker processes (seconds each) would buy nothing."""
+    scarce = dataclasses.replace(small_fits(config, 2), minimum_labels_per_class={e: 10**9 for e in ENTITIES})
+
+    def no_workers(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker process pool was started")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_workers)
+    cutoffs = [sim.as_of - dt.timedelta(days=14), sim.as_of]
+    with sim.connect() as con:
+        results = pipeline.train_all(con, cutoffs, scarce, tmp_path)
+    assert sorted(results) == sorted(ENTITIES)
+    for entity, result in results.items():
+        assert result.model is None and result.card["fallback_reason"].startswith("too few labelled outcomes")
+        assert len(artefacts.versions(entity, tmp_path)) == len(cutoffs)
