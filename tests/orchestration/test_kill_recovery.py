@@ -33,7 +33,9 @@ AS_OF = "2025-03-31"
 # A batch file name an attacker could choose: if it ever reached SQL text it would write pwned.csv.
 HOSTILE_BATCH = "2025-03-31'); copy (select 42) to 'pwned.csv'; --.csv"
 RUN_TIMEOUT = 600
-READ_INTERVAL = 0.05  # seconds between a BI reader's reads: still hundreds of reads in a run
+# Seconds between a BI reader's reads: a read takes tens of milliseconds, and back to back the
+# reader would take a core from the runs it watches.
+READ_INTERVAL = 0.05
 
 
 @dataclass
@@ -130,7 +132,6 @@ class ReaderLoop(threading.Thread):
                 self.reads += 1
             except Exception as exc:  # noqa: BLE001 - whatever a reader meets is the finding
                 self.problems.append(f"{type(exc).__name__}: {exc}")
-            # A read takes tens of milliseconds: back to back, the reader would take a core from the runs.
             time.sleep(READ_INTERVAL)
 
 
