@@ -6,8 +6,12 @@ export RI_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(RI_DATA_DIR)/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
+# The private PostgreSQL server `make test` starts (scripts/postgres_server.sh) for the postgres
+# target's tests; RI_TARGET stays duckdb unless set.
+export RI_PG_HOST ?= 127.0.0.1
+export RI_PG_PORT ?= 54329
 
-.PHONY: setup demo test ui lock clean browser axe
+.PHONY: setup demo demo-postgres test ui lock clean browser axe postgres
 
 setup: $(BIN)/.installed dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml
 
@@ -30,8 +34,25 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 demo: setup
 	$(BIN)/python -m orchestration.demo
 
-test: setup browser axe
+test: setup browser axe postgres
 	$(BIN)/python -m pytest
+
+# The same demo on the PostgreSQL server (started first): BI tools read its schema `serving`.
+demo-postgres: setup postgres
+	RI_TARGET=postgres $(BIN)/python -m orchestration.demo
+
+# A private PostgreSQL server under build/postgres on 127.0.0.1:$(RI_PG_PORT), for the postgres
+# target's tests and demo. Installed from Debian when missing and apt-get is there (as root);
+# otherwise those tests skip, saying why.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1 \
+			&& command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing postgresql (the postgres target's tests) ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null) \
+			|| echo "postgresql could not be installed: the postgres target's tests will be skipped"; \
+	fi
+	@scripts/postgres_server.sh start >/dev/null && echo "PostgreSQL server on $(RI_PG_HOST):$(RI_PG_PORT) (build/postgres)" \
+		|| echo "no PostgreSQL server could be started: the postgres target's tests will be skipped"
 
 # Headless Chromium renders the hygiene report in the tests. Installed from Debian when missing and
 # apt-get is there (as root); otherwise that one test skips.

@@ -14,6 +14,7 @@ from ingest import contract
 from ingest.landing import SCHEMA_FILE
 from runtime.relations import Relations
 from runtime.sql import quote_identifier
+from targets.warehouse import Warehouse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,7 +28,7 @@ def _landed_files(landed_dir: Path, entity: str) -> list[str]:
     return [str(p) for p in ([schema] if schema.exists() else []) + files]
 
 
-def register_landed_views(con: duckdb.DuckDBPyConnection, landed_dir: Path) -> dict[str, str]:
+def register_landed_views(con: Warehouse, landed_dir: Path) -> dict[str, str]:
     """A view per landed entity holding its latest row per key, as the dbt staging models read it
     (entity -> quoted view name)."""
     views: dict[str, str] = {}
@@ -55,8 +56,8 @@ def read_landed_frame(landed_dir: Path, suite: Suite) -> pd.DataFrame:
         return con.sql(suite.query.format(**views)).to_arrow_table().to_pandas()
 
 
-def read_published_frame(warehouse: Path, relations: Relations, suite: Suite) -> pd.DataFrame:
-    """The suite's frame over the warehouse tables it names; the caller holds the warehouse lock."""
+def read_published_frame(con: Warehouse, relations: Relations, suite: Suite) -> pd.DataFrame:
+    """The suite's frame over the warehouse tables it names (`con`: targets.warehouse.connect);
+    the caller holds the warehouse lock."""
     tables = {name: relations.model(name).sql for name in suite.relations_read}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.sql(suite.query.format(**tables)).to_arrow_table().to_pandas()
+    return con.sql(suite.query.format(**tables)).to_arrow_table().to_pandas()

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from data_quality import history
 from data_quality.csv_export import spreadsheet_safe_csv
 from charts.svg import BLUE, SEVERITY_COLOURS, horizontal_bars, line_chart, stacked_columns
 from runtime.relations import Relations
+from targets.warehouse import Warehouse
 
 SEVERITIES = ("high", "medium", "low")
 CSV_COLUMNS = (
@@ -51,28 +51,28 @@ class ReportData:
     evaluation: pd.DataFrame | None = None  # evaluate_findings.to_frame
 
 
-def load_report_data(warehouse: Path, relations: Relations, history_file: Path, as_of_date: dt.date,
+def load_report_data(con: Warehouse, relations: Relations, history_file: Path, as_of_date: dt.date,
                      evaluation: pd.DataFrame | None = None) -> ReportData:
-    """Read what the report needs from the warehouse (the caller holds its lock) and the quality history."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        def table(name: str, query: str = "select * from {t}") -> pd.DataFrame:
-            return con.sql(query.format(t=relations.model(name).sql)).to_arrow_table().to_pandas()
+    """Read what the report needs from the warehouse (`con`: targets.warehouse.connect; the caller
+    holds its lock) and the quality history."""
+    def table(name: str, query: str = "select * from {t}") -> pd.DataFrame:
+        return con.sql(query.format(t=relations.model(name).sql)).to_arrow_table().to_pandas()
 
-        data = ReportData(
-            as_of_date=as_of_date,
-            rules=table("hygiene_rules"),
-            findings=table("hygiene_findings", "select * from {t} order by rule, entity_id, start_date nulls first"),
-            gap_days=table("hygiene_capture_gap_days"),
-            role_coverage=table("hygiene_role_coverage"),
-            discipline=table("hygiene_rep_capture_discipline"),
-            users=table("dim_users", "select user_id, full_name from {t}"),
-            quarantine=table("landing_quarantine",
-                             "select entity, count(*) as rows from {t} group by entity order by entity"),
-            exclusions=table("hygiene_exclusions_by_sender_domain"),
-            findings_history=pd.DataFrame(),
-            check_results=pd.DataFrame(),
-            evaluation=evaluation,
-        )
+    data = ReportData(
+        as_of_date=as_of_date,
+        rules=table("hygiene_rules"),
+        findings=table("hygiene_findings", "select * from {t} order by rule, entity_id, start_date nulls first"),
+        gap_days=table("hygiene_capture_gap_days"),
+        role_coverage=table("hygiene_role_coverage"),
+        discipline=table("hygiene_rep_capture_discipline"),
+        users=table("dim_users", "select user_id, full_name from {t}"),
+        quarantine=table("landing_quarantine",
+                         "select entity, count(*) as rows from {t} group by entity order by entity"),
+        exclusions=table("hygiene_exclusions_by_sender_domain"),
+        findings_history=pd.DataFrame(),
+        check_results=pd.DataFrame(),
+        evaluation=evaluation,
+    )
     data.findings_history = history.read_table("findings_history", history_file)
     data.check_results = history.read_table("check_results", history_file)
     return data

@@ -136,7 +136,7 @@ PUBLISHED_SUITES: tuple[Suite, ...] = (
           (_rows(),
            _w("few_orphans", "ExpectColumnValuesToBeInSet", column="is_orphan", value_set=[False], mostly=0.95))),
     Suite("published.fct_activities", "published", "fct_activities",
-          "select activity_id, direction, year(activity_date) as activity_year from {fct_activities}",
+          "select activity_id, direction, cast(extract(year from activity_date) as integer) as activity_year from {fct_activities}",
           (_rows(),
            _year_between("activity_year", "activity_date_plausible"),
            _w("direction_mostly_determined", "ExpectColumnValuesToNotBeInSet", column="direction",

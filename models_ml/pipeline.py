@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
@@ -21,6 +20,7 @@ from models_ml.scoring import (METHOD_MODEL, account_contact_links, contact_roll
                                key_contact_links, score_frame, weakest_key_pull)
 from models_ml.training import TrainResult, fits_nothing, train_entity
 from models_ml.trends import add_trends
+from targets.warehouse import Warehouse
 
 TREND_LOOKBACK_DAYS = 30
 # model_version of snapshots dated before an entity type's first training (the weighted rule scores).
@@ -37,7 +37,7 @@ def training_cutoffs(start: dt.date, end: dt.date, every_days: int) -> list[dt.d
     return cutoffs[::-1]
 
 
-def train_all(con: duckdb.DuckDBPyConnection, cutoffs: list[dt.date], config: ScoringConfig,
+def train_all(con: Warehouse, cutoffs: list[dt.date], config: ScoringConfig,
               models_root: Path, log: Callable[[str], None] = print) -> dict[str, TrainResult]:
     """Train (or fall back to the rule for) every entity type as of each cut-off; save the artefacts.
 
@@ -175,7 +175,7 @@ def _score_by_version(entity: str, features: pd.DataFrame, config: ScoringConfig
     return out
 
 
-def score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, config: ScoringConfig,
+def score_range(con: Warehouse, start: dt.date, end: dt.date, config: ScoringConfig,
                 models: FixedModels | PointInTimeModels | dict[str, tuple[Any | None, dict[str, Any]]],
                 *, skip_written: bool = False) -> dict[str, pd.DataFrame]:
     """Snapshots for every entity and date in start..end, each date scored by what `models` names
@@ -189,7 +189,7 @@ def score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, co
         return _score_range(con, start, end, config, models, skip_written)
 
 
-def _score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, config: ScoringConfig,
+def _score_range(con: Warehouse, start: dt.date, end: dt.date, config: ScoringConfig,
                  models: FixedModels | PointInTimeModels | dict[str, tuple[Any | None, dict[str, Any]]],
                  skip_written: bool) -> dict[str, pd.DataFrame]:
     models = FixedModels(models) if isinstance(models, dict) else models
@@ -224,14 +224,14 @@ def _score_range(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, c
     return frames
 
 
-def first_run_start(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+def first_run_start(con: Warehouse) -> dt.date | None:
     """The first feature date when no snapshot has been written yet, else None."""
     if warehouse.snapshot_rows(con, "contact"):
         return None
     return warehouse.first_feature_date(con)
 
 
-def write_scores(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> None:
+def write_scores(con: Warehouse, frames: dict[str, pd.DataFrame]) -> None:
     """Write every entity type's snapshots of the frames' dates in one transaction: all or none."""
     con.execute("begin transaction")
     try:

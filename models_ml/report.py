@@ -7,11 +7,11 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import numpy as np
 
 from models_ml import warehouse
 from models_ml.entities import BASELINES, SPECS
+from targets.warehouse import Warehouse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 DECLINE_LEADS_MODEL = "eval_closed_deal_decline_leads"
 
 
-def ground_truth_checks(con: duckdb.DuckDBPyConnection, truth_dir: Path, since: dt.date,
+def ground_truth_checks(con: Warehouse, truth_dir: Path, since: dt.date,
                         minimum_rows_per_day: int) -> dict[str, Any]:
     """Rank correlation of scores with latent health, and how early a sustained decline shows before a lost deal."""
     from models_ml.evaluation import spearman
@@ -109,7 +109,7 @@ def account_agreement(scored: pd.DataFrame, truth_path: Path) -> dict[str, Any]:
     }
 
 
-def _scored(con: duckdb.DuckDBPyConnection, entity: str, since: dt.date) -> pd.DataFrame:
+def _scored(con: Warehouse, entity: str, since: dt.date) -> pd.DataFrame:
     """key, snapshot_date, score of an entity type's scored snapshots from `since` on."""
     import pandas as pd
 
@@ -127,7 +127,7 @@ def _truth(path: Path, key: str) -> pd.DataFrame:
     return frame.assign(date=pd.to_datetime(frame["date"]), **{key: frame[key].astype(str)})
 
 
-def band_shares(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict[str, Any]:
+def band_shares(con: Warehouse, day: dt.date) -> dict[str, Any]:
     """Per entity type, the share of each rating among the scored snapshots of `day`, per segment."""
     out: dict[str, Any] = {}
     for entity in SPECS:

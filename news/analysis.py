@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -20,7 +19,7 @@ from news.classifying import classify
 from news.collecting import ITEMS_DIR, news_dir
 from news.matching import Contact, Matcher, MatchingRules, accounts_from_rows
 from runtime import relations
-from runtime.sql import quote_identifier
+from targets.warehouse import Warehouse, replace_table
 
 NEWS_SOURCE = "news"  # the dbt source of this step's tables (models/news/_news__sources.yml)
 MATCHES, EVENTS, CONTACTS = "item_matches", "item_events", "item_contacts"  # its tables
@@ -50,7 +49,7 @@ def landed_items(landed_dir: Path) -> list[dict[str, str | None]]:
     return sorted({r["item_id"]: r for r in rows}.values(), key=lambda r: r["item_id"])
 
 
-def read_matcher(con: duckdb.DuckDBPyConnection, rules: MatchingRules) -> Matcher:
+def read_matcher(con: Warehouse, rules: MatchingRules) -> Matcher:
     """A matcher over the accounts and contacts of the dim_accounts and dim_contacts marts."""
     models = relations.load()
     accounts = con.sql(f"select account_id, account_name, aliases, domains, industry "
@@ -82,18 +81,14 @@ def analyse(items: list[dict[str, str | None]], matcher: Matcher,
                         pa.Table.from_pylist(named, schema=CONTACT_SCHEMA), len(items))
 
 
-def write_analysis(con: duckdb.DuckDBPyConnection, analysis: NewsAnalysis) -> None:
+def write_analysis(con: Warehouse, analysis: NewsAnalysis) -> None:
     """Replace the `news` source tables with this run's, all or none."""
     models = relations.load()
     tables = {MATCHES: analysis.matches, EVENTS: analysis.events, CONTACTS: analysis.contacts}
     con.execute("begin transaction")
     try:
         for name, table in tables.items():
-            target = models.source(NEWS_SOURCE, name)
-            con.execute(f"create schema if not exists {quote_identifier(target.schema)}")
-            con.register("incoming", table)
-            con.execute(f"create or replace table {target.sql} as select * from incoming")
-            con.unregister("incoming")
+            replace_table(con, models.source(NEWS_SOURCE, name), table)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,9 @@ import duckdb
 
 from runtime import serving
 from runtime.relations import Relation
+from runtime.settings import PostgresServer
 from runtime.sql import qualified, quote_identifier
+from targets.warehouse import PostgresConnection
 
 BUILDING_SUFFIX = ".building"  # a release folder while it is written: hidden, renamed when complete
 KEEP_RELEASES = 3  # older releases are pruned; a reader still holding one open keeps its data
@@ -35,10 +38,11 @@ class Release:
     tables: dict[str, int]  # published table -> row count
 
 
-def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], release_id: str,
+def publish(warehouse: Path | PostgresServer, serving_dir: Path, relations: dict[str, Relation], release_id: str,
             decorate: Callable[[Path], None] | None = None, append_only: frozenset[str] = frozenset()) -> Release:
     """Copy each relation (published table name -> warehouse relation) into a new release, let
-    `decorate` add to the folder (the static pages), then swap it in.
+    `decorate` add to the folder (the static pages), then swap it in. The warehouse is the DuckDB
+    file's path, or the Postgres server whose tables are read through Arrow.
 
     The tables named in `append_only` (history never rewritten: the health snapshots) start from
     the previous release: only their days after its last one are copied, and only the months of
@@ -57,17 +61,12 @@ def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], 
     if append_only and previous is not None and (previous / serving.DATABASE_FILE).exists():
         shutil.copyfile(previous / serving.DATABASE_FILE, building / serving.DATABASE_FILE)
     counts: dict[str, int] = {}
-    # The release file is the writable side; the warehouse is attached read-only under its own
-    # database name (the file's stem), which is how dbt's relation names refer to it. Paths are
-    # bound parameters, names quoted identifiers.
-    database_sql = quote_identifier(warehouse.stem)
-    with duckdb.connect(str(building / serving.DATABASE_FILE)) as con:
-        con.execute(f"attach ? as {database_sql} (read_only)", [str(warehouse)])
+    with duckdb.connect(str(building / serving.DATABASE_FILE)) as con, _source(con, warehouse) as source_of:
         con.execute(f"create schema if not exists {quote_identifier(serving.SCHEMA)}")
         _drop_unpublished(con, set(relations))
         for name in sorted(relations):
             table_sql = qualified(serving.SCHEMA, name)
-            source_sql = f"{database_sql}.{relations[name].sql}"
+            source_sql = source_of(relations[name])
             kept = _kept_until(con, table_sql, source_sql) if name in append_only else None
             if kept is None:
                 con.execute(f"create or replace table {table_sql} as select * from {source_sql}")
@@ -81,7 +80,6 @@ def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], 
                 parquet = building / serving.PARQUET_DIR / f"{name}.parquet"
                 con.execute(f"copy {table_sql} to ? (format parquet, compression zstd)", [str(parquet)])
             counts[name] = con.sql(f"select count(*) from {table_sql}").fetchall()[0][0]
-        con.execute(f"detach {database_sql}")
     if decorate is not None:
         decorate(building)  # still invisible: what it writes becomes current with the tables
     shutil.rmtree(target, ignore_errors=True)
@@ -89,6 +87,29 @@ def publish(warehouse: Path, serving_dir: Path, relations: dict[str, Relation], 
     _swap_current(serving_dir, target)
     _prune(releases, keep=target)
     return Release(release_id, target, counts)
+
+
+@contextmanager
+def _source(con: duckdb.DuckDBPyConnection, warehouse: Path | PostgresServer) -> Iterator[Callable[[Relation], str]]:
+    """relation -> what the release connection reads it as. A DuckDB warehouse is attached
+    read-only under its own database name (the file's stem), which is how dbt's relation names
+    refer to it; a Postgres relation is read into Arrow and registered under a name of its own.
+    Paths are bound parameters, names quoted identifiers."""
+    if isinstance(warehouse, Path):
+        database_sql = quote_identifier(warehouse.stem)
+        con.execute(f"attach ? as {database_sql} (read_only)", [str(warehouse)])
+        try:
+            yield lambda relation: f"{database_sql}.{relation.sql}"
+        finally:
+            con.execute(f"detach {database_sql}")
+        return
+    with PostgresConnection(warehouse) as server:
+        def read(relation: Relation) -> str:
+            name = f"published_{relation.identifier}"
+            con.register(name, server.execute(f"select * from {relation.sql}").arrow())
+            return quote_identifier(name)
+
+        yield read
 
 
 def _drop_unpublished(con: duckdb.DuckDBPyConnection, names: set[str]) -> None:

@@ -15,7 +15,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +29,14 @@ DEFAULT_PARTITION_START = "2025-01-01"
 DEFAULT_LOCK_TIMEOUT_SECONDS = "7200"
 
 _TRUE = {"1", "true", "yes"}
+
+# The warehouses the same dbt project and scorer run on (RI_TARGET); each is an output of
+# dbt_project/profiles.yml under the same name.
+TARGETS = ("duckdb", "postgres")
+DEFAULT_TARGET = "duckdb"
+# dbt leaves variables named DBT_ENV_SECRET_* out of its logs: the server password reaches dbt's
+# profile (and the Python side, through these settings) under this name, never as a --var.
+POSTGRES_PASSWORD_VARIABLE = "DBT_ENV_SECRET_PG_PASSWORD"
 
 # DuckDB spills to disk beyond this instead of growing: what bounds the dbt builds' memory.
 DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
@@ -60,6 +68,42 @@ def _positive_whole(name: str, raw: str) -> int:
     if value < 1:
         raise ValueError(f"{name} must be a whole number of at least 1, got {raw!r}")
     return value
+
+
+def _target(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in TARGETS:
+        raise ValueError(f"RI_TARGET must be one of {', '.join(TARGETS)}, got {raw!r}")
+    return value
+
+
+def _port(raw: str) -> int:
+    port = _positive_whole("RI_PG_PORT", raw)
+    if port > 65535:
+        raise ValueError(f"RI_PG_PORT must be a port number (1-65535), got {raw!r}")
+    return port
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    """Where the `postgres` target's warehouse lives (RI_PG_*; the password from
+    DBT_ENV_SECRET_PG_PASSWORD, or none for trust and peer authentication)."""
+
+    host: str = "127.0.0.1"  # RI_PG_HOST
+    port: int = 5432  # RI_PG_PORT
+    user: str = "relintel"  # RI_PG_USER
+    database: str = "relintel"  # RI_PG_DATABASE
+    password: str = field(default="", repr=False)
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str]) -> PostgresServer:
+        return cls(
+            host=env.get("RI_PG_HOST") or cls.host,
+            port=_port(env.get("RI_PG_PORT") or str(cls.port)),
+            user=env.get("RI_PG_USER") or cls.user,
+            database=env.get("RI_PG_DATABASE") or cls.database,
+            password=env.get(POSTGRES_PASSWORD_VARIABLE, ""),
+        )
 
 
 def check_webhook_url(url: str, name: str) -> None:
@@ -104,6 +148,8 @@ class Settings:
     alert_webhook_attempts: int = 3  # RI_ALERT_WEBHOOK_ATTEMPTS: tries per alert and delivery
     alert_delivery_days: int = 7  # RI_ALERT_DELIVERY_DAYS: alerts opened this many days back are delivered
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT  # RI_DUCKDB_MEMORY_LIMIT: DuckDB's memory in dbt builds
+    target: str = DEFAULT_TARGET  # RI_TARGET: the warehouse dbt and the scorer run on (TARGETS)
+    postgres: PostgresServer = PostgresServer()  # RI_PG_*: the postgres target's server
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -140,6 +186,8 @@ class Settings:
             alert_webhook_attempts=_positive_whole("RI_ALERT_WEBHOOK_ATTEMPTS", env.get("RI_ALERT_WEBHOOK_ATTEMPTS") or "3"),
             alert_delivery_days=_positive_whole("RI_ALERT_DELIVERY_DAYS", env.get("RI_ALERT_DELIVERY_DAYS") or "7"),
             duckdb_memory_limit=_memory_size(env.get("RI_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT),
+            target=_target(env.get("RI_TARGET") or DEFAULT_TARGET),
+            postgres=PostgresServer.from_environment(env),
         )
 
     @property
@@ -161,6 +209,9 @@ class Settings:
             "internal_domains": self.internal_domains,
             "duckdb_memory_limit": self.duckdb_memory_limit,
         }
+        if self.target == "postgres":
+            values |= {"pg_host": self.postgres.host, "pg_port": str(self.postgres.port),
+                       "pg_user": self.postgres.user, "pg_database": self.postgres.database}
         if as_of is not None:
             values["as_of_date"] = as_of.isoformat()
         return values
@@ -168,7 +219,7 @@ class Settings:
     def dbt_arguments(self, as_of: dt.date | None = None) -> list[str]:
         """`--vars` for a dbt command of this run. A changed value re-parses the project (about a
         second and a half), once per run: the price of dbt never reading a stray environment."""
-        return ["--vars", json.dumps(self.dbt_vars(as_of), sort_keys=True)]
+        return ["--target", self.target, "--vars", json.dumps(self.dbt_vars(as_of), sort_keys=True)]
 
 
 def load(environ: Mapping[str, str] | None = None) -> Settings:

@@ -19,6 +19,21 @@
     {#- batch_id -> batch_version: what landing landed each batch of `entity` from (its manifest,
         ingest/landing.py: the file's sha256 and the contract). A batch landing replaced (a changed
         file under the same name) has a new version; a batch whose file went away has none. -#}
+    {{- return(adapter.dispatch('landed_batch_versions')(entity)) -}}
+{%- endmacro %}
+
+{% macro default__landed_batch_versions(entity) -%}
+    {#- A server warehouse: the batches loaded into the landed schema, with their versions
+        (targets/postgres.py keeps the source table landed_batches in line with the manifests).
+        Not named through source(): the bookkeeping of loading is not an input a unit test of a
+        staging model should have to give. -#}
+    select batch_id, batch_version
+    from {{ api.Relation.create(database=target.database, schema=var('landed_schema'), identifier='landed_batches') }}
+    where entity = {{ sql_string(entity) }}
+{%- endmacro %}
+
+{% macro duckdb__landed_batch_versions(entity) -%}
+    {#- DuckDB reads the landed folder in place: the manifests themselves. -#}
     {%- set manifests = var('landed_dir') ~ '/' ~ var('landed_manifest_dir') ~ '/' ~ entity ~ '/*.json' -%}
     {%- set found = execute and run_query('select count(*) from glob(' ~ sql_string(manifests) ~ ')').columns[0].values()[0] > 0 -%}
     {%- if found %}

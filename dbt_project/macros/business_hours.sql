@@ -23,30 +23,31 @@
 {%- endmacro %}
 
 {% macro business_minutes(start_local, end_local) -%}
-    {#- working minutes between two local (naive) timestamps; 0 when end is not after start -#}
-    greatest(
-        {{ _business_minutes_since_epoch(end_local) }} - {{ _business_minutes_since_epoch(start_local) }},
+    {#- working minutes between two local (naive) timestamps; 0 when end is not after start. Counted
+        in whole seconds, exact on every engine, and divided once, in double precision, so DuckDB
+        and Postgres give the same bits. -#}
+    cast(greatest(
+        {{ _business_seconds_since_epoch(end_local) }} - {{ _business_seconds_since_epoch(start_local) }},
         0
-    )
+    ) as double precision) / 60
 {%- endmacro %}
 
-{% macro _business_minutes_since_epoch(ts) -%}
-    {#- working minutes from Monday 1970-01-05 00:00 up to ts: whole weeks, whole weekdays of
-        the week so far, then the part of ts's own day inside working hours (weekdays only) -#}
+{% macro _business_seconds_since_epoch(ts) -%}
+    {#- working seconds from Monday 1970-01-05 00:00 up to ts: whole weeks, whole weekdays of the
+        week so far, then the part of ts's own day inside working hours (weekdays only) -#}
     {%- set start_hour = numeric_var('business_day_start_hour', 9) | int -%}
     {%- set end_hour = numeric_var('business_day_end_hour', 17) | int -%}
-    {%- set start_minute = start_hour * 60 -%}
-    {%- set day_minutes = (end_hour - start_hour) * 60 -%}
-    {%- set days = dbt.datediff("cast('1970-01-05' as date)", 'cast(' ~ ts ~ ' as date)', 'day') -%}
+    {%- set start_second = start_hour * 3600 -%}
+    {%- set day_seconds = (end_hour - start_hour) * 3600 -%}
+    {%- set days = 'cast(' ~ dbt.datediff("cast('1970-01-05' as date)", 'cast(' ~ ts ~ ' as date)', 'day') ~ ' as bigint)' -%}
     {%- set weekday = '(((' ~ days ~ ') % 7 + 7) % 7)' -%}
+    {%- set second_of_day = 'cast(extract(hour from ' ~ ts ~ ') as bigint) * 3600 + cast(extract(minute from ' ~ ts
+        ~ ') as bigint) * 60 + cast(floor(extract(second from ' ~ ts ~ ')) as bigint)' -%}
     (
-        floor(({{ days }}) / 7.0) * {{ 5 * day_minutes }}
-        + least({{ weekday }}, 5) * {{ day_minutes }}
+        cast(floor(({{ days }}) / 7.0) as bigint) * {{ 5 * day_seconds }}
+        + least({{ weekday }}, 5) * {{ day_seconds }}
         + case when {{ weekday }} < 5 then
-            least(greatest(
-                extract(hour from {{ ts }}) * 60 + extract(minute from {{ ts }}) + extract(second from {{ ts }}) / 60.0
-                    - {{ start_minute }},
-                0), {{ day_minutes }})
+            least(greatest({{ second_of_day }} - {{ start_second }}, 0), {{ day_seconds }})
           else 0 end
     )
 {%- endmacro %}

@@ -15,7 +15,7 @@ select
     cast(event_type as varchar) as event_type,
     cast(event_evidence as varchar) as event_evidence,
     cast(matched_on as varchar) as matched_on,
-    cast(confidence as double) as confidence,
+    cast(confidence as double precision) as confidence,
     cast(is_whats_new as boolean) as is_whats_new,
     cast(as_of_date as date) as as_of_date
 from {{ ref('int_news__account_matches') }}

@@ -12,3 +12,30 @@
     cast(sum(cast({{ expression }} as decimal(18, {{ scale }}))) as double precision)
         / nullif(count({{ expression }}), 0)
 {%- endmacro %}
+
+{% macro median(expression) -%}
+    {#- The median of a group (an aggregate, not a window function: Postgres has no median window) -#}
+    {{- return(adapter.dispatch('median')(expression)) -}}
+{%- endmacro %}
+
+{% macro default__median(expression) -%}
+    percentile_cont(0.5) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__median(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+
+{% macro round_to(expression, digits) -%}
+    {#- `expression` rounded to `digits` decimals, half away from zero. Postgres rounds to decimals
+        only a numeric (not a double), so the value goes through one there. -#}
+    {{- return(adapter.dispatch('round_to')(expression, digits)) -}}
+{%- endmacro %}
+
+{% macro default__round_to(expression, digits) -%}
+    round(cast({{ expression }} as numeric), {{ digits }})
+{%- endmacro %}
+
+{% macro duckdb__round_to(expression, digits) -%}
+    round({{ expression }}, {{ digits }})
+{%- endmacro %}

@@ -9,8 +9,9 @@
 {%- endmacro %}
 
 {% macro mean_or_null(total, count) -%}
-    {#- total / count, null when nothing was counted -#}
-    case when {{ count }} > 0 then {{ total }} / {{ count }} end
+    {#- total / count, null when nothing was counted; divided in double precision (Postgres would
+        divide an exact sum in numeric and round differently) -#}
+    case when {{ count }} > 0 then cast({{ total }} as double precision) / {{ count }} end
 {%- endmacro %}
 
 {% macro contact_signal_means(relation_alias) -%}

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import DBT_PROJECT
 from orchestration.partitions import DAILY, SINGLE_RUN
 from orchestration.step_locks import warehouse_step
 from runtime import relations, settings
+from targets.warehouse import connect as connect_warehouse
 
 # Models reading the scorer's output (the dbt source `ml`: the health tables and the evaluation's
 # decline leads) or the news step's (landed news items, matches) build in a second step, after
@@ -46,15 +46,15 @@ def range_start(context: dg.AssetExecutionContext) -> dt.date:
     return context.partition_time_window.start.date()
 
 
-def _row_counts(warehouse: Path, tables: dict[str, relations.Relation]) -> dict[str, int]:
+def _row_counts(cfg: settings.Settings, tables: dict[str, relations.Relation]) -> dict[str, int]:
     """Row counts of the built models (by unique id), read after dbt released the warehouse."""
     counts: dict[str, int] = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect_warehouse(cfg, read_only=True) as con:
         for unique_id, relation in tables.items():
             try:
                 counts[unique_id] = con.sql(f"select count(*) from {relation.sql}").fetchall()[0][0]
-            except duckdb.Error:
-                continue  # views on missing inputs have no count to report
+            except Exception:  # noqa: BLE001 - any engine's error: views on missing inputs have no count to report
+                continue
     return counts
 
 
@@ -89,17 +89,27 @@ def _share_parse(invocation_target: Path) -> None:
     os.replace(staged, shared)  # atomic: a concurrent invocation reads the old file or the new one
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """One `dbt build` of the step's selection, holding the warehouse lock, with the run's values."""
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, *, reads_extracts: bool) -> Iterator[Any]:
+    """One `dbt build` of the step's selection, holding the warehouse lock, with the run's values.
+    On a server warehouse, what the step reads of the landed folder is loaded first: the models
+    step's extracts (what landed since the last load), the serving step's news (after the news step)."""
     cfg = settings.load()
     as_of = as_of_date(context)
-    context.log.info(f"dbt build as of {as_of}")
+    context.log.info(f"dbt build as of {as_of} on {cfg.target}")
     # Events are held until dbt exits: DuckDB has one writer, so row counts are read afterwards.
     with warehouse_step(context, cfg):
+        if cfg.target == "postgres":
+            from targets.postgres import load_landed, load_news
+
+            if reads_extracts:
+                loaded = load_landed(cfg.landed_dir, cfg.postgres, context.log.info)
+                context.log.info(f"landed -> postgres: {loaded.loaded} batches loaded ({loaded.rows:,} rows), {loaded.deleted} removed")
+            else:
+                load_news(cfg.landed_dir, cfg.postgres, context.log.info)
         full_refresh = ["--full-refresh"] if context.run.tags.get(FULL_REFRESH_TAG) == "true" else []
         invocation = dbt.cli(["build", *cfg.dbt_arguments(as_of), *full_refresh], context=context)
         events = list(invocation.stream())
-        counts = _row_counts(cfg.warehouse_path, _built_tables(events))
+        counts = _row_counts(cfg, _built_tables(events))
     _share_parse(Path(invocation.target_path))
     for event in events:
         uid = _unique_id(event)
@@ -119,7 +129,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[A
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """Staging, intermediate, mart, hygiene and feature models, built and tested by one `dbt build`."""
-    yield from _build(context, dbt)
+    yield from _build(context, dbt, reads_extracts=True)
 
 
 @dbt_assets(
@@ -133,4 +143,4 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterat
 )
 def dbt_serving_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """The published health tables (contracts enforced) over the scorer's snapshots, one `dbt build`."""
-    yield from _build(context, dbt)
+    yield from _build(context, dbt, reads_extracts=False)

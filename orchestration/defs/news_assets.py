@@ -7,7 +7,6 @@ metadata and the log, and never stops the run: the health tables are published e
 import datetime as dt
 
 import dagster as dg
-import duckdb
 from dagster_dbt import get_asset_key_for_model
 
 from news.analysis import CONTACTS, EVENTS, MATCHES, NEWS_SOURCE, analyse, landed_items, read_matcher, write_analysis
@@ -19,6 +18,7 @@ from orchestration.partitions import DAILY, SINGLE_RUN
 from orchestration.step_locks import landing_step, warehouse_step
 from runtime import settings
 from runtime.dbt_vars import project_var
+from targets.warehouse import connect as connect_warehouse
 
 LANDED_KEYS = {name: dg.AssetKey(["news_landed", name]) for name in (ITEMS_DIR, FEED_RUNS_DIR)}
 SOURCE_KEYS = {name: dg.AssetKey([NEWS_SOURCE, name]) for name in (MATCHES, EVENTS, CONTACTS)}
@@ -103,7 +103,7 @@ def news_matches(context: dg.AssetExecutionContext):
     rules = load_rules()
     items = landed_items(cfg.landed_dir)
     context.log.info(f"news: matching {len(items):,} items")
-    with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path)) as con:
+    with warehouse_step(context, cfg), connect_warehouse(cfg) as con:
         matcher = read_matcher(con, rules)
         analysis = analyse(items, matcher, context.log.info)
         write_analysis(con, analysis)

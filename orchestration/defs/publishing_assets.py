@@ -43,8 +43,14 @@ def serving_release(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 
     with warehouse_step(context, cfg):
         manifest = relations.load()
-        release = publish(cfg.warehouse_path, cfg.serving_dir, manifest.published(), release_id, write_pages,
-                          manifest.append_only())
+        if cfg.target == "postgres":
+            from targets.postgres import publish_schema
+
+            # BI tools on the server read the schema `serving`; the files below are the same release
+            counts = publish_schema(cfg.postgres, manifest.published(), serving.SCHEMA, release_id)
+            context.log.info(f"postgres: schema {serving.SCHEMA} now holds {len(counts)} tables of release {release_id}")
+        source = cfg.postgres if cfg.target == "postgres" else cfg.warehouse_path
+        release = publish(source, cfg.serving_dir, manifest.published(), release_id, write_pages, manifest.append_only())
     current = cfg.serving_dir / "current"
     return dg.MaterializeResult(
         metadata={

@@ -24,6 +24,7 @@ from orchestration.quality_checks import check_result
 from orchestration.step_locks import landing_step, warehouse_step
 from runtime import relations, settings
 from runtime.settings import Settings
+from targets.warehouse import connect as connect_warehouse
 
 LANDED_CHECK = "gx_landed_suite"
 PUBLISHED_CHECK = "gx_published_suite"
@@ -90,8 +91,8 @@ def build_landed_check(suite: Suite) -> dg.AssetChecksDefinition:
 
 def build_published_check(suite: Suite) -> dg.AssetChecksDefinition:
     def evaluate(context: dg.AssetCheckExecutionContext, cfg: Settings) -> SuiteResult:
-        with warehouse_step(context, cfg):
-            frame = read_published_frame(cfg.warehouse_path, relations.load(), suite)
+        with warehouse_step(context, cfg), connect_warehouse(cfg, read_only=True) as con:
+            frame = read_published_frame(con, relations.load(), suite)
         return validate(suite, frame)
 
     return _suite_check(
@@ -121,8 +122,8 @@ def hygiene_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     as_of = as_of_date(context)
     history_file = history.history_path(cfg.quality_dir)
     defects = load_defects(cfg.ground_truth_dir)
-    with warehouse_step(context, cfg):
-        data = load_report_data(cfg.warehouse_path, relations.load(), history_file, as_of)
+    with warehouse_step(context, cfg), connect_warehouse(cfg, read_only=True) as con:
+        data = load_report_data(con, relations.load(), history_file, as_of)
     history.record_findings(data.findings, as_of, context.run.run_id, history_file)
     data.findings_history = history.read_table("findings_history", history_file)
     if defects is not None:

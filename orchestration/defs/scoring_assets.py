@@ -7,7 +7,6 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import dagster as dg
-import duckdb
 import pyarrow as pa
 from dagster_dbt import get_asset_key_for_model
 
@@ -19,6 +18,8 @@ from orchestration.metadata import markdown_preview
 from orchestration.partitions import DAILY, SINGLE_RUN
 from orchestration.step_locks import warehouse_step
 from runtime import settings
+from targets.warehouse import Warehouse
+from targets.warehouse import connect as connect_warehouse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,12 +54,12 @@ def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Train every entity's scorer on labels known by the run's as-of date; over a range (a backfill),
     also the versions its earlier dates would have had (`training.backfill_training_every_days`)."""
     cfg = settings.load()
-    with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
+    with warehouse_step(context, cfg), connect_warehouse(cfg, read_only=True) as con:
         metadata = _train(context, con, cfg)
     return dg.MaterializeResult(metadata=metadata)
 
 
-def _train(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, cfg: settings.Settings) -> dict[str, Any]:
+def _train(context: dg.AssetExecutionContext, con: Warehouse, cfg: settings.Settings) -> dict[str, Any]:
     """Train the run's cut-offs; the materialisation metadata of the models asset."""
     from models_ml import pipeline
 
@@ -101,7 +102,7 @@ def ml_scores(context: dg.AssetExecutionContext):
     cfg = settings.load()
     config = load_config(cfg.scoring_config)
     models = pipeline.PointInTimeModels(cfg.models_dir)
-    with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path)) as con:
+    with warehouse_step(context, cfg), connect_warehouse(cfg) as con:
         if not pipeline.every_entity_trained(cfg.models_dir):
             # Training belongs to the weekly job; a first run has no model yet, so it trains here
             # the versions its dates would have had, and records them as the models asset's.
@@ -196,7 +197,7 @@ def model_evaluation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     config = load_config(cfg.scoring_config)
     cards = {e: artefacts.load_current(e, cfg.models_dir)[1] for e in ENTITIES}
     since = min(dt.date.fromisoformat(c["window"]["holdout_start"]) for c in cards.values())
-    with warehouse_step(context, cfg), duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
+    with warehouse_step(context, cfg), connect_warehouse(cfg, read_only=True) as con:
         truth = report.ground_truth_checks(con, cfg.ground_truth_dir, since, config.evaluation_minimum_rows_per_day)
         bands = report.band_shares(con, as_of_date(context))
     payload = {"as_of_date": as_of_date(context).isoformat(), "entities": cards, "ground_truth": truth, "band_shares": bands}

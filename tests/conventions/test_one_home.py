@@ -1,6 +1,6 @@
 """Project-wide rules the code is scanned for, so they hold for code written later too:
 
-- pure layers (ingest, models_ml, data_quality, simulator, runtime, charts) never import the Dagster layer;
+- pure layers (ingest, models_ml, data_quality, simulator, runtime, charts, targets) never import the Dagster layer;
 - `RI_*` settings are read in one place (runtime/settings.py);
 - warehouse schema names are known to one place, the relation resolver (runtime/relations.py,
   which reads them from the dbt manifest);
@@ -21,8 +21,8 @@ import pytest
 from runtime import relations
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("runtime", "ingest", "models_ml", "data_quality", "simulator", "news", "pages", "charts", "orchestration")
-PURE_PACKAGES = ("runtime", "ingest", "models_ml", "data_quality", "simulator", "news", "pages", "charts")
+PACKAGES = ("runtime", "ingest", "models_ml", "data_quality", "simulator", "news", "pages", "charts", "targets", "orchestration")
+PURE_PACKAGES = ("runtime", "ingest", "models_ml", "data_quality", "simulator", "news", "pages", "charts", "targets")
 SETTINGS_MODULE = ROOT / "runtime" / "settings.py"
 RESOLVER_MODULE = ROOT / "runtime" / "relations.py"
 QUOTING_HELPERS = {"quote_identifier", "qualified", "quote_literal"}

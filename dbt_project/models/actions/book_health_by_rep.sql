@@ -72,17 +72,16 @@ select
     cast(book.good_count as integer) as good_count,
     cast(book.fair_count as integer) as fair_count,
     cast(book.poor_count as integer) as poor_count,
-    cast(round(book.excellent_count * 1.0 / book.accounts_scored, 4) as double precision) as excellent_share,
-    cast(round(book.good_count * 1.0 / book.accounts_scored, 4) as double precision) as good_share,
-    cast(round(book.fair_count * 1.0 / book.accounts_scored, 4) as double precision) as fair_share,
-    cast(round(book.poor_count * 1.0 / book.accounts_scored, 4) as double precision) as poor_share,
-    cast(round((book.excellent_count + book.good_count) * 1.0 / book.accounts_scored, 4) as double precision) as healthy_share,
-    cast(round(month_ago.healthy * 1.0 / nullif(month_ago.scored, 0), 4) as double precision) as healthy_share_30d_ago,
-    cast(round((book.excellent_count + book.good_count) * 1.0 / book.accounts_scored
-        - month_ago.healthy * 1.0 / nullif(month_ago.scored, 0), 4) as double precision) as healthy_share_change_30d,
-    cast(round(book.mean_score, 1) as double precision) as mean_score,
-    cast(round(book.top_accounts_mean_score, 1) as double precision) as top_accounts_mean_score,
-    cast(round(book.tail_mean_score, 1) as double precision) as tail_mean_score,
+    cast({{ round_to("book.excellent_count * 1.0 / book.accounts_scored", 4) }} as double precision) as excellent_share,
+    cast({{ round_to("book.good_count * 1.0 / book.accounts_scored", 4) }} as double precision) as good_share,
+    cast({{ round_to("book.fair_count * 1.0 / book.accounts_scored", 4) }} as double precision) as fair_share,
+    cast({{ round_to("book.poor_count * 1.0 / book.accounts_scored", 4) }} as double precision) as poor_share,
+    cast({{ round_to("(book.excellent_count + book.good_count) * 1.0 / book.accounts_scored", 4) }} as double precision) as healthy_share,
+    cast({{ round_to("month_ago.healthy * 1.0 / nullif(month_ago.scored, 0)", 4) }} as double precision) as healthy_share_30d_ago,
+    cast({{ round_to("(book.excellent_count + book.good_count) * 1.0 / book.accounts_scored - month_ago.healthy * 1.0 / nullif(month_ago.scored, 0)", 4) }} as double precision) as healthy_share_change_30d,
+    cast({{ round_to("book.mean_score", 1) }} as double precision) as mean_score,
+    cast({{ round_to("book.top_accounts_mean_score", 1) }} as double precision) as top_accounts_mean_score,
+    cast({{ round_to("book.tail_mean_score", 1) }} as double precision) as tail_mean_score,
     cast(coalesce(open_alerts.open_alerts, 0) as integer) as open_alerts
 from book
 left join month_ago on book.owner_user_id = month_ago.owner_user_id

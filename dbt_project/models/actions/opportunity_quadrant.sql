@@ -54,9 +54,9 @@ select
     cast(owner_user_id as varchar) as owner_user_id,
     cast(amount as double precision) as amount,
     cast(rating as varchar) as rating,
-    cast(round(relationship_health, 1) as double precision) as relationship_health,
+    cast({{ round_to("relationship_health", 1) }} as double precision) as relationship_health,
     cast(health_cutoff as double precision) as health_cutoff,
-    cast(round(deal_score, 1) as double precision) as deal_score,
+    cast({{ round_to("deal_score", 1) }} as double precision) as deal_score,
     cast(deal_score_source as varchar) as deal_score_source,
     cast(case
         when relationship_health is null or deal_score is null then null

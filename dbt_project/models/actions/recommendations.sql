@@ -333,10 +333,9 @@ uncovered_roles as (
 leadership_news as (
     -- per leadership_news recommendation, the latest item behind it on the run's last day
     select
-        runs.entity_id as opportunity_id,
         items.*,
         row_number() over (
-            partition by runs.entity_id order by items.event_date desc, items.item_id, items.contact_id
+            partition by items.opportunity_id order by items.event_date desc, items.item_id, items.contact_id
         ) as pick
     from recent_runs as runs
     inner join leadership_items as items
@@ -422,8 +421,8 @@ worded as (
                 ("'named_contact_id'", 'news.contact_id'),
             ]) }}
             when 'waiting_on_us' then {{ json_object([
-                ("'our_reply_business_hours_recent'", 'round(waiting.hours_recent, 1)'),
-                ("'our_reply_business_hours_90d'", 'round(waiting.hours_norm, 1)'),
+                ("'our_reply_business_hours_recent'", round_to('waiting.hours_recent', 1)),
+                ("'our_reply_business_hours_90d'", round_to('waiting.hours_norm', 1)),
                 ("'replies_recent'", 'waiting.replies_recent'),
             ]) }}
         end as evidence

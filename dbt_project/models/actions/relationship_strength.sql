@@ -9,6 +9,7 @@
 --     contact fifty times never outweighs one real conversation.
 -- The same strength 90 days earlier gives the trend.
 {%- set p = var('relationship_strength') %}
+{%- set saturation = numeric_value(p.saturation, "relationship_strength.saturation") %}
 
 with
 
@@ -135,8 +136,8 @@ strengths as (
         now.user_id,
         now.contact_id,
         now.strength_points,
-        round(100 * (1 - exp(-now.strength_points / {{ numeric_value(p.saturation, 'relationship_strength.saturation') }})), 1) as strength,
-        round(100 * (1 - exp(-coalesce(earlier.strength_points, 0) / {{ numeric_value(p.saturation, 'relationship_strength.saturation') }})), 1) as strength_earlier,
+        {{ round_to('100 * (1 - exp(-now.strength_points / ' ~ saturation ~ '))', 1) }} as strength,
+        {{ round_to('100 * (1 - exp(-coalesce(earlier.strength_points, 0) / ' ~ saturation ~ '))', 1) }} as strength_earlier,
         now.last_two_way_date,
         now.last_interaction_date,
         now.two_way_exchanges_90d,
@@ -162,7 +163,7 @@ final as (
         cast(contacts.account_id as varchar) as account_id,
         cast(strengths.strength as double precision) as strength,
         cast(strengths.strength_earlier as double precision) as strength_90d_ago,
-        cast(round(strengths.strength - strengths.strength_earlier, 1) as double precision) as strength_change_90d,
+        cast({{ round_to('strengths.strength - strengths.strength_earlier', 1) }} as double precision) as strength_change_90d,
         cast(case
             when strengths.strength - strengths.strength_earlier >= {{ numeric_value(p.trend_flat_band, 'relationship_strength.trend_flat_band') }} then 'up'
             when strengths.strength - strengths.strength_earlier <= -{{ numeric_value(p.trend_flat_band, 'relationship_strength.trend_flat_band') }} then 'down'

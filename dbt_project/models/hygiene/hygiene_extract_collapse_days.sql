@@ -19,17 +19,28 @@ daily as (
 
 ),
 
+numbered as (
+
+    select *, row_number() over (partition by iso_weekday order by capture_date) as weekday_number
+    from daily
+
+),
+
 baseline as (
 
+    -- the medians of the same weekday's four days before and after (fewer at the ends)
     select
-        *,
-        median(synced_count) over (
-            partition by iso_weekday order by capture_date rows between 4 preceding and 4 following
-        ) as usual_synced,
-        median(logged_count) over (
-            partition by iso_weekday order by capture_date rows between 4 preceding and 4 following
-        ) as usual_logged
-    from daily
+        days.capture_date,
+        days.synced_count,
+        days.logged_count,
+        days.captured_users,
+        {{ median('around.synced_count') }} as usual_synced,
+        {{ median('around.logged_count') }} as usual_logged
+    from numbered as days
+    inner join numbered as around
+        on around.iso_weekday = days.iso_weekday
+        and around.weekday_number between days.weekday_number - 4 and days.weekday_number + 4
+    group by days.capture_date, days.synced_count, days.logged_count, days.captured_users
 
 )
 

@@ -69,7 +69,7 @@ burst_findings as (
 
 peer_median as (
 
-    select median(manual_unanswered_count) as median_unanswered
+    select {{ median("manual_unanswered_count") }} as median_unanswered
     from {{ ref('hygiene_rep_capture_discipline') }} as discipline
     where manual_with_contact_count > 0
 

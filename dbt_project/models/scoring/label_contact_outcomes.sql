@@ -12,17 +12,23 @@ days as (
         {{ customer_touch_count('engagement') }} as touch,
         max(engagement_date) over () as last_date
     from {{ ref('fct_contact_daily_engagement') }} as engagement
+),
+
+labelled as (
+    select
+        contact_id,
+        engagement_date as as_of_date,
+        cast(
+            sum(touch) over (
+                partition by contact_id order by engagement_date
+                rows between 1 following and {{ horizon }} following
+            ) > 0 as integer
+        ) as label,
+        engagement_date + {{ horizon }} as label_known_date,
+        last_date
+    from days
 )
 
-select
-    contact_id,
-    engagement_date as as_of_date,
-    cast(
-        sum(touch) over (
-            partition by contact_id order by engagement_date
-            rows between 1 following and {{ horizon }} following
-        ) > 0 as integer
-    ) as label,
-    engagement_date + {{ horizon }} as label_known_date
-from days
-qualify engagement_date + {{ horizon }} <= last_date
+select contact_id, as_of_date, label, label_known_date
+from labelled
+where label_known_date <= last_date

@@ -7,7 +7,7 @@ select
     cast(reason as varchar) as reason,
     cast(http_status as integer) as http_status,
     cast(attempts as integer) as attempts,
-    cast(elapsed_seconds as double) as elapsed_seconds,
+    cast(elapsed_seconds as double precision) as elapsed_seconds,
     cast(bozo as boolean) as is_malformed,
     cast(bozo_reason as varchar) as malformed_reason,
     cast(entries_read as integer) as entries_read,

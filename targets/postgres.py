@@ -1,0 +1,274 @@
+"""The `postgres` target: landed Parquet loaded into the server's `landed` schema, and connections.
+
+dbt reads the landed entities as tables of the `landed` schema with the Parquet's columns (the
+dbt source `landed`). Loading takes in only what changed since the last load, as dbt's
+incremental staging expects: each batch is recorded in the source table `landed_batches` with the
+version it was landed with (ingest/landing.py's manifest: the file's sha256 and the contract); a
+batch that is new or was replaced is (re)loaded with bulk COPY, a batch whose landed files went
+away is deleted. Each entity is loaded in one transaction, so a build never sees half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ingest import contract, landing
+from runtime import relations
+from runtime.settings import PostgresServer
+from runtime.sql import quote_identifier
+
+LANDED_SOURCE = "landed"
+BATCHES_TABLE = "landed_batches"  # the source table of loaded batches and their versions
+QUARANTINE_TABLE = "quarantine"
+
+
+@contextmanager
+def connect(server: PostgresServer) -> Iterator:
+    """A psycopg2 connection to the warehouse database, closed on exit (commit is the caller's)."""
+    import psycopg2
+
+    con = psycopg2.connect(host=server.host, port=server.port, user=server.user, dbname=server.database,
+                           password=server.password or None, application_name="relintel")
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def column_type(arrow_type: pa.DataType) -> str:
+    """The Postgres type a landed Parquet column is loaded as."""
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "text"
+    if pa.types.is_boolean(arrow_type):
+        return "boolean"
+    if pa.types.is_int32(arrow_type):
+        return "integer"
+    if pa.types.is_int64(arrow_type):
+        return "bigint"
+    if pa.types.is_floating(arrow_type):
+        return "double precision"
+    if pa.types.is_date(arrow_type):
+        return "date"
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamp with time zone" if arrow_type.tz else "timestamp"
+    if pa.types.is_list(arrow_type) and pa.types.is_string(arrow_type.value_type):
+        return "text[]"
+    raise TypeError(f"no Postgres type for the landed column type {arrow_type}")
+
+
+@dataclass(frozen=True)
+class LandedBatch:
+    entity: str
+    storage_key: str  # the file name of its Parquet, data and quarantine alike
+    batch_id: str
+    version: str  # sha256:contract, as the dbt macro landed_batch_versions compares
+
+
+@dataclass
+class LoadSummary:
+    loaded: int = 0  # batches (re)loaded
+    deleted: int = 0  # batches whose rows were deleted: replaced or gone
+    rows: int = 0  # data rows copied
+
+
+def _landed_batches(landed_dir: Path, entity: str) -> dict[str, LandedBatch]:
+    """The entity's batches landing holds now, by storage key (from the landed manifests)."""
+    found = {}
+    for path in sorted((landed_dir / landing.MANIFEST_DIR / entity).glob("*.json")):
+        record = json.loads(path.read_text())
+        key = path.name[: -len(".json")]
+        found[key] = LandedBatch(entity, key, record["batch_id"], f"{record['sha256']}:{record['contract']}")
+    return found
+
+
+def _ensure_table(cur, relation: relations.Relation, schema: pa.Schema) -> None:
+    """Create the landed table, or add the columns a newer contract has."""
+    columns_sql = ", ".join(f"{quote_identifier(f.name)} {column_type(f.type)}" for f in schema)
+    cur.execute(f"create table if not exists {relation.sql} ({columns_sql})")
+    cur.execute("select column_name from information_schema.columns where table_schema = %s and table_name = %s",
+                (relation.schema, relation.identifier))
+    have = {name for (name,) in cur.fetchall()}
+    for f in schema:
+        if f.name not in have:
+            type_sql = column_type(f.type)
+            cur.execute(f"alter table {relation.sql} add column {quote_identifier(f.name)} {type_sql}")
+
+
+def _csv_select(schema: pa.Schema) -> str:
+    """DuckDB's select of a landed file's columns as Postgres reads them in CSV: lists as array
+    literals (each element double-quoted, backslashes and quotes escaped), everything else as is."""
+    items = []
+    for f in schema:
+        name = quote_identifier(f.name)
+        if pa.types.is_list(f.type):
+            element = "'\"' || replace(replace(e, '\\', '\\\\'), '\"', '\\\"') || '\"'"
+            items.append(f"case when {name} is null then null else "
+                         f"'{{' || array_to_string(list_transform({name}, lambda e: {element}), ',') || '}}' end as {name}")
+        else:
+            items.append(name)
+    return ", ".join(items)
+
+
+def _copy_reader(cur, relation: relations.Relation, names: list[str], reader) -> int:
+    """COPY the record batches of `reader` (columns `names`, lists already written as array
+    literals) into the table through a CSV file; returns the rows copied."""
+    import pyarrow.csv
+
+    rows = 0
+    columns_sql = ", ".join(quote_identifier(n) for n in names)
+    # Every value quoted and nulls not: Postgres reads an unquoted empty field as null and "" as
+    # the empty string.
+    options = pyarrow.csv.WriteOptions(include_header=False, quoting_style="all_valid")
+    with tempfile.TemporaryFile() as csv:
+        with pyarrow.csv.CSVWriter(csv, reader.schema, write_options=options) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+                rows += batch.num_rows
+        csv.seek(0)
+        cur.copy_expert(f"copy {relation.sql} ({columns_sql}) from stdin with (format csv, header false)", csv)
+    return rows
+
+
+def copy_arrow(cur, relation: relations.Relation, table: pa.Table) -> int:
+    """Bulk-append an Arrow table's rows into the table (its columns by name)."""
+    with duckdb.connect() as local:
+        local.execute("set TimeZone = 'UTC'")
+        local.register("incoming", table)
+        select_sql = _csv_select(table.schema)
+        reader = local.execute(f"select {select_sql} from incoming").to_arrow_reader(100_000)
+        return _copy_reader(cur, relation, table.schema.names, reader)
+
+
+def _copy_files(cur, relation: relations.Relation, schema: pa.Schema, files: list[Path]) -> int:
+    """Bulk-copy the rows of landed Parquet files into the table, a record batch at a time."""
+    if not files:
+        return 0
+    with duckdb.connect() as local:
+        local.execute("set TimeZone = 'UTC'")
+        # The files are a bound parameter; the columns are the contract's own names, quoted.
+        select_sql = _csv_select(schema)
+        reader = local.execute(f"select {select_sql} from read_parquet(?, union_by_name = true)",
+                               [[str(p) for p in files]]).to_arrow_reader(100_000)
+        return _copy_reader(cur, relation, schema.names, reader)
+
+
+def _load_entity(cur, landed_dir: Path, entity: str, relation: relations.Relation, schema: pa.Schema,
+                 batches_relation: relations.Relation, summary: LoadSummary) -> None:
+    """Bring one entity's landed table and its quarantine rows in line with the landed folder."""
+    _ensure_table(cur, relation, schema)
+    landed_now = _landed_batches(landed_dir, entity)
+    cur.execute(f"select storage_key, batch_id, batch_version from {batches_relation.sql} where entity = %s order by 1",
+                (entity,))
+    loaded = {key: LandedBatch(entity, key, batch_id, version) for key, batch_id, version in cur.fetchall()}
+    stale = [b for key, b in loaded.items() if landed_now.get(key) != b]
+    fresh = [b for key, b in landed_now.items() if loaded.get(key) != b]
+    quarantine = relations.load().source(LANDED_SOURCE, QUARANTINE_TABLE)
+    for batch in stale:
+        cur.execute(f"delete from {relation.sql} where _batch_id = %s", (batch.batch_id,))
+        cur.execute(f"delete from {quarantine.sql} where entity = %s and batch_id = %s", (entity, batch.batch_id))
+        cur.execute(f"delete from {batches_relation.sql} where entity = %s and storage_key = %s", (entity, batch.storage_key))
+    summary.deleted += len(stale)
+    data = [landed_dir / entity / f"{b.storage_key}.parquet" for b in fresh]
+    summary.rows += _copy_files(cur, relation, schema, [p for p in data if p.exists()])
+    rejected = [landed_dir / landing.QUARANTINE_DIR / entity / f"{b.storage_key}.parquet" for b in fresh]
+    _copy_files(cur, quarantine, landing.QUARANTINE_SCHEMA, [p for p in rejected if p.exists()])
+    for batch in fresh:
+        cur.execute(f"insert into {batches_relation.sql} (entity, storage_key, batch_id, batch_version) values (%s, %s, %s, %s)",
+                    (entity, batch.storage_key, batch.batch_id, batch.version))
+    summary.loaded += len(fresh)
+
+
+def load_landed(landed_dir: Path, server: PostgresServer, progress: Callable[[str], None] = print) -> LoadSummary:
+    """Make the server's `landed` tables hold what the landed folder holds, loading only batches
+    that are new or replaced; one transaction per entity."""
+    summary = LoadSummary()
+    sources = relations.load()
+    batches_relation = sources.source(LANDED_SOURCE, BATCHES_TABLE)
+    with connect(server) as con:
+        with con, con.cursor() as cur:
+            cur.execute(f"create schema if not exists {quote_identifier(batches_relation.schema)}")
+            cur.execute(f"create table if not exists {batches_relation.sql} (entity text not null, storage_key text not null, "
+                        "batch_id text not null, batch_version text not null, primary key (entity, storage_key))")
+            _ensure_table(cur, sources.source(LANDED_SOURCE, QUARANTINE_TABLE), landing.QUARANTINE_SCHEMA)
+            # Landed timestamps are UTC and the models take their days in UTC, as on DuckDB: every
+            # later session of this role in this database (dbt's included) runs in UTC.
+            cur.execute(f"alter role current_user in database {quote_identifier(server.database)} set timezone to 'UTC'")
+        for entity in sorted(contract.ENTITIES):
+            before = (summary.loaded, summary.deleted, summary.rows)
+            with con, con.cursor() as cur:
+                _load_entity(cur, landed_dir, entity, sources.source(LANDED_SOURCE, entity),
+                             contract.entity(entity).landed_schema(), batches_relation, summary)
+            loaded, deleted, rows = (a - b for a, b in zip((summary.loaded, summary.deleted, summary.rows), before))
+            if loaded or deleted:
+                progress(f"landed -> postgres: {entity}: {loaded} batches loaded ({rows:,} rows), {deleted} removed")
+    return summary
+
+
+NEWS_LANDED_SOURCE = "news_landed"
+
+
+def load_news(landed_dir: Path, server: PostgresServer, progress: Callable[[str], None] = print) -> int:
+    """Replace the server's landed news tables (source `news_landed`: items, feed runs) with the
+    landed news files, each table in one transaction; returns the rows copied. News is a few
+    thousand rows a year, so it is copied whole rather than by batch."""
+    import pyarrow.parquet as pq
+    from news.collecting import FEED_RUNS_DIR, ITEMS_DIR, news_dir
+
+    sources = relations.load()
+    copied = 0
+    with connect(server) as con:
+        for table in (ITEMS_DIR, FEED_RUNS_DIR):
+            folder = news_dir(landed_dir) / table
+            schema_file = folder / landing.SCHEMA_FILE
+            if not schema_file.exists():
+                continue  # no news step has run yet
+            relation = sources.source(NEWS_LANDED_SOURCE, table)
+            schema = pq.read_schema(schema_file)
+            with con, con.cursor() as cur:
+                cur.execute(f"create schema if not exists {quote_identifier(relation.schema)}")
+                _ensure_table(cur, relation, schema)
+                cur.execute(f"truncate {relation.sql}")
+                rows = _copy_files(cur, relation, schema, sorted(folder.glob("*.parquet")))
+            progress(f"landed news -> postgres: {table}: {rows:,} rows")
+            copied += rows
+    return copied
+
+
+def publish_schema(server: PostgresServer, tables: dict[str, relations.Relation], schema: str, release_id: str) -> dict[str, int]:
+    """Copy the published tables (name -> warehouse relation) into a new schema, then make it
+    `schema` in one transaction: a BI tool connected to the server sees the whole previous release
+    or the whole new one, never a missing table or half a run. Returns each table's row count."""
+    building_sql = quote_identifier(f"{schema}__{release_id}")
+    previous_sql = quote_identifier(f"{schema}__previous")
+    with connect(server) as con:
+        with con, con.cursor() as cur:
+            cur.execute(f"drop schema if exists {building_sql} cascade")
+            cur.execute(f"create schema {building_sql}")
+            counts = {}
+            for name in sorted(tables):
+                target_sql = f"{building_sql}.{quote_identifier(name)}"
+                cur.execute(f"create table {target_sql} as select * from {tables[name].sql}")
+                counts[name] = cur.rowcount
+        with con, con.cursor() as cur:
+            # What a killed publish left is removed first; then two renames, one commit.
+            cur.execute(f"drop schema if exists {previous_sql} cascade")
+            cur.execute("select count(*) from information_schema.schemata where schema_name = %s", (schema,))
+            if cur.fetchone()[0]:
+                cur.execute(f"alter schema {quote_identifier(schema)} rename to {previous_sql}")
+            cur.execute(f"alter schema {building_sql} rename to {quote_identifier(schema)}")
+        with con, con.cursor() as cur:
+            # A reader still inside the old tables holds them; the next publish drops them then.
+            cur.execute("set local lock_timeout = '5s'")
+            try:
+                cur.execute(f"drop schema if exists {previous_sql} cascade")
+            except Exception:  # noqa: BLE001 - psycopg2's LockNotAvailable: left for the next publish
+                con.rollback()
+    return counts

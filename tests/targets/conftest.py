@@ -1,0 +1,45 @@
+"""A database of its own on the PostgreSQL server for each test module, or a skip saying why.
+
+The server is the one RI_PG_* names (`make test` starts a private one: scripts/postgres_server.sh);
+a module's database is created empty and dropped afterwards."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from runtime import settings
+from runtime.settings import PostgresServer
+
+
+def _admin(server: PostgresServer):
+    import psycopg2
+
+    con = psycopg2.connect(host=server.host, port=server.port, user=server.user, dbname="postgres",
+                           password=server.password or None, connect_timeout=5)
+    con.autocommit = True
+    return con
+
+
+@pytest.fixture(scope="module")
+def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
+    """The server with a new database named after the test module."""
+    server = settings.load().postgres
+    try:
+        admin = _admin(server)
+    except Exception as exc:  # noqa: BLE001 - any reason the server cannot be reached is a skip
+        pytest.skip(f"no PostgreSQL server at {server.host}:{server.port} ({type(exc).__name__}: {str(exc).strip()[:120]}); "
+                    "`make test` starts one with scripts/postgres_server.sh")
+    name = f"relintel_{request.module.__name__.rsplit('.', 1)[-1]}_{os.getpid()}"
+    with admin.cursor() as cur:
+        cur.execute(f'drop database if exists "{name}"')
+        cur.execute(f'create database "{name}"')
+    try:
+        yield dataclasses.replace(server, database=name)
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f'drop database if exists "{name}" with (force)')
+        admin.close()

@@ -1,0 +1,134 @@
+"""The postgres target end to end on a real server: the whole pipeline publishing the same health
+as on DuckDB, and a published schema a BI connection never sees half of."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from runtime import serving
+from runtime.relations import Relation
+from runtime.settings import PostgresServer
+from runtime.sql import qualified
+from targets.postgres import publish_schema
+from targets.warehouse import PostgresConnection
+
+# ------------------------------------------------------------------------------------- end to end
+
+SAMPLE = ("--activities", "3000", "--start", "2025-01-01", "--end", "2025-04-30")
+AS_OF = "2025-04-30"
+HEALTH_TABLES = {"contact_health": "contact_id", "account_health": "account_id", "opportunity_health": "opportunity_id"}
+
+
+def run_daily(root: Path, environment: dict[str, str]) -> dg.ExecuteInProcessResult:
+    """The daily job for AS_OF (a first run: it trains, then scores the history) on an in-memory
+    instance, with these settings."""
+    from orchestration.definitions import defs
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("RI_EXTRACT_DIR", "RI_LANDED_DIR", "RI_WAREHOUSE", "RI_SERVING_DIR", "RI_FEEDS", "RI_GROUND_TRUTH_DIR"):
+            mp.delenv(name, raising=False)
+        mp.setenv("RI_DATA_DIR", str(root))
+        for name, value in environment.items():
+            mp.setenv(name, value)
+        job = defs().resolve_job_def("daily_pipeline")
+        with dg.DagsterInstance.ephemeral() as instance:
+            return job.execute_in_process(instance=instance, partition_key=AS_OF, raise_on_error=False)
+
+
+@pytest.fixture(scope="module")
+def published(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The simulator's reduced sample run end to end on each target: target -> its data folder."""
+    roots = {}
+    for target in ("duckdb", "postgres"):
+        root = tmp_path_factory.mktemp(target)
+        subprocess.run([sys.executable, "-m", "simulator", "--out", str(root / "extracts"),
+                        "--truth", str(root / "ground_truth"), *SAMPLE], check=True, capture_output=True)
+        environment = {"RI_TARGET": target, "RI_PG_HOST": postgres.host, "RI_PG_PORT": str(postgres.port),
+                       "RI_PG_USER": postgres.user, "RI_PG_DATABASE": postgres.database}
+        result = run_daily(root, environment)
+        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        assert result.success, f"{target}: failed steps {failed}"
+        roots[target] = root
+    return roots
+
+
+def test_the_pipeline_publishes_the_same_health_on_postgres_as_on_duckdb(published: dict[str, Path]) -> None:
+    """Same rows, same ratings, scores equal within 1e-6, in the release each target publishes."""
+    health = {}
+    for target, root in published.items():
+        with duckdb.connect(str(root / "serving" / "current" / serving.DATABASE_FILE), read_only=True) as con:
+            health[target] = {
+                table: {(key, day): (rating, score) for key, day, rating, score in con.execute(
+                    f"select {qualified(key)}, snapshot_date, rating, score from {qualified(serving.SCHEMA, table)}").fetchall()}
+                for table, key in HEALTH_TABLES.items()}
+    for table in HEALTH_TABLES:
+        on_duckdb, on_postgres = health["duckdb"][table], health["postgres"][table]
+        assert len(on_duckdb) > 100 and on_postgres.keys() == on_duckdb.keys(), table
+        assert {k: v[0] for k, v in on_postgres.items()} == {k: v[0] for k, v in on_duckdb.items()}, table
+        worst = max(abs((on_postgres[k][1] or 0) - (on_duckdb[k][1] or 0)) for k in on_duckdb)
+        assert worst <= 1e-6, f"{table}: scores differ by up to {worst}"
+
+
+def test_the_server_holds_the_published_schema(published: dict[str, Path], postgres: PostgresServer) -> None:
+    """BI tools connected to the server read schema `serving`: the release's tables and counts."""
+    with duckdb.connect(str(published["postgres"] / "serving" / "current" / serving.DATABASE_FILE), read_only=True) as release:
+        expected = {name: release.execute(f"select count(*) from {qualified(serving.SCHEMA, name)}").fetchall()[0][0]
+                    for (name,) in release.execute("select table_name from information_schema.tables where table_schema = ?",
+                                                   [serving.SCHEMA]).fetchall()}
+    with PostgresConnection(postgres) as con:
+        found = {name: con.execute(f"select count(*) from {qualified(serving.SCHEMA, name)}").fetchall()[0][0]
+                 for (name,) in con.execute("select table_name from information_schema.tables where table_schema = ?",
+                                            [serving.SCHEMA]).fetchall()}
+    assert found == expected and len(found) >= 20
+
+
+# ---------------------------------------------------------------------------------------- serving
+
+def test_a_bi_connection_never_sees_half_a_release(postgres: PostgresServer) -> None:
+    """A reader querying every published table in a loop while releases are swapped in sees one
+    whole release each time: never a missing table, never counts from two releases."""
+    sources = {name: Relation(name, "release_inputs", name) for name in ("first", "second", "third")}
+    with PostgresConnection(postgres) as con:
+        con.execute("create schema release_inputs")
+        for relation in sources.values():
+            con.execute(f"create table {relation.sql} (n integer)")
+
+    def release(size: int) -> None:
+        with PostgresConnection(postgres) as con:
+            for relation in sources.values():
+                con.execute(f"delete from {relation.sql}")
+                con.execute(f"insert into {relation.sql} select generate_series(1, ?)", [size])
+        publish_schema(postgres, sources, "bi_serving", f"r{size}")
+
+    release(1)
+    seen, errors, done = [], [], threading.Event()
+    counts_sql = ", ".join(f"(select count(*) from {qualified('bi_serving', name)})" for name in sources)
+
+    def read() -> None:
+        with PostgresConnection(postgres) as con:
+            while not done.is_set():
+                try:
+                    seen.append(con.execute(f"select {counts_sql}").fetchall()[0])
+                except Exception as exc:  # noqa: BLE001 - any error is what the test looks for
+                    errors.append(repr(exc))
+                done.wait(0.005)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for size in range(2, 12):
+            release(size)
+    finally:
+        done.set()
+        reader.join()
+    assert errors == []
+    assert len(seen) > 20
+    assert all(len(set(counts)) == 1 for counts in seen), [c for c in seen if len(set(c)) > 1][:3]
+    assert {counts[0] for counts in seen} > {1}
