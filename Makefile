@@ -37,9 +37,12 @@ demo: setup
 test: setup browser axe postgres
 	$(BIN)/python -m pytest
 
-# The same demo on the PostgreSQL server (started first): BI tools read its schema `serving`.
+# The same demo on the PostgreSQL server (started first; its files under data/postgres): BI tools
+# read the server's schema `serving`.
 demo-postgres: setup postgres
-	RI_TARGET=postgres $(BIN)/python -m orchestration.demo
+	mkdir -p data/postgres/dagster_home && cp orchestration/dagster.yaml data/postgres/dagster_home/
+	RI_TARGET=postgres RI_DATA_DIR=$(CURDIR)/data/postgres DAGSTER_HOME=$(CURDIR)/data/postgres/dagster_home \
+		$(BIN)/python -m orchestration.demo
 
 # A private PostgreSQL server under build/postgres on 127.0.0.1:$(RI_PG_PORT), for the postgres
 # target's tests and demo. Installed from Debian when missing and apt-get is there (as root);

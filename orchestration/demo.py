@@ -132,7 +132,12 @@ def main() -> None:
                                                          f"{delivered['webhook_failed']} failed" if cfg.alert_webhook_url else ""))
     quarantine = quarantined_rows(cfg.landed_dir)
     print("\nQuarantined rows: " + (", ".join(f"{k} {v:,}" for k, v in quarantine.items()) or "none"))
-    print(f"\nWarehouse (pipeline's own, single writer): {cfg.warehouse_path}")
+    if cfg.target == "postgres":
+        server = cfg.postgres
+        print(f"\nWarehouse: PostgreSQL {server.user}@{server.host}:{server.port}/{server.database}; "
+              f"BI tools read its schema {serving.SCHEMA}")
+    else:
+        print(f"\nWarehouse (pipeline's own, single writer): {cfg.warehouse_path}")
     if release is not None:
         print(f"Serving copy for BI tools (read-only):     {cfg.serving_dir / 'current' / serving.DATABASE_FILE}")
         print(f"Serving Parquet:                           {cfg.serving_dir / 'current' / serving.PARQUET_DIR}")

@@ -79,6 +79,8 @@ def publish(warehouse: Path | PostgresServer, serving_dir: Path, relations: dict
             else:
                 parquet = building / serving.PARQUET_DIR / f"{name}.parquet"
                 con.execute(f"copy {table_sql} to ? (format parquet, compression zstd)", [str(parquet)])
+            for statement_sql in relations[name].comment_statements(table_sql):
+                con.execute(statement_sql)  # the dbt descriptions, where a BI tool shows them
             counts[name] = con.sql(f"select count(*) from {table_sql}").fetchall()[0][0]
     if decorate is not None:
         decorate(building)  # still invisible: what it writes becomes current with the tables

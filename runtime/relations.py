@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from runtime.settings import DBT_PROJECT_DIR
-from runtime.sql import qualified
+from runtime.sql import qualified, quote_identifier, quote_literal
 
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 
@@ -35,6 +35,15 @@ class Relation:
     schema: str
     identifier: str  # the table's name in the schema (a model's alias)
     tags: tuple[str, ...] = ()
+    description: str = ""  # the model's dbt description
+    column_descriptions: tuple[tuple[str, str], ...] = ()  # (column, its dbt description), in the contract's order
+
+    def comment_statements(self, table_sql: str) -> list[str]:
+        """COMMENT ON statements giving a copy of this model (`table_sql`) its dbt descriptions, so
+        a BI tool shows them beside the table and its columns."""
+        statements = [f"comment on table {table_sql} is {quote_literal(self.description.strip())}"] if self.description.strip() else []
+        return statements + [f"comment on column {table_sql}.{quote_identifier(column)} is {quote_literal(text.strip())}"
+                             for column, text in self.column_descriptions if text.strip()]
 
     @property
     def sql(self) -> str:
@@ -48,7 +57,9 @@ class Relations:
 
     def __init__(self, manifest: dict[str, Any]):
         self._models = {
-            node["name"]: Relation(node["name"], node["schema"], node["alias"], tuple(node.get("tags", [])))
+            node["name"]: Relation(node["name"], node["schema"], node["alias"], tuple(node.get("tags", [])),
+                                   node.get("description", ""),
+                                   tuple((c["name"], c.get("description", "")) for c in node.get("columns", {}).values()))
             for node in sorted(manifest["nodes"].values(), key=lambda n: n["unique_id"])
             if node["resource_type"] == "model" and node.get("config", {}).get("materialized") != "ephemeral"
         }

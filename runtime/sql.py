@@ -1,7 +1,8 @@
 """The one way an identifier from outside (a schema, table or column name) enters a SQL text.
 
 Values never do: they are bound parameters (`?`). Identifiers cannot be bound, so they are quoted
-here, with embedded quotes doubled, which makes any string a single harmless identifier.
+here, with embedded quotes doubled, which makes any string a single harmless identifier; so is the
+text of a comment, which no engine takes as a parameter.
 """
 
 from __future__ import annotations
@@ -17,3 +18,11 @@ def quote_identifier(name: str) -> str:
 def qualified(*parts: str) -> str:
     """`database.schema.table` (any number of parts), each part quoted."""
     return ".".join(quote_identifier(p) for p in parts)
+
+
+def quote_literal(text: str) -> str:
+    """`text` as one SQL string literal, for the statements that take no parameters (COMMENT ON):
+    `it's` -> `'it''s'`."""
+    if not isinstance(text, str) or "\x00" in text:
+        raise ValueError(f"not a usable SQL string: {text!r}")
+    return "'" + text.replace("'", "''") + "'"

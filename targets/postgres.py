@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -30,13 +31,19 @@ BATCHES_TABLE = "landed_batches"  # the source table of loaded batches and their
 QUARANTINE_TABLE = "quarantine"
 
 
-@contextmanager
-def connect(server: PostgresServer) -> Iterator:
-    """A psycopg2 connection to the warehouse database, closed on exit (commit is the caller's)."""
+def open_connection(server: PostgresServer) -> Any:
+    """A new psycopg2 connection to the warehouse database (no password: the server's trust or
+    peer authentication, or libpq's own password file)."""
     import psycopg2
 
-    con = psycopg2.connect(host=server.host, port=server.port, user=server.user, dbname=server.database,
-                           password=server.password or None, application_name="relintel")
+    return psycopg2.connect(host=server.host, port=server.port, user=server.user, dbname=server.database,
+                            password=server.password or None, application_name="relintel")
+
+
+@contextmanager
+def connect(server: PostgresServer) -> Iterator[Any]:
+    """A psycopg2 connection to the warehouse database, closed on exit (commit is the caller's)."""
+    con = open_connection(server)
     try:
         yield con
     finally:
@@ -257,6 +264,8 @@ def publish_schema(server: PostgresServer, tables: dict[str, relations.Relation]
                 target_sql = f"{building_sql}.{quote_identifier(name)}"
                 cur.execute(f"create table {target_sql} as select * from {tables[name].sql}")
                 counts[name] = cur.rowcount
+                for statement_sql in tables[name].comment_statements(target_sql):
+                    cur.execute(statement_sql)  # the dbt descriptions, where a BI tool shows them
         with con, con.cursor() as cur:
             # What a killed publish left is removed first; then two renames, one commit.
             cur.execute(f"drop schema if exists {previous_sql} cascade")

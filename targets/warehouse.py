@@ -19,6 +19,7 @@ import pyarrow as pa
 from runtime.relations import Relation
 from runtime.settings import PostgresServer, Settings
 from runtime.sql import quote_identifier
+from targets.postgres import column_type, copy_arrow, open_connection
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,10 +78,7 @@ class PostgresConnection:
     Error = Exception
 
     def __init__(self, server: PostgresServer):
-        import psycopg2
-
-        self._con = psycopg2.connect(host=server.host, port=server.port, user=server.user, dbname=server.database,
-                                     password=server.password or None, application_name="relintel")
+        self._con = open_connection(server)
         self._con.autocommit = True
         self._cursor = None
 
@@ -126,8 +124,6 @@ class PostgresConnection:
 
     def copy_in(self, relation: Relation, table: pa.Table) -> None:
         """Bulk-append an Arrow table's rows (its columns by name) with COPY."""
-        from targets.postgres import copy_arrow
-
         with self._con.cursor() as cursor:
             copy_arrow(cursor, relation, table)
 
@@ -165,8 +161,6 @@ def replace_table(con: Warehouse, relation: Relation, table: pa.Table) -> None:
         con.execute(f"create or replace table {relation.sql} as select * from incoming")
         con.unregister("incoming")
         return
-    from targets.postgres import column_type
-
     columns_sql = ", ".join(f"{quote_identifier(f.name)} {column_type(f.type)}" for f in table.schema)
     con.execute(f"drop table if exists {relation.sql}")
     con.execute(f"create table {relation.sql} ({columns_sql})")
@@ -191,8 +185,6 @@ def replace_rows(con: Warehouse, relation: Relation, table: pa.Table, key_column
         con.execute(f"insert into {relation.sql} by name select * from incoming")
         con.unregister("incoming")
         return
-    from targets.postgres import column_type
-
     for field in table.schema:
         if field.name not in have:
             type_sql = column_type(field.type)

@@ -23,6 +23,7 @@ from orchestration.defs.automation import new_extract_batches
 from runtime import relations, settings
 from runtime.sql import qualified
 from tests.body_search import files_holding
+from tests.targets import descriptions
 from tests.tiny_org import write_tiny_org
 
 NEWS_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
@@ -255,3 +256,12 @@ def test_a_later_week_leaves_published_history_as_it_was(
                                          "where snapshot_date <= ? order by 1", [d])
     assert [c for (c,) in cutoffs] == [dt.date(2025, 3, day) for day in (3, 10, 17, 24, 31)]
     assert _contact_health(data_root, "select count(*) from serving.contact_health where training_cutoff > snapshot_date", []) == [(0,)]
+
+
+def test_the_release_carries_the_dbt_descriptions(data_root: Path, first_run: dg.ExecuteInProcessResult) -> None:
+    """Every published table and column shows its dbt description to a BI tool reading the release."""
+    with duckdb.connect(str(data_root / "serving" / "current" / "relintel.duckdb"), read_only=True) as con:
+        found = descriptions.in_duckdb(con, "serving")
+    expected = descriptions.expected()
+    assert sum(len(d) for d in expected.values()) > 300
+    assert {t: found.get(t, {}) for t in expected} == expected

@@ -24,6 +24,10 @@ def _admin(server: PostgresServer):
     return con
 
 
+# target -> how its suites went ("ran on ..." or why they were skipped), for the run's summary
+OUTCOMES: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
 def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
     """The server with a new database named after the test module."""
@@ -31,8 +35,11 @@ def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
     try:
         admin = _admin(server)
     except Exception as exc:  # noqa: BLE001 - any reason the server cannot be reached is a skip
-        pytest.skip(f"no PostgreSQL server at {server.host}:{server.port} ({type(exc).__name__}: {str(exc).strip()[:120]}); "
-                    "`make test` starts one with scripts/postgres_server.sh")
+        reason = (f"no PostgreSQL server at {server.host}:{server.port} ({type(exc).__name__}: "
+                  f"{str(exc).strip().splitlines()[0][:120]}); `make test` starts one with scripts/postgres_server.sh")
+        OUTCOMES["postgres"] = f"skipped: {reason}"
+        pytest.skip(reason)
+    OUTCOMES["postgres"] = f"ran on the server at {server.host}:{server.port}"
     name = f"relintel_{request.module.__name__.rsplit('.', 1)[-1]}_{os.getpid()}"
     with admin.cursor() as cur:
         cur.execute(f'drop database if exists "{name}"')
@@ -43,3 +50,12 @@ def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
         with admin.cursor() as cur:
             cur.execute(f'drop database if exists "{name}" with (force)')
         admin.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly which warehouse targets the suite ran on and why any was skipped."""
+    if OUTCOMES:
+        terminalreporter.section("warehouse targets")
+        terminalreporter.write_line("duckdb: ran (embedded)")
+        for target, outcome in sorted(OUTCOMES.items()):
+            terminalreporter.write_line(f"{target}: {outcome}")

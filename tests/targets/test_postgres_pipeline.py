@@ -18,6 +18,7 @@ from runtime.settings import PostgresServer
 from runtime.sql import qualified
 from targets.postgres import publish_schema
 from targets.warehouse import PostgresConnection
+from tests.targets import descriptions
 
 # ------------------------------------------------------------------------------------- end to end
 
@@ -132,3 +133,15 @@ def test_a_bi_connection_never_sees_half_a_release(postgres: PostgresServer) -> 
     assert len(seen) > 20
     assert all(len(set(counts)) == 1 for counts in seen), [c for c in seen if len(set(c)) > 1][:3]
     assert {counts[0] for counts in seen} > {1}
+
+
+def test_the_published_tables_carry_the_dbt_descriptions(published: dict[str, Path], postgres: PostgresServer) -> None:
+    """A BI tool on the server, or on the release the postgres run wrote, sees every published
+    table's and column's dbt description."""
+    expected = descriptions.expected()
+    with PostgresConnection(postgres) as con:
+        on_server = descriptions.in_postgres(con, serving.SCHEMA)
+    with duckdb.connect(str(published["postgres"] / "serving" / "current" / serving.DATABASE_FILE), read_only=True) as con:
+        in_release = descriptions.in_duckdb(con, serving.SCHEMA)
+    assert {t: on_server.get(t, {}) for t in expected} == expected
+    assert {t: in_release.get(t, {}) for t in expected} == expected

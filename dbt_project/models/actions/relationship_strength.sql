@@ -100,7 +100,7 @@ weighted as (
         touches.contact_id,
         touches.touch,
         touches.activity_date,
-        power(0.5, (evaluations.evaluated_on - touches.activity_date) / {{ numeric_value(p.half_life_days, 'relationship_strength.half_life_days') }}) as decay,
+        power(0.5, cast(evaluations.evaluated_on - touches.activity_date as double precision) / {{ numeric_value(p.half_life_days, 'relationship_strength.half_life_days') }}) as decay,
         touches.activity_date > evaluations.evaluated_on - 90 as is_last_90d
     from touches
     inner join evaluations

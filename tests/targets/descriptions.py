@@ -1,0 +1,45 @@
+"""The dbt descriptions of the published tables, and what an engine's catalog says of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runtime import relations
+
+Descriptions = dict[str, dict[str, str]]  # table -> {"": the table's description, column: its description}
+
+
+def expected() -> Descriptions:
+    """Every described published table and column, as dbt's models say them."""
+    out: Descriptions = {}
+    for name, relation in relations.load().published().items():
+        described = {"": relation.description.strip()} if relation.description.strip() else {}
+        described |= {column: text.strip() for column, text in relation.column_descriptions if text.strip()}
+        out[name] = described
+    return out
+
+
+def in_duckdb(con: Any, schema: str) -> Descriptions:
+    """The comments DuckDB's catalog holds on the schema's tables and their columns."""
+    out: Descriptions = {}
+    for table, comment in con.execute("select table_name, comment from duckdb_tables() where schema_name = ?", [schema]).fetchall():
+        out.setdefault(table, {})[""] = comment
+    for table, column, comment in con.execute(
+            "select table_name, column_name, comment from duckdb_columns() where schema_name = ?", [schema]).fetchall():
+        out.setdefault(table, {})[column] = comment
+    return {t: {k: v for k, v in d.items() if v} for t, d in out.items()}
+
+
+def in_postgres(con: Any, schema: str) -> Descriptions:
+    """The comments Postgres's catalog holds on the schema's tables and their columns."""
+    out: Descriptions = {}
+    tables = ("from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+              "where n.nspname = ? and c.relkind = 'r'")
+    for table, comment in con.execute(f"select c.relname, obj_description(c.oid, 'pg_class') {tables}", [schema]).fetchall():
+        out.setdefault(table, {})[""] = comment
+    for table, column, comment in con.execute(
+            "select c.relname, a.attname, col_description(c.oid, a.attnum) "
+            f"{tables.replace('where', 'join pg_attribute a on a.attrelid = c.oid where a.attnum > 0 and')}",
+            [schema]).fetchall():
+        out.setdefault(table, {})[column] = comment
+    return {t: {k: v for k, v in d.items() if v} for t, d in out.items()}
