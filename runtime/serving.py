@@ -4,6 +4,7 @@
     <serving_dir>/releases/<release_id>/parquet/<table>.parquet
     <serving_dir>/releases/<release_id>/parquet/<table>/<YYYY-MM>.parquet   append-only tables, by month
     <serving_dir>/releases/<release_id>/site/index.html    the static Relationship Analytics pages
+    <serving_dir>/releases/<release_id>/docs/index.html    the dbt docs of the published models (one static page)
     <serving_dir>/current -> releases/<release_id>
 """
 
@@ -14,3 +15,4 @@ PARQUET_DIR = "parquet"
 # (parquet/<table>/<YYYY-MM>.parquet), so a release rewrites only the months that changed.
 APPEND_DATE_COLUMN = "snapshot_date"
 SITE_DIR = "site"
+DOCS_DIR = "docs"

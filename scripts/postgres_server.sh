@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A private PostgreSQL server for the tests and `make demo-postgres`: its data folder under
-# build/postgres, bound to 127.0.0.1 only, trust authentication for the local user `relintel`.
+# build/postgres (in /tmp when the server's user cannot reach the checkout), bound to 127.0.0.1
+# only, trust authentication for the local user `relintel`. Durability is traded for speed
+# (fsync off): it holds test and demo data, nothing else.
 #
 #   scripts/postgres_server.sh start    initialise (first time) and start; prints the RI_PG_* settings
 #   scripts/postgres_server.sh stop
@@ -27,10 +29,14 @@ as_owner() {
 }
 
 BIN="$(bindir)"
+if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$PWD" 2>/dev/null; then
+    # The server's user cannot reach a checkout under a private home: keep its files in /tmp.
+    ROOT="/tmp/relintel-postgres-$(printf '%s' "$PWD" | sha256sum | cut -c1-12)"
+fi
 case "${1:-}" in
 start)
     mkdir -p "$ROOT"
-    [ "$(id -u)" = 0 ] && chown postgres "$ROOT"
+    if [ "$(id -u)" = 0 ]; then chown postgres "$ROOT"; fi
     if [ ! -f "$ROOT/data/PG_VERSION" ]; then
         as_owner "$BIN/initdb" --pgdata="$ROOT/data" --username=relintel --auth=trust \
             --encoding=UTF8 --locale=C.UTF-8 >"$ROOT/initdb.log"

@@ -1,9 +1,11 @@
 """The serving release: published dbt models copied for BI tools and swapped in atomically."""
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import get_asset_key_for_model
+from dagster_dbt import DbtCliResource, get_asset_key_for_model
 
 from orchestration.defs.dbt_models import as_of_date, dbt_models
 from orchestration.defs.quality_assets import published_quality_checks
@@ -21,7 +23,7 @@ from runtime import relations, serving, settings
     kinds={"duckdb", "parquet"},
     deps=[get_asset_key_for_model([dbt_models], r.name) for r in relations.load().published().values()],
 )
-def serving_release(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def serving_release(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> dg.MaterializeResult:
     """Copy the published models into a new release and make it current."""
     # the published-table suites block the release even when it is materialised on its own
     refuse_if_checks_failed(context, [key for check in published_quality_checks for key in check.check_keys])
@@ -41,6 +43,22 @@ def serving_release(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             context.log.error(f"the static pages could not be written: {type(exc).__name__}: {exc}")
             pages["error"] = f"{type(exc).__name__}: {exc}"
 
+    def write_docs(folder: Path) -> None:
+        # dbt's docs of the models (descriptions, columns, lineage) as one static page beside the
+        # tables; like the pages, never worth losing the release over.
+        try:
+            with tempfile.TemporaryDirectory(prefix="relintel-docs-") as tmp:
+                dbt.cli(["docs", "generate", "--static", *cfg.dbt_arguments(as_of)], target_path=Path(tmp)).wait()
+                (folder / serving.DOCS_DIR).mkdir()
+                shutil.copyfile(Path(tmp) / "static_index.html", folder / serving.DOCS_DIR / "index.html")
+        except Exception as exc:  # noqa: BLE001 - reported in the log and the metadata, never fatal
+            context.log.error(f"the dbt docs could not be written: {type(exc).__name__}: {exc}")
+            pages["docs_error"] = f"{type(exc).__name__}: {exc}"
+
+    def decorate(folder: Path) -> None:
+        write_pages(folder)
+        write_docs(folder)
+
     with warehouse_step(context, cfg):
         manifest = relations.load()
         if cfg.target == "postgres":
@@ -50,12 +68,13 @@ def serving_release(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             counts = publish_schema(cfg.postgres, manifest.published(), serving.SCHEMA, release_id)
             context.log.info(f"postgres: schema {serving.SCHEMA} now holds {len(counts)} tables of release {release_id}")
         source = cfg.postgres if cfg.target == "postgres" else cfg.warehouse_path
-        release = publish(source, cfg.serving_dir, manifest.published(), release_id, write_pages, manifest.append_only())
+        release = publish(source, cfg.serving_dir, manifest.published(), release_id, decorate, manifest.append_only())
     current = cfg.serving_dir / "current"
     return dg.MaterializeResult(
         metadata={
             "pages": dg.MetadataValue.json(pages),
             "site": dg.MetadataValue.path(str(current / serving.SITE_DIR / "index.html")),
+            "docs": dg.MetadataValue.path(str(current / serving.DOCS_DIR / "index.html")),
             "release": release.release_id,
             "as_of_date": as_of.isoformat(),
             "duckdb_file": dg.MetadataValue.path(str(current / serving.DATABASE_FILE)),

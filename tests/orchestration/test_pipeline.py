@@ -259,9 +259,13 @@ def test_a_later_week_leaves_published_history_as_it_was(
 
 
 def test_the_release_carries_the_dbt_descriptions(data_root: Path, first_run: dg.ExecuteInProcessResult) -> None:
-    """Every published table and column shows its dbt description to a BI tool reading the release."""
+    """Every published table and column shows its dbt description to a BI tool reading the release,
+    and the release holds dbt's docs of the models."""
     with duckdb.connect(str(data_root / "serving" / "current" / "relintel.duckdb"), read_only=True) as con:
         found = descriptions.in_duckdb(con, "serving")
     expected = descriptions.expected()
     assert sum(len(d) for d in expected.values()) > 300
     assert {t: found.get(t, {}) for t in expected} == expected
+    # and dbt's docs of the models, one static page in the release
+    docs = (data_root / "serving" / "current" / "docs" / "index.html").read_text()
+    assert relations.load().model("contact_health").description.strip()[:60] in docs
