@@ -10,6 +10,9 @@ export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 # target's tests; RI_TARGET stays duckdb unless set.
 export RI_PG_HOST ?= 127.0.0.1
 export RI_PG_PORT ?= 54329
+export RI_PG_USER ?= relintel
+export RI_PG_DATABASE ?= relintel
+export DBT_ENV_SECRET_PG_PASSWORD ?=
 
 .PHONY: setup demo demo-postgres test ui lock clean browser axe postgres
 
@@ -37,10 +40,11 @@ demo: setup
 test: setup browser axe postgres
 	$(BIN)/python -m pytest
 
-# The same demo on the PostgreSQL server (started first; its files under data/postgres): BI tools
-# read the server's schema `serving`.
+# The same demo on the PostgreSQL server (started first; its files under data/postgres, Dagster's
+# records on the server too): BI tools read the server's schema `serving`.
 demo-postgres: setup postgres
-	mkdir -p data/postgres/dagster_home && cp orchestration/dagster.yaml data/postgres/dagster_home/
+	mkdir -p data/postgres/dagster_home
+	cat orchestration/dagster.yaml orchestration/dagster_postgres_storage.yaml > data/postgres/dagster_home/dagster.yaml
 	RI_TARGET=postgres RI_DATA_DIR=$(CURDIR)/data/postgres DAGSTER_HOME=$(CURDIR)/data/postgres/dagster_home \
 		$(BIN)/python -m orchestration.demo
 

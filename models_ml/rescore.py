@@ -16,14 +16,17 @@ import datetime as dt
 import re
 import sys
 
-import duckdb
+import pyarrow as pa
 
 from models_ml import pipeline, warehouse
 from models_ml.config import load_config
 from models_ml.entities import ENTITIES, SPECS
 from runtime import settings
 from runtime.locks import warehouse_lock
+from runtime.relations import Relation
 from runtime.sql import qualified
+from targets.warehouse import Warehouse, replace_table
+from targets.warehouse import connect as connect_warehouse
 
 RESCORE_SCHEMA = "rescored"
 _LABEL = re.compile(r"[a-z0-9_]{1,40}")
@@ -36,15 +39,13 @@ def rescore_table(entity: str, label: str) -> str:
     return f"{SPECS[entity].snapshot_table}__{label}"
 
 
-def rescore(con: duckdb.DuckDBPyConnection, label: str, start: dt.date, end: dt.date, models_root, config) -> dict[str, int]:
+def rescore(con: Warehouse, label: str, start: dt.date, end: dt.date, models_root, config) -> dict[str, int]:
     """Score start..end with the current models into the label's tables (replaced whole); rows per entity type."""
     tables = {e: rescore_table(e, label) for e in ENTITIES}
     frames = pipeline.score_range(con, start, end, config, pipeline.current_models(models_root))
-    con.execute(f"create schema if not exists {qualified(RESCORE_SCHEMA)}")
     for entity, frame in frames.items():
-        con.register("rescored_frame", frame)
-        con.execute(f"create or replace table {qualified(RESCORE_SCHEMA, tables[entity])} as select * from rescored_frame")
-        con.unregister("rescored_frame")
+        table = Relation(tables[entity], RESCORE_SCHEMA, tables[entity])
+        replace_table(con, table, pa.Table.from_pandas(frame, preserve_index=False))
     return {e: len(f) for e, f in frames.items()}
 
 
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     cfg = settings.load()
     config = load_config(cfg.scoring_config)
-    with warehouse_lock(cfg, holder=f"rescore {args.label}"), duckdb.connect(str(cfg.warehouse_path)) as con:
+    with warehouse_lock(cfg, holder=f"rescore {args.label}"), connect_warehouse(cfg) as con:
         start = args.start or warehouse.first_feature_date(con)
         end = args.end or warehouse.last_feature_date(con)
         if start is None or end is None:

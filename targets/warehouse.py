@@ -9,8 +9,11 @@ everywhere; identifiers come quoted from runtime.relations or runtime.sql.
 
 from __future__ import annotations
 
+import re
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
 def connect(cfg: Settings, *, read_only: bool = False) -> Iterator[Warehouse]:
     """The run's warehouse: DuckDB's connection to the warehouse file, or a PostgresConnection."""
     if cfg.target == "postgres":
-        con = PostgresConnection(cfg.postgres)
+        con = PostgresConnection(cfg.postgres, read_only=read_only)
     else:
         con = duckdb.connect(str(cfg.warehouse_path), read_only=read_only)
     try:
@@ -62,58 +65,80 @@ def _pyformat(sql: str) -> str:
     return "".join(out)
 
 
-# Postgres type oids -> Arrow types of the columns a query returns (the rest are read as text)
-_ARROW_TYPES = {
-    16: pa.bool_(), 20: pa.int64(), 21: pa.int16(), 23: pa.int32(), 700: pa.float32(), 701: pa.float64(),
-    1700: pa.float64(), 25: pa.string(), 1043: pa.string(), 1042: pa.string(), 1082: pa.date32(),
-    1114: pa.timestamp("us"), 1184: pa.timestamp("us", tz="UTC"), 1009: pa.list_(pa.string()),
-    1015: pa.list_(pa.string()),
+# Postgres type oids -> the DuckDB types a query's result is read back as (others: as text)
+_DUCKDB_TYPES = {
+    16: "BOOLEAN", 20: "BIGINT", 21: "SMALLINT", 23: "INTEGER", 700: "FLOAT", 701: "DOUBLE", 1700: "DOUBLE",
+    1082: "DATE", 1114: "TIMESTAMP", 1184: "TIMESTAMPTZ",
 }
+_TEXT_ARRAYS = {1009, 1015}  # text[] and varchar[]: travel as JSON, arrive as lists
+_QUERY = re.compile(r"\s*(select|with)\b", re.IGNORECASE)
 
 
 class PostgresConnection:
     """A Postgres connection speaking the part of DuckDB's connection interface the steps use.
-    Autocommit, as DuckDB: `begin transaction` ... `commit` makes a transaction."""
+    Autocommit, as DuckDB: `begin transaction` ... `commit` makes a transaction.
 
-    Error = Exception
+    A query runs when its result is asked for: `fetchall`/`fetchone` through a cursor; `df`/`arrow`
+    as one COPY to a CSV file that DuckDB reads with the query's own column types, so a million
+    rows cost what the engines take to write and parse them, not a Python object per value."""
 
-    def __init__(self, server: PostgresServer):
+    def __init__(self, server: PostgresServer, *, read_only: bool = False):
         self._con = open_connection(server)
-        self._con.autocommit = True
+        self._con.set_session(readonly=read_only, autocommit=True)
         self._cursor = None
+        self._query_sql: str | None = None  # a query whose result is still to be read
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> PostgresConnection:
         cursor = self._con.cursor()
-        if parameters is None:
-            cursor.execute(sql)  # psycopg2 reads % as a placeholder only when given parameters
+        # Parameters are bound by psycopg2 (client side, as it always does), so the text can travel
+        # inside a COPY; psycopg2 reads % as a placeholder only when given parameters.
+        statement_sql = sql if parameters is None else cursor.mogrify(_pyformat(sql), tuple(parameters)).decode()
+        self._cursor, self._query_sql = None, None
+        if _QUERY.match(statement_sql):
+            self._query_sql = statement_sql
         else:
-            cursor.execute(_pyformat(sql), tuple(parameters))
-        self._cursor = cursor
+            cursor.execute(statement_sql)
+            self._cursor = cursor
         return self
 
     def sql(self, sql: str) -> PostgresConnection:
         return self.execute(sql)
 
+    def _ran(self):
+        if self._query_sql is not None:
+            self._cursor = self._con.cursor()
+            self._cursor.execute(self._query_sql)
+            self._query_sql = None
+        return self._cursor
+
     def fetchall(self) -> list[tuple]:
-        return self._cursor.fetchall()
+        return self._ran().fetchall()
 
     def fetchone(self) -> tuple | None:
-        return self._cursor.fetchone()
+        return self._ran().fetchone()
 
     def arrow(self) -> pa.Table:
-        """The result as an Arrow table (numeric as double, as DuckDB gives a decimal to pandas)."""
-        description = self._cursor.description
-        rows = self._cursor.fetchall()
-        columns = {}
-        for i, column in enumerate(description):
-            kind = _ARROW_TYPES.get(column.type_code, pa.string())
-            values = [row[i] for row in rows]
-            if column.type_code == 1700:
-                values = [None if v is None else float(v) for v in values]
-            elif kind == pa.string():
-                values = [None if v is None else str(v) for v in values]
-            columns[column.name] = pa.array(values, type=kind)
-        return pa.table(columns) if columns else pa.table({})
+        """The query's result as an Arrow table, with the types DuckDB gives the same columns."""
+        query_sql, self._query_sql = self._query_sql, None
+        with self._con.cursor() as cursor:
+            cursor.execute(f"select * from ({query_sql}) as result limit 0")
+            columns = [(c.name, c.type_code) for c in cursor.description]
+            if len({name for name, _ in columns}) < len(columns):
+                raise ValueError("a query read as a table needs distinct column names")
+            select_sql = ", ".join(f"array_to_json({quote_identifier(n)})" if t in _TEXT_ARRAYS else quote_identifier(n)
+                                   for n, t in columns)
+            with tempfile.TemporaryDirectory(prefix="relintel-read-") as folder:
+                csv = Path(folder) / "result.csv"
+                with csv.open("wb") as out:
+                    cursor.copy_expert(f"copy (select {select_sql} from ({query_sql}) as result) to stdout with (format csv)", out)
+                with duckdb.connect() as local:
+                    local.execute("set TimeZone = 'UTC'")
+                    typed_sql = ", ".join(f"cast(cast({quote_identifier(n)} as json) as varchar[]) as {quote_identifier(n)}"
+                                          if t in _TEXT_ARRAYS else quote_identifier(n) for n, t in columns)
+                    # Postgres writes null unquoted and the empty string as "": both kept apart.
+                    return local.sql(f"select {typed_sql} from read_csv(?, header = false, auto_detect = false, "
+                                     "allow_quoted_nulls = false, columns = ?)",
+                                     params=[str(csv), {n: _DUCKDB_TYPES.get(t, "VARCHAR") for n, t in columns}]).to_arrow_table()
 
     to_arrow_table = arrow
 
