@@ -222,18 +222,16 @@ def load_landed(landed_dir: Path, server: PostgresServer, progress: Callable[[st
 NEWS_LANDED_SOURCE = "news_landed"
 
 
-def load_news(landed_dir: Path, server: PostgresServer, progress: Callable[[str], None] = print) -> int:
-    """Replace the server's landed news tables (source `news_landed`: items, feed runs) with the
-    landed news files, each table in one transaction; returns the rows copied. News is a few
-    thousand rows a year, so it is copied whole rather than by batch."""
+def load_news(folders: dict[str, Path], server: PostgresServer, progress: Callable[[str], None] = print) -> int:
+    """Replace the server's landed news tables (source `news_landed`: table name -> the landed
+    folder of its files) with what the folders hold, each table in one transaction; returns the
+    rows copied. News is a few thousand rows a year, so it is copied whole rather than by batch."""
     import pyarrow.parquet as pq
-    from news.collecting import FEED_RUNS_DIR, ITEMS_DIR, news_dir
 
     sources = relations.load()
     copied = 0
     with connect(server) as con:
-        for table in (ITEMS_DIR, FEED_RUNS_DIR):
-            folder = news_dir(landed_dir) / table
+        for table, folder in sorted(folders.items()):
             schema_file = folder / landing.SCHEMA_FILE
             if not schema_file.exists():
                 continue  # no news step has run yet

@@ -12,6 +12,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from news.collecting import FEED_RUNS_DIR, ITEMS_DIR, news_dir
 from orchestration.dbt_project import DBT_PROJECT
 from orchestration.partitions import DAILY, SINGLE_RUN
 from orchestration.step_locks import warehouse_step
@@ -105,7 +106,8 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, *, reads_extr
                 loaded = load_landed(cfg.landed_dir, cfg.postgres, context.log.info)
                 context.log.info(f"landed -> postgres: {loaded.loaded} batches loaded ({loaded.rows:,} rows), {loaded.deleted} removed")
             else:
-                load_news(cfg.landed_dir, cfg.postgres, context.log.info)
+                news = news_dir(cfg.landed_dir)
+                load_news({name: news / name for name in (ITEMS_DIR, FEED_RUNS_DIR)}, cfg.postgres, context.log.info)
         full_refresh = ["--full-refresh"] if context.run.tags.get(FULL_REFRESH_TAG) == "true" else []
         invocation = dbt.cli(["build", *cfg.dbt_arguments(as_of), *full_refresh], context=context)
         events = list(invocation.stream())
