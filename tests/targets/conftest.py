@@ -8,24 +8,47 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
 from runtime import settings
 from runtime.settings import PostgresServer
+from runtime.sql import quote_identifier
+from targets.postgres import open_connection
 
 
 def _admin(server: PostgresServer):
-    import psycopg2
-
-    con = psycopg2.connect(host=server.host, port=server.port, user=server.user, dbname="postgres",
-                           password=server.password or None, connect_timeout=5)
+    """An autocommit connection to the server's `postgres` database, which creates and drops others."""
+    con = open_connection(dataclasses.replace(server, database="postgres"))
     con.autocommit = True
     return con
 
 
 # target -> how its suites went ("ran on ..." or why they were skipped), for the run's summary
 OUTCOMES: dict[str, str] = {}
+
+
+@contextmanager
+def _database(server: PostgresServer, name: str) -> Iterator[PostgresServer]:
+    """A new, empty database on the server, dropped afterwards."""
+    admin = _admin(server)
+    with admin.cursor() as cur:
+        cur.execute(f"drop database if exists {quote_identifier(name)}")
+        cur.execute(f"create database {quote_identifier(name)}")
+    try:
+        yield dataclasses.replace(server, database=name)
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"drop database if exists {quote_identifier(name)} with (force)")
+        admin.close()
+
+
+@pytest.fixture
+def another_database(postgres: PostgresServer, request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
+    """A second database of its own for one test, beside its module's."""
+    with _database(postgres, f"{postgres.database}_{request.node.name[:20]}") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +63,9 @@ def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
         OUTCOMES["postgres"] = f"skipped: {reason}"
         pytest.skip(reason)
     OUTCOMES["postgres"] = f"ran on the server at {server.host}:{server.port}"
-    name = f"relintel_{request.module.__name__.rsplit('.', 1)[-1]}_{os.getpid()}"
-    with admin.cursor() as cur:
-        cur.execute(f'drop database if exists "{name}"')
-        cur.execute(f'create database "{name}"')
-    try:
-        yield dataclasses.replace(server, database=name)
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'drop database if exists "{name}" with (force)')
-        admin.close()
+    admin.close()
+    with _database(server, f"relintel_{request.module.__name__.rsplit('.', 1)[-1]}_{os.getpid()}") as database:
+        yield database
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

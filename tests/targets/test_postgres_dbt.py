@@ -1,5 +1,6 @@
 """The postgres target's loading and dbt build on a real server: landed batches loaded by what
-changed, and every dbt model, contract and test passing there with the tables DuckDB builds."""
+changed, every dbt model, contract and test passing there with the tables DuckDB builds, and a
+night after new batches leaving the tables a build of everything leaves."""
 
 from __future__ import annotations
 
@@ -117,13 +118,14 @@ def test_every_model_contract_and_test_passes_on_postgres(builds: Builds) -> Non
     assert builds.duckdb_result.returncode == 0, builds.duckdb_result.stdout[-5000:]
 
 
-def test_postgres_builds_the_tables_duckdb_builds(builds: Builds) -> None:
-    """Every table the build materialises (marts, hygiene, features, intermediate), row for row."""
+def assert_same_tables(duckdb_warehouse: Path, server: PostgresServer) -> None:
+    """Every table a build materialises (marts, hygiene, features, intermediate, staging) holds the
+    same rows on the server as in the DuckDB file."""
     manifest = relations.load()
     tables = [r for r in manifest.models().values()
               if manifest.nodes[f"model.relintel.{r.name}"]["config"]["materialized"] in ("table", "incremental")]
     compared = 0
-    with duckdb.connect(str(builds.duckdb_warehouse), read_only=True) as on_duckdb, PostgresConnection(builds.postgres) as on_postgres:
+    with duckdb.connect(str(duckdb_warehouse), read_only=True) as on_duckdb, PostgresConnection(server) as on_postgres:
         built = {name for (name,) in on_postgres.execute("select table_name from information_schema.tables").fetchall()}
         for relation in tables:
             if relation.identifier not in built:
@@ -133,3 +135,34 @@ def test_postgres_builds_the_tables_duckdb_builds(builds: Builds) -> None:
     assert compared >= 30
 
 
+def test_postgres_builds_the_tables_duckdb_builds(builds: Builds) -> None:
+    assert_same_tables(builds.duckdb_warehouse, builds.postgres)
+
+
+def test_a_night_after_new_batches_gives_the_tables_of_a_build_of_everything(builds: Builds, another_database: PostgresServer,
+                                                                              tmp_path: Path) -> None:
+    """The first batches, then the rest, built on the server: the incremental staging, the day
+    windows and the batch-wise loading leave the tables DuckDB's build of everything has."""
+    as_of = dt.date.fromisoformat(fixture_org.AS_OF_DATE)
+    build = ["build", "--exclude", SERVING_SELECTION]
+
+    nightly, held = tmp_path / "nightly", tmp_path / "held"
+    extracts = nightly / "extracts"
+    fixture_org.write_extracts(extracts)
+    for path in sorted(extracts.rglob(f"{fixture_org.BATCH_2}*")) + [extracts / "activities" / "2025-10-03.csv"]:
+        (held / path.parent.name).mkdir(parents=True, exist_ok=True)
+        path.rename(held / path.parent.name / path.name)
+    on_postgres = dataclasses.replace(settings.load({"RI_DATA_DIR": str(nightly), "RI_INTERNAL_DOMAINS": fixture_org.INTERNAL_DOMAINS}),
+                                      target="postgres", postgres=another_database)
+    land_all(extracts, nightly / "landed")
+    load_landed(nightly / "landed", another_database, QUIET)
+    first = dbt(build, on_postgres.dbt_arguments(as_of), nightly / "first")
+    assert first.returncode == 0, first.stdout[-5000:]
+    for path in sorted(held.rglob("*.csv")):
+        path.rename(extracts / path.parent.name / path.name)
+    land_all(extracts, nightly / "landed")
+    assert load_landed(nightly / "landed", another_database, QUIET).loaded > 0
+    second = dbt(build, on_postgres.dbt_arguments(as_of), nightly / "second")
+    assert second.returncode == 0, second.stdout[-5000:]
+
+    assert_same_tables(builds.duckdb_warehouse, another_database)
