@@ -28,7 +28,7 @@ def _landed_files(landed_dir: Path, entity: str) -> list[str]:
     return [str(p) for p in ([schema] if schema.exists() else []) + files]
 
 
-def register_landed_views(con: Warehouse, landed_dir: Path) -> dict[str, str]:
+def register_landed_views(con: duckdb.DuckDBPyConnection, landed_dir: Path) -> dict[str, str]:
     """A view per landed entity holding its latest row per key, as the dbt staging models read it
     (entity -> quoted view name)."""
     views: dict[str, str] = {}
