@@ -105,7 +105,7 @@ def _source(con: duckdb.DuckDBPyConnection, warehouse: Path | PostgresServer) ->
         finally:
             con.execute(f"detach {database_sql}")
         return
-    with PostgresConnection(warehouse) as server:
+    with PostgresConnection(warehouse, read_only=True) as server:
         def read(relation: Relation) -> str:
             name = f"published_{relation.identifier}"
             con.register(name, server.execute(f"select * from {relation.sql}").arrow())

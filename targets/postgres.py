@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import psycopg2
 import pyarrow as pa
 
 from ingest import contract, landing
@@ -34,8 +35,6 @@ QUARANTINE_TABLE = "quarantine"
 def open_connection(server: PostgresServer) -> Any:
     """A new psycopg2 connection to the warehouse database (no password: the server's trust or
     peer authentication, or libpq's own password file)."""
-    import psycopg2
-
     return psycopg2.connect(host=server.host, port=server.port, user=server.user, dbname=server.database,
                             password=server.password or None, application_name="relintel")
 
@@ -50,25 +49,26 @@ def connect(server: PostgresServer) -> Iterator[Any]:
         con.close()
 
 
+# How each Arrow type of a landed or written column is stored on the server, first match wins
+_POSTGRES_TYPES: tuple[tuple[Callable[[pa.DataType], bool], str], ...] = (
+    (lambda t: pa.types.is_string(t) or pa.types.is_large_string(t), "text"),
+    (pa.types.is_boolean, "boolean"),
+    (pa.types.is_int32, "integer"),
+    (pa.types.is_int64, "bigint"),
+    (pa.types.is_floating, "double precision"),
+    (pa.types.is_date, "date"),
+    (lambda t: pa.types.is_timestamp(t) and t.tz is not None, "timestamp with time zone"),
+    (pa.types.is_timestamp, "timestamp"),
+    (lambda t: pa.types.is_list(t) and pa.types.is_string(t.value_type), "text[]"),
+)
+
+
 def column_type(arrow_type: pa.DataType) -> str:
-    """The Postgres type a landed Parquet column is loaded as."""
-    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
-        return "text"
-    if pa.types.is_boolean(arrow_type):
-        return "boolean"
-    if pa.types.is_int32(arrow_type):
-        return "integer"
-    if pa.types.is_int64(arrow_type):
-        return "bigint"
-    if pa.types.is_floating(arrow_type):
-        return "double precision"
-    if pa.types.is_date(arrow_type):
-        return "date"
-    if pa.types.is_timestamp(arrow_type):
-        return "timestamp with time zone" if arrow_type.tz else "timestamp"
-    if pa.types.is_list(arrow_type) and pa.types.is_string(arrow_type.value_type):
-        return "text[]"
-    raise TypeError(f"no Postgres type for the landed column type {arrow_type}")
+    """The Postgres type a column of this Arrow type is stored as."""
+    for matches, type_sql in _POSTGRES_TYPES:
+        if matches(arrow_type):
+            return type_sql
+    raise TypeError(f"no Postgres type for the column type {arrow_type}")
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,11 @@ def _landed_batches(landed_dir: Path, entity: str) -> dict[str, LandedBatch]:
     return found
 
 
-def _ensure_table(cur, relation: relations.Relation, schema: pa.Schema) -> None:
-    """Create the landed table, or add the columns a newer contract has."""
+def ensure_table(cur, relation: relations.Relation, schema: pa.Schema) -> None:
+    """Create the table (and its schema) with these columns, or add the ones it lacks: rows
+    written before read null there."""
     columns_sql = ", ".join(f"{quote_identifier(f.name)} {column_type(f.type)}" for f in schema)
+    cur.execute(f"create schema if not exists {quote_identifier(relation.schema)}")
     cur.execute(f"create table if not exists {relation.sql} ({columns_sql})")
     cur.execute("select column_name from information_schema.columns where table_schema = %s and table_name = %s",
                 (relation.schema, relation.identifier))
@@ -144,33 +146,35 @@ def _copy_reader(cur, relation: relations.Relation, names: list[str], reader) ->
     return rows
 
 
-def copy_arrow(cur, relation: relations.Relation, table: pa.Table) -> int:
-    """Bulk-append an Arrow table's rows into the table (its columns by name)."""
+def _copy_query(cur, relation: relations.Relation, schema: pa.Schema, from_sql: str, parameters: list,
+                table: pa.Table | None = None) -> int:
+    """COPY the rows of a DuckDB `from` clause (over `table`, registered as `incoming`, or over
+    files named by `parameters`) into the table, a record batch at a time."""
     with duckdb.connect() as local:
         local.execute("set TimeZone = 'UTC'")
-        local.register("incoming", table)
-        select_sql = _csv_select(table.schema)
-        reader = local.execute(f"select {select_sql} from incoming").to_arrow_reader(100_000)
-        return _copy_reader(cur, relation, table.schema.names, reader)
-
-
-def _copy_files(cur, relation: relations.Relation, schema: pa.Schema, files: list[Path]) -> int:
-    """Bulk-copy the rows of landed Parquet files into the table, a record batch at a time."""
-    if not files:
-        return 0
-    with duckdb.connect() as local:
-        local.execute("set TimeZone = 'UTC'")
-        # The files are a bound parameter; the columns are the contract's own names, quoted.
+        if table is not None:
+            local.register("incoming", table)
         select_sql = _csv_select(schema)
-        reader = local.execute(f"select {select_sql} from read_parquet(?, union_by_name = true)",
-                               [[str(p) for p in files]]).to_arrow_reader(100_000)
+        reader = local.execute(f"select {select_sql} from {from_sql}", parameters).to_arrow_reader(100_000)
         return _copy_reader(cur, relation, schema.names, reader)
 
 
+def copy_arrow(cur, relation: relations.Relation, table: pa.Table) -> int:
+    """Bulk-append an Arrow table's rows into the table (its columns by name)."""
+    return _copy_query(cur, relation, table.schema, "incoming", [], table)
+
+
+def _copy_files(cur, relation: relations.Relation, schema: pa.Schema, files: list[Path]) -> int:
+    """Bulk-copy the rows of landed Parquet files into the table (the files a bound parameter)."""
+    if not files:
+        return 0
+    return _copy_query(cur, relation, schema, "read_parquet(?, union_by_name = true)", [[str(p) for p in files]])
+
+
 def _load_entity(cur, landed_dir: Path, entity: str, relation: relations.Relation, schema: pa.Schema,
-                 batches_relation: relations.Relation, summary: LoadSummary) -> None:
+                 batches_relation: relations.Relation) -> LoadSummary:
     """Bring one entity's landed table and its quarantine rows in line with the landed folder."""
-    _ensure_table(cur, relation, schema)
+    ensure_table(cur, relation, schema)
     landed_now = _landed_batches(landed_dir, entity)
     cur.execute(f"select storage_key, batch_id, batch_version from {batches_relation.sql} where entity = %s order by 1",
                 (entity,))
@@ -182,15 +186,14 @@ def _load_entity(cur, landed_dir: Path, entity: str, relation: relations.Relatio
         cur.execute(f"delete from {relation.sql} where _batch_id = %s", (batch.batch_id,))
         cur.execute(f"delete from {quarantine.sql} where entity = %s and batch_id = %s", (entity, batch.batch_id))
         cur.execute(f"delete from {batches_relation.sql} where entity = %s and storage_key = %s", (entity, batch.storage_key))
-    summary.deleted += len(stale)
     data = [landed_dir / entity / f"{b.storage_key}.parquet" for b in fresh]
-    summary.rows += _copy_files(cur, relation, schema, [p for p in data if p.exists()])
+    rows = _copy_files(cur, relation, schema, [p for p in data if p.exists()])
     rejected = [landed_dir / landing.QUARANTINE_DIR / entity / f"{b.storage_key}.parquet" for b in fresh]
     _copy_files(cur, quarantine, landing.QUARANTINE_SCHEMA, [p for p in rejected if p.exists()])
     for batch in fresh:
         cur.execute(f"insert into {batches_relation.sql} (entity, storage_key, batch_id, batch_version) values (%s, %s, %s, %s)",
                     (entity, batch.storage_key, batch.batch_id, batch.version))
-    summary.loaded += len(fresh)
+    return LoadSummary(loaded=len(fresh), deleted=len(stale), rows=rows)
 
 
 def load_landed(landed_dir: Path, server: PostgresServer, progress: Callable[[str], None] = print) -> LoadSummary:
@@ -204,18 +207,17 @@ def load_landed(landed_dir: Path, server: PostgresServer, progress: Callable[[st
             cur.execute(f"create schema if not exists {quote_identifier(batches_relation.schema)}")
             cur.execute(f"create table if not exists {batches_relation.sql} (entity text not null, storage_key text not null, "
                         "batch_id text not null, batch_version text not null, primary key (entity, storage_key))")
-            _ensure_table(cur, sources.source(LANDED_SOURCE, QUARANTINE_TABLE), landing.QUARANTINE_SCHEMA)
+            ensure_table(cur, sources.source(LANDED_SOURCE, QUARANTINE_TABLE), landing.QUARANTINE_SCHEMA)
             # Landed timestamps are UTC and the models take their days in UTC, as on DuckDB: every
             # later session of this role in this database (dbt's included) runs in UTC.
             cur.execute(f"alter role current_user in database {quote_identifier(server.database)} set timezone to 'UTC'")
         for entity in sorted(contract.ENTITIES):
-            before = (summary.loaded, summary.deleted, summary.rows)
             with con, con.cursor() as cur:
-                _load_entity(cur, landed_dir, entity, sources.source(LANDED_SOURCE, entity),
-                             contract.entity(entity).landed_schema(), batches_relation, summary)
-            loaded, deleted, rows = (a - b for a, b in zip((summary.loaded, summary.deleted, summary.rows), before))
-            if loaded or deleted:
-                progress(f"landed -> postgres: {entity}: {loaded} batches loaded ({rows:,} rows), {deleted} removed")
+                done = _load_entity(cur, landed_dir, entity, sources.source(LANDED_SOURCE, entity),
+                                    contract.entity(entity).landed_schema(), batches_relation)
+            if done.loaded or done.deleted:
+                progress(f"landed -> postgres: {entity}: {done.loaded} batches loaded ({done.rows:,} rows), {done.deleted} removed")
+            summary = LoadSummary(summary.loaded + done.loaded, summary.deleted + done.deleted, summary.rows + done.rows)
     return summary
 
 
@@ -238,8 +240,7 @@ def load_news(folders: dict[str, Path], server: PostgresServer, progress: Callab
             relation = sources.source(NEWS_LANDED_SOURCE, table)
             schema = pq.read_schema(schema_file)
             with con, con.cursor() as cur:
-                cur.execute(f"create schema if not exists {quote_identifier(relation.schema)}")
-                _ensure_table(cur, relation, schema)
+                ensure_table(cur, relation, schema)
                 cur.execute(f"truncate {relation.sql}")
                 rows = _copy_files(cur, relation, schema, sorted(folder.glob("*.parquet")))
             progress(f"landed news -> postgres: {table}: {rows:,} rows")
@@ -276,6 +277,6 @@ def publish_schema(server: PostgresServer, tables: dict[str, relations.Relation]
             cur.execute("set local lock_timeout = '5s'")
             try:
                 cur.execute(f"drop schema if exists {previous_sql} cascade")
-            except Exception:  # noqa: BLE001 - psycopg2's LockNotAvailable: left for the next publish
+            except psycopg2.errors.LockNotAvailable:  # left for the next publish
                 con.rollback()
     return counts

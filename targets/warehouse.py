@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import psycopg2
 import pyarrow as pa
 
 from runtime.relations import Relation
 from runtime.settings import PostgresServer, Settings
 from runtime.sql import quote_identifier
-from targets.postgres import column_type, copy_arrow, open_connection
+from targets.postgres import copy_arrow, ensure_table, open_connection
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -147,6 +148,11 @@ class PostgresConnection:
         table = self.arrow()
         return duckdb.from_arrow(table).df()
 
+    def ensure_table(self, relation: Relation, schema: pa.Schema) -> None:
+        """Create the table with these columns, or add the ones it lacks."""
+        with self._con.cursor() as cursor:
+            ensure_table(cursor, relation, schema)
+
     def copy_in(self, relation: Relation, table: pa.Table) -> None:
         """Bulk-append an Arrow table's rows (its columns by name) with COPY."""
         with self._con.cursor() as cursor:
@@ -162,8 +168,10 @@ class PostgresConnection:
         self.close()
 
 
-# What `connect` gives: a step's connection to the warehouse, whatever the target.
+# What `connect` gives: a step's connection to the warehouse, whatever the target, and what its
+# statements raise when the engine refuses them.
 Warehouse = duckdb.DuckDBPyConnection | PostgresConnection
+ENGINE_ERRORS = (duckdb.Error, psycopg2.Error)
 
 
 def table_exists(con: Warehouse, relation: Relation) -> bool:
@@ -180,15 +188,14 @@ def column_names(con: Warehouse, relation: Relation) -> list[str]:
 def replace_table(con: Warehouse, relation: Relation, table: pa.Table) -> None:
     """Make `relation` hold exactly `table` (created in its schema when missing), in the caller's
     transaction."""
-    con.execute(f"create schema if not exists {quote_identifier(relation.schema)}")
     if is_duckdb(con):
+        con.execute(f"create schema if not exists {quote_identifier(relation.schema)}")
         con.register("incoming", table)
         con.execute(f"create or replace table {relation.sql} as select * from incoming")
         con.unregister("incoming")
         return
-    columns_sql = ", ".join(f"{quote_identifier(f.name)} {column_type(f.type)}" for f in table.schema)
     con.execute(f"drop table if exists {relation.sql}")
-    con.execute(f"create table {relation.sql} ({columns_sql})")
+    con.ensure_table(relation, table.schema)
     con.copy_in(relation, table)
 
 
@@ -197,24 +204,21 @@ def replace_rows(con: Warehouse, relation: Relation, table: pa.Table, key_column
     table is created from it when missing; columns it has and the table lacks are added, so older
     rows read null there). Callers hold the transaction."""
     key_sql = quote_identifier(key_column)
+    if not is_duckdb(con):
+        con.ensure_table(relation, table.schema)
+        keys = sorted({k for k in table.column(key_column).to_pylist() if k is not None})
+        if keys:
+            con.execute(f"delete from {relation.sql} where {key_sql} = any(?)", [keys])
+        con.copy_in(relation, table)
+        return
     if not table_exists(con, relation):
         replace_table(con, relation, table.slice(0, 0))
     have = set(column_names(con, relation))
-    if is_duckdb(con):
-        con.register("incoming", table)
-        for name, type_sql in con.execute("select column_name, column_type from (describe incoming)").fetchall():
-            if name not in have:
-                # type_sql is DuckDB's own name for a type it just inferred, not outside text
-                con.execute(f"alter table {relation.sql} add column {quote_identifier(name)} {type_sql}")
-        con.execute(f"delete from {relation.sql} where {key_sql} in (select distinct {key_sql} from incoming)")
-        con.execute(f"insert into {relation.sql} by name select * from incoming")
-        con.unregister("incoming")
-        return
-    for field in table.schema:
-        if field.name not in have:
-            type_sql = column_type(field.type)
-            con.execute(f"alter table {relation.sql} add column {quote_identifier(field.name)} {type_sql}")
-    keys = sorted({k for k in table.column(key_column).to_pylist() if k is not None})
-    if keys:
-        con.execute(f"delete from {relation.sql} where {key_sql} = any(?)", [keys])
-    con.copy_in(relation, table)
+    con.register("incoming", table)
+    for name, type_sql in con.execute("select column_name, column_type from (describe incoming)").fetchall():
+        if name not in have:
+            # type_sql is DuckDB's own name for a type it just inferred, not outside text
+            con.execute(f"alter table {relation.sql} add column {quote_identifier(name)} {type_sql}")
+    con.execute(f"delete from {relation.sql} where {key_sql} in (select distinct {key_sql} from incoming)")
+    con.execute(f"insert into {relation.sql} by name select * from incoming")
+    con.unregister("incoming")

@@ -28,7 +28,7 @@
         Not named through source(): the bookkeeping of loading is not an input a unit test of a
         staging model should have to give. -#}
     select batch_id, batch_version
-    from {{ api.Relation.create(database=target.database, schema=var('landed_schema'), identifier='landed_batches') }}
+    from {{ api.Relation.create(database=target.database, schema=var('landed_schema'), identifier=var('landed_batches_table')) }}
     where entity = {{ sql_string(entity) }}
 {%- endmacro %}
 

@@ -17,6 +17,7 @@ from orchestration.dbt_project import DBT_PROJECT
 from orchestration.partitions import DAILY, SINGLE_RUN
 from orchestration.step_locks import warehouse_step
 from runtime import relations, settings
+from targets.warehouse import ENGINE_ERRORS
 from targets.warehouse import connect as connect_warehouse
 
 # Models reading the scorer's output (the dbt source `ml`: the health tables and the evaluation's
@@ -54,8 +55,8 @@ def _row_counts(cfg: settings.Settings, tables: dict[str, relations.Relation]) -
         for unique_id, relation in tables.items():
             try:
                 counts[unique_id] = con.sql(f"select count(*) from {relation.sql}").fetchall()[0][0]
-            except Exception:  # noqa: BLE001 - any engine's error: views on missing inputs have no count to report
-                continue
+            except ENGINE_ERRORS:
+                continue  # views on missing inputs have no count to report
     return counts
 
 

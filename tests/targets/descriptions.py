@@ -33,13 +33,13 @@ def in_duckdb(con: Any, schema: str) -> Descriptions:
 def in_postgres(con: Any, schema: str) -> Descriptions:
     """The comments Postgres's catalog holds on the schema's tables and their columns."""
     out: Descriptions = {}
-    tables = ("from pg_class c join pg_namespace n on n.oid = c.relnamespace "
-              "where n.nspname = ? and c.relkind = 'r'")
-    for table, comment in con.execute(f"select c.relname, obj_description(c.oid, 'pg_class') {tables}", [schema]).fetchall():
+    for table, comment in con.execute(
+            "select c.relname, obj_description(c.oid, 'pg_class') from pg_class c "
+            "join pg_namespace n on n.oid = c.relnamespace where n.nspname = ? and c.relkind = 'r'", [schema]).fetchall():
         out.setdefault(table, {})[""] = comment
     for table, column, comment in con.execute(
-            "select c.relname, a.attname, col_description(c.oid, a.attnum) "
-            f"{tables.replace('where', 'join pg_attribute a on a.attrelid = c.oid where a.attnum > 0 and')}",
-            [schema]).fetchall():
+            "select c.relname, a.attname, col_description(c.oid, a.attnum) from pg_class c "
+            "join pg_namespace n on n.oid = c.relnamespace join pg_attribute a on a.attrelid = c.oid "
+            "where n.nspname = ? and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped", [schema]).fetchall():
         out.setdefault(table, {})[column] = comment
     return {t: {k: v for k, v in d.items() if v} for t, d in out.items()}
