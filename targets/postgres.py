@@ -155,7 +155,7 @@ def _copy_query(cur, relation: relations.Relation, schema: pa.Schema, from_sql: 
         if table is not None:
             local.register("incoming", table)
         select_sql = _csv_select(schema)
-        reader = local.execute(f"select {select_sql} from {from_sql}", parameters).to_arrow_reader(100_000)
+        reader = local.sql(f"select {select_sql} from {from_sql}", params=parameters or None).to_arrow_reader(100_000)
         return _copy_reader(cur, relation, schema.names, reader)
 
 

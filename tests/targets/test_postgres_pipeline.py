@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -121,18 +122,26 @@ def test_a_bi_connection_never_sees_half_a_release(postgres: PostgresServer) -> 
                     errors.append(repr(exc))
                 done.wait(0.005)
 
+    def reader_has_seen(size: int) -> None:
+        """Wait until the reader has read release `size`, so every release is read, however slow
+        the machine; the wait is bounded so a dead reader fails the test instead of hanging it."""
+        deadline = time.monotonic() + 60
+        while not any(counts[0] == size for counts in seen) and not errors and time.monotonic() < deadline:
+            time.sleep(0.01)
+
     reader = threading.Thread(target=read)
     reader.start()
     try:
+        reader_has_seen(1)
         for size in range(2, 12):
             release(size)
+            reader_has_seen(size)
     finally:
         done.set()
         reader.join()
     assert errors == []
-    assert len(seen) > 20
     assert all(len(set(counts)) == 1 for counts in seen), [c for c in seen if len(set(c)) > 1][:3]
-    assert {counts[0] for counts in seen} > {1}
+    assert {counts[0] for counts in seen} == set(range(1, 12))
 
 
 def test_the_published_tables_carry_the_dbt_descriptions(published: dict[str, Path], postgres: PostgresServer) -> None:
