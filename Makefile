@@ -13,8 +13,11 @@ export RI_PG_PORT ?= 54329
 export RI_PG_USER ?= relintel
 export RI_PG_DATABASE ?= relintel
 export DBT_ENV_SECRET_PG_PASSWORD ?=
+# The private Spark Connect server `make demo-spark` starts (scripts/spark_server.sh); the spark
+# target's tests start one of their own.
+export RI_SPARK_REMOTE ?= sc://127.0.0.1:15002
 
-.PHONY: setup demo demo-postgres test ui lock clean browser axe postgres
+.PHONY: setup demo demo-postgres demo-spark test ui lock clean browser axe postgres spark
 
 setup: $(BIN)/.installed dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml
 
@@ -37,7 +40,7 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 demo: setup
 	$(BIN)/python -m orchestration.demo
 
-test: setup browser axe postgres
+test: setup browser axe postgres spark
 	$(BIN)/python -m pytest
 
 # The same demo on the PostgreSQL server (started first; its files under data/postgres, Dagster's
@@ -47,6 +50,24 @@ demo-postgres: setup postgres
 	cat orchestration/dagster.yaml orchestration/dagster_postgres_storage.yaml > data/postgres/dagster_home/dagster.yaml
 	RI_TARGET=postgres RI_DATA_DIR=$(CURDIR)/data/postgres DAGSTER_HOME=$(CURDIR)/data/postgres/dagster_home \
 		$(BIN)/python -m orchestration.demo
+
+# The same demo on Apache Spark: a local Spark Connect server under build/spark (its catalog and
+# tables), files under data/spark. BI tools read the release, or the tables through Spark.
+demo-spark: setup spark
+	scripts/spark_server.sh start build/spark 15002
+	mkdir -p data/spark/dagster_home
+	cp orchestration/dagster.yaml data/spark/dagster_home/dagster.yaml
+	RI_TARGET=spark RI_SPARK_REMOTE=sc://127.0.0.1:15002 RI_DATA_DIR=$(CURDIR)/data/spark DAGSTER_HOME=$(CURDIR)/data/spark/dagster_home \
+		$(BIN)/python -m orchestration.demo
+
+# Spark needs Java 17 or newer (PySpark itself comes from the lock file). Installed from Debian when
+# missing and apt-get is there (as root); otherwise the spark target's tests skip, saying why.
+spark:
+	@if ! command -v java >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Java (the spark target's tests) ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null) \
+			|| echo "Java could not be installed: the spark target's tests will be skipped"; \
+	fi
 
 # A private PostgreSQL server under build/postgres on 127.0.0.1:$(RI_PG_PORT), for the postgres
 # target's tests and demo. Installed from Debian when missing and apt-get is there (as root);

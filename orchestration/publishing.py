@@ -23,9 +23,9 @@ import duckdb
 
 from runtime import serving
 from runtime.relations import Relation
-from runtime.settings import PostgresServer
+from runtime.settings import PostgresServer, SparkServer
 from runtime.sql import qualified, quote_identifier
-from targets.warehouse import PostgresConnection
+from targets.warehouse import server_connection
 
 BUILDING_SUFFIX = ".building"  # a release folder while it is written: hidden, renamed when complete
 KEEP_RELEASES = 3  # older releases are pruned; a reader still holding one open keeps its data
@@ -38,11 +38,11 @@ class Release:
     tables: dict[str, int]  # published table -> row count
 
 
-def publish(warehouse: Path | PostgresServer, serving_dir: Path, relations: dict[str, Relation], release_id: str,
+def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, relations: dict[str, Relation], release_id: str,
             decorate: Callable[[Path], None] | None = None, append_only: frozenset[str] = frozenset()) -> Release:
     """Copy each relation (published table name -> warehouse relation) into a new release, let
     `decorate` add to the folder (the static pages), then swap it in. The warehouse is the DuckDB
-    file's path, or the Postgres server whose tables are read through Arrow.
+    file's path, or the server (Postgres, Spark) whose tables are read through Arrow.
 
     The tables named in `append_only` (history never rewritten: the health snapshots) start from
     the previous release: only their days after its last one are copied, and only the months of
@@ -92,10 +92,10 @@ def publish(warehouse: Path | PostgresServer, serving_dir: Path, relations: dict
 
 
 @contextmanager
-def _source(con: duckdb.DuckDBPyConnection, warehouse: Path | PostgresServer) -> Iterator[Callable[[Relation], str]]:
+def _source(con: duckdb.DuckDBPyConnection, warehouse: Path | PostgresServer | SparkServer) -> Iterator[Callable[[Relation], str]]:
     """relation -> what the release connection reads it as. A DuckDB warehouse is attached
     read-only under its own database name (the file's stem), which is how dbt's relation names
-    refer to it; a Postgres relation is read into Arrow and registered under a name of its own.
+    refer to it; a server's relation (Postgres, Spark) is read into Arrow and registered under a name of its own.
     Paths are bound parameters, names quoted identifiers."""
     if isinstance(warehouse, Path):
         database_sql = quote_identifier(warehouse.stem)
@@ -105,7 +105,7 @@ def _source(con: duckdb.DuckDBPyConnection, warehouse: Path | PostgresServer) ->
         finally:
             con.execute(f"detach {database_sql}")
         return
-    with PostgresConnection(warehouse, read_only=True) as server:
+    with server_connection(warehouse, read_only=True) as server:
         def read(relation: Relation) -> str:
             name = f"published_{relation.identifier}"
             con.register(name, server.execute(f"select * from {relation.sql}").arrow())

@@ -32,7 +32,7 @@ _TRUE = {"1", "true", "yes"}
 
 # The warehouses the same dbt project and scorer run on (RI_TARGET); each is an output of
 # dbt_project/profiles.yml under the same name.
-TARGETS = ("duckdb", "postgres")
+TARGETS = ("duckdb", "postgres", "spark")
 DEFAULT_TARGET = "duckdb"
 # dbt leaves variables named DBT_ENV_SECRET_* out of its logs: the server password reaches dbt's
 # profile (and the Python side, through these settings) under this name, never as a --var.
@@ -106,6 +106,22 @@ class PostgresServer:
         )
 
 
+@dataclass(frozen=True)
+class SparkServer:
+    """Where the `spark` target's warehouse lives: a Spark Connect endpoint (RI_SPARK_REMOTE), the
+    local server scripts/spark_server.sh starts or a cluster's. dbt (dbt-spark's session method) and
+    the scorer both reach Spark through it."""
+
+    remote: str = "sc://127.0.0.1:15002"  # RI_SPARK_REMOTE
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str]) -> SparkServer:
+        remote = (env.get("RI_SPARK_REMOTE") or cls.remote).strip()
+        if not remote.startswith("sc://"):
+            raise ValueError(f"RI_SPARK_REMOTE must be a Spark Connect URL sc://host:port, got {remote!r}")
+        return cls(remote=remote)
+
+
 def check_webhook_url(url: str, name: str) -> None:
     """An http(s) URL with a host and a valid port, or a ValueError naming `name`. The error shows
     the scheme only: a chat webhook's path is its credential."""
@@ -150,6 +166,7 @@ class Settings:
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT  # RI_DUCKDB_MEMORY_LIMIT: DuckDB's memory in dbt builds
     target: str = DEFAULT_TARGET  # RI_TARGET: the warehouse dbt and the scorer run on (TARGETS)
     postgres: PostgresServer = PostgresServer()  # RI_PG_*: the postgres target's server
+    spark: SparkServer = SparkServer()  # RI_SPARK_REMOTE: the spark target's Spark Connect server
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -188,6 +205,7 @@ class Settings:
             duckdb_memory_limit=_memory_size(env.get("RI_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT),
             target=_target(env.get("RI_TARGET") or DEFAULT_TARGET),
             postgres=PostgresServer.from_environment(env),
+            spark=SparkServer.from_environment(env),
         )
 
     @property
@@ -212,6 +230,8 @@ class Settings:
         if self.target == "postgres":
             values |= {"pg_host": self.postgres.host, "pg_port": str(self.postgres.port),
                        "pg_user": self.postgres.user, "pg_database": self.postgres.database}
+        if self.target == "spark":
+            values["spark_remote"] = self.spark.remote
         if as_of is not None:
             values["as_of_date"] = as_of.isoformat()
         return values

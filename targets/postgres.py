@@ -10,7 +10,6 @@ away is deleted. Each entity is loaded in one transaction, so a build never sees
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,10 +25,10 @@ from ingest import contract, landing
 from runtime import relations
 from runtime.settings import PostgresServer
 from runtime.sql import quote_identifier
+from targets.column_types import column_type
+from targets.landed import (BATCHES_TABLE, LANDED_SOURCE, NEWS_LANDED_SOURCE, QUARANTINE_TABLE, LandedBatch,
+                            landed_batches)
 
-LANDED_SOURCE = "landed"
-BATCHES_TABLE = "landed_batches"  # the source table of loaded batches and their versions
-QUARANTINE_TABLE = "quarantine"
 
 
 def open_connection(server: PostgresServer) -> Any:
@@ -49,36 +48,6 @@ def connect(server: PostgresServer) -> Iterator[Any]:
         con.close()
 
 
-# How each Arrow type of a landed or written column is stored on the server, first match wins
-_POSTGRES_TYPES: tuple[tuple[Callable[[pa.DataType], bool], str], ...] = (
-    (lambda t: pa.types.is_string(t) or pa.types.is_large_string(t), "text"),
-    (pa.types.is_boolean, "boolean"),
-    (pa.types.is_int32, "integer"),
-    (pa.types.is_int64, "bigint"),
-    (pa.types.is_floating, "double precision"),
-    (pa.types.is_date, "date"),
-    (lambda t: pa.types.is_timestamp(t) and t.tz is not None, "timestamp with time zone"),
-    (pa.types.is_timestamp, "timestamp"),
-    (lambda t: pa.types.is_list(t) and pa.types.is_string(t.value_type), "text[]"),
-)
-
-
-def column_type(arrow_type: pa.DataType) -> str:
-    """The Postgres type a column of this Arrow type is stored as."""
-    for matches, type_sql in _POSTGRES_TYPES:
-        if matches(arrow_type):
-            return type_sql
-    raise TypeError(f"no Postgres type for the column type {arrow_type}")
-
-
-@dataclass(frozen=True)
-class LandedBatch:
-    entity: str
-    storage_key: str  # the file name of its Parquet, data and quarantine alike
-    batch_id: str
-    version: str  # sha256:contract, as the dbt macro landed_batch_versions compares
-
-
 @dataclass
 class LoadSummary:
     loaded: int = 0  # batches (re)loaded
@@ -86,20 +55,10 @@ class LoadSummary:
     rows: int = 0  # data rows copied
 
 
-def _landed_batches(landed_dir: Path, entity: str) -> dict[str, LandedBatch]:
-    """The entity's batches landing holds now, by storage key (from the landed manifests)."""
-    found = {}
-    for path in sorted((landed_dir / landing.MANIFEST_DIR / entity).glob("*.json")):
-        record = json.loads(path.read_text())
-        key = path.name[: -len(".json")]
-        found[key] = LandedBatch(entity, key, record["batch_id"], f"{record['sha256']}:{record['contract']}")
-    return found
-
-
 def ensure_table(cur, relation: relations.Relation, schema: pa.Schema) -> None:
     """Create the table (and its schema) with these columns, or add the ones it lacks: rows
     written before read null there."""
-    columns_sql = ", ".join(f"{quote_identifier(f.name)} {column_type(f.type)}" for f in schema)
+    columns_sql = ", ".join(f"{quote_identifier(f.name)} {column_type(f.type, 'postgres')}" for f in schema)
     cur.execute(f"create schema if not exists {quote_identifier(relation.schema)}")
     cur.execute(f"create table if not exists {relation.sql} ({columns_sql})")
     cur.execute("select column_name from information_schema.columns where table_schema = %s and table_name = %s",
@@ -107,7 +66,7 @@ def ensure_table(cur, relation: relations.Relation, schema: pa.Schema) -> None:
     have = {name for (name,) in cur.fetchall()}
     for f in schema:
         if f.name not in have:
-            type_sql = column_type(f.type)
+            type_sql = column_type(f.type, "postgres")
             cur.execute(f"alter table {relation.sql} add column {quote_identifier(f.name)} {type_sql}")
 
 
@@ -175,7 +134,7 @@ def _load_entity(cur, landed_dir: Path, entity: str, relation: relations.Relatio
                  batches_relation: relations.Relation) -> LoadSummary:
     """Bring one entity's landed table and its quarantine rows in line with the landed folder."""
     ensure_table(cur, relation, schema)
-    landed_now = _landed_batches(landed_dir, entity)
+    landed_now = landed_batches(landed_dir, entity)
     cur.execute(f"select storage_key, batch_id, batch_version from {batches_relation.sql} where entity = %s order by 1",
                 (entity,))
     loaded = {key: LandedBatch(entity, key, batch_id, version) for key, batch_id, version in cur.fetchall()}
@@ -219,9 +178,6 @@ def load_landed(landed_dir: Path, server: PostgresServer, progress: Callable[[st
                 progress(f"landed -> postgres: {entity}: {done.loaded} batches loaded ({done.rows:,} rows), {done.deleted} removed")
             summary = LoadSummary(summary.loaded + done.loaded, summary.deleted + done.deleted, summary.rows + done.rows)
     return summary
-
-
-NEWS_LANDED_SOURCE = "news_landed"
 
 
 def load_news(folders: dict[str, Path], server: PostgresServer, progress: Callable[[str], None] = print) -> int:

@@ -1,8 +1,8 @@
 """The warehouse connection Python steps use, whatever RI_TARGET is.
 
-On DuckDB it is DuckDB's own connection to the warehouse file. On PostgreSQL it is a connection
-with the small part of DuckDB's interface the steps use (`execute` with `?` parameters, then
-`fetchall`, `fetchone`, `df` or `arrow`), so a reader is written once. Writing a whole table differs
+On DuckDB it is DuckDB's own connection to the warehouse file. On PostgreSQL and on Spark it is a
+connection with the small part of DuckDB's interface the steps use (`execute` with `?` parameters,
+then `fetchall`, `fetchone`, `df` or `arrow`), so a reader is written once. Writing a whole table differs
 by engine and has its helpers here (`replace_table`, `replace_rows`). Values are bound parameters
 everywhere; identifiers come quoted from runtime.relations or runtime.sql.
 """
@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import psycopg2
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from runtime.relations import Relation
-from runtime.settings import PostgresServer, Settings
+from runtime.settings import PostgresServer, Settings, SparkServer
 from runtime.sql import quote_identifier
+from targets import spark
 from targets.postgres import copy_arrow, ensure_table, open_connection
 
 if TYPE_CHECKING:
@@ -31,15 +33,23 @@ if TYPE_CHECKING:
 
 @contextmanager
 def connect(cfg: Settings, *, read_only: bool = False) -> Iterator[Warehouse]:
-    """The run's warehouse: DuckDB's connection to the warehouse file, or a PostgresConnection."""
-    if cfg.target == "postgres":
-        con = PostgresConnection(cfg.postgres, read_only=read_only)
-    else:
+    """The run's warehouse: DuckDB's connection to the warehouse file, a PostgresConnection or a
+    SparkConnection."""
+    if cfg.target == "duckdb":
         con = duckdb.connect(str(cfg.warehouse_path), read_only=read_only)
+    else:
+        con = server_connection(cfg.postgres if cfg.target == "postgres" else cfg.spark, read_only=read_only)
     try:
         yield con
     finally:
         con.close()
+
+
+def server_connection(server: PostgresServer | SparkServer, *, read_only: bool = False) -> PostgresConnection | SparkConnection:
+    """A connection to a server warehouse (closed by the caller, or used as a context manager)."""
+    if isinstance(server, SparkServer):
+        return SparkConnection(server)
+    return PostgresConnection(server, read_only=read_only)
 
 
 def is_duckdb(con: Warehouse) -> bool:
@@ -168,18 +178,86 @@ class PostgresConnection:
         self.close()
 
 
+_TRANSACTION = re.compile(r"\s*(begin|commit|rollback)\b", re.IGNORECASE)
+
+
+class SparkConnection:
+    """A Spark Connect session speaking the part of DuckDB's connection interface the steps use.
+    Spark has no transactions: `begin`, `commit` and `rollback` are accepted and do nothing, so a
+    table written by a step is replaced whole (replace_table, replace_rows) rather than edited.
+    Results travel as Arrow record batches."""
+
+    def __init__(self, server: SparkServer):
+        self._session_context = spark.session(server)
+        self.spark = self._session_context.__enter__()
+        self._frame = None
+
+    def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> SparkConnection:
+        self._frame = None
+        if _TRANSACTION.match(sql):
+            return self
+        frame = self.spark.sql(sql, args=list(parameters)) if parameters else self.spark.sql(sql)
+        if _QUERY.match(sql):
+            self._frame = frame  # a query runs when its result is read
+        else:
+            frame.collect()
+        return self
+
+    def sql(self, sql: str) -> SparkConnection:
+        return self.execute(sql)
+
+    def fetchall(self) -> list[tuple]:
+        return [tuple(row) for row in self._frame.collect()]
+
+    def fetchone(self) -> tuple | None:
+        rows = self._frame.take(1)
+        return tuple(rows[0]) if rows else None
+
+    def arrow(self) -> pa.Table:
+        """The query's result as an Arrow table: Spark's instants as UTC timestamps."""
+        return self._frame.toArrow()
+
+    to_arrow_table = arrow
+
+    def df(self) -> pd.DataFrame:
+        """The result as DuckDB would convert it to pandas (the same dtypes on every target)."""
+        return duckdb.from_arrow(self.arrow()).df()
+
+    def table_exists(self, relation: Relation) -> bool:
+        return self.spark.catalog.tableExists(relation.identifier, relation.schema)
+
+    def column_names(self, relation: Relation) -> list[str]:
+        return [column.name for column in self.spark.catalog.listColumns(relation.identifier, relation.schema)]
+
+    def write_table(self, relation: Relation, table: pa.Table) -> None:
+        spark.write_table(self.spark, relation, table)
+
+    def close(self) -> None:
+        self._session_context.__exit__(None, None, None)
+
+    def __enter__(self) -> SparkConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 # What `connect` gives: a step's connection to the warehouse, whatever the target, and what its
 # statements raise when the engine refuses them.
-Warehouse = duckdb.DuckDBPyConnection | PostgresConnection
-ENGINE_ERRORS = (duckdb.Error, psycopg2.Error)
+Warehouse = duckdb.DuckDBPyConnection | PostgresConnection | SparkConnection
+ENGINE_ERRORS = (duckdb.Error, psycopg2.Error, spark.ENGINE_ERROR)
 
 
 def table_exists(con: Warehouse, relation: Relation) -> bool:
+    if isinstance(con, SparkConnection):
+        return con.table_exists(relation)
     return con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
                        [relation.schema, relation.identifier]).fetchall()[0][0] > 0
 
 
 def column_names(con: Warehouse, relation: Relation) -> list[str]:
+    if isinstance(con, SparkConnection):
+        return con.column_names(relation)
     return [name for (name,) in con.execute(
         "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
         "order by ordinal_position", [relation.schema, relation.identifier]).fetchall()]
@@ -194,6 +272,9 @@ def replace_table(con: Warehouse, relation: Relation, table: pa.Table) -> None:
         con.execute(f"create or replace table {relation.sql} as select * from incoming")
         con.unregister("incoming")
         return
+    if isinstance(con, SparkConnection):
+        con.write_table(relation, table)
+        return
     con.execute(f"drop table if exists {relation.sql}")
     con.ensure_table(relation, table.schema)
     con.copy_in(relation, table)
@@ -204,6 +285,13 @@ def replace_rows(con: Warehouse, relation: Relation, table: pa.Table, key_column
     table is created from it when missing; columns it has and the table lacks are added, so older
     rows read null there). Callers hold the transaction."""
     key_sql = quote_identifier(key_column)
+    if isinstance(con, SparkConnection):
+        # Parquet tables cannot delete rows: the kept rows and the new ones make the table anew
+        kept = con.execute(f"select * from {relation.sql}").arrow() if table_exists(con, relation) else table.slice(0, 0)
+        keys = pc.unique(table.column(key_column)).cast(kept.schema.field(key_column).type)
+        kept = kept.filter(pc.invert(pc.is_in(kept.column(key_column), value_set=keys)))
+        con.write_table(relation, pa.concat_tables([kept, table], promote_options="permissive"))
+        return
     if not is_duckdb(con):
         con.ensure_table(relation, table.schema)
         keys = sorted({k for k in table.column(key_column).to_pylist() if k is not None})

@@ -45,7 +45,7 @@
 
 {% macro one_decimal(expression) -%}
     {#- a number as text with one decimal (57.0), for messages -#}
-    cast(cast({{ expression }} as decimal(10, 1)) as varchar)
+    cast(cast({{ expression }} as decimal(10, 1)) as {{ type_text() }})
 {%- endmacro %}
 
 {% macro health_entity_types(values, name) -%}
@@ -62,14 +62,14 @@
 {%- endmacro %}
 
 {% macro default__json_object(pairs) -%}
-    cast(json_object({% for key, value in pairs %}{{ key }}, {{ value }}{{ ", " if not loop.last }}{% endfor %}) as varchar)
+    cast(json_object({% for key, value in pairs %}{{ key }}, {{ value }}{{ ", " if not loop.last }}{% endfor %}) as {{ type_text() }})
 {%- endmacro %}
 
 {% macro postgres__json_object(pairs) -%}
-    cast(json_build_object({% for key, value in pairs %}{{ key }}, {{ value }}{{ ", " if not loop.last }}{% endfor %}) as varchar)
+    cast(json_build_object({% for key, value in pairs %}{{ key }}, {{ value }}{{ ", " if not loop.last }}{% endfor %}) as {{ type_text() }})
 {%- endmacro %}
 
 {% macro counted(expression, singular, plural) -%}
     {#- "1 meeting", "2 meetings": a count and its noun, for messages -#}
-    cast({{ expression }} as varchar) || case when {{ expression }} = 1 then ' {{ singular }}' else ' {{ plural }}' end
+    cast({{ expression }} as {{ type_text() }}) || case when {{ expression }} = 1 then ' {{ singular }}' else ' {{ plural }}' end
 {%- endmacro %}

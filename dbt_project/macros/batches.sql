@@ -2,8 +2,20 @@
     {#- The rows of `relation` that are the latest delivery of their key, with the same columns:
         a key delivered again in a later batch supersedes the earlier row, and within one batch the
         later row wins (landing writes one file per entity and batch, so batch_id and source_row
-        never tie). `relation` needs the columns batch_id and source_row. DISTINCT ON is shared by
-        DuckDB and Postgres, and unlike a row_number() filter it adds no helper column. -#}
+        never tie). `relation` needs the columns batch_id and source_row. -#}
+    {{- adapter.dispatch('latest_batch_rows')(relation, key_columns) -}}
+{%- endmacro %}
+
+{% macro spark__latest_batch_rows(relation, key_columns) -%}
+    {#- Spark has no DISTINCT ON: each key's row with the greatest (batch_id, source_row), whole. -#}
+    select inline(array(max_by(struct(delivered.*), struct(delivered.batch_id, delivered.source_row))))
+    from {{ relation }} as delivered
+    group by {{ key_columns }}
+{%- endmacro %}
+
+{% macro default__latest_batch_rows(relation, key_columns) -%}
+    {#- DISTINCT ON, shared by DuckDB and Postgres: unlike a row_number() filter it adds no helper
+        column. -#}
     select distinct on ({{ key_columns }}) *
     from {{ relation }}
     order by {{ key_columns }}, batch_id desc, source_row desc
@@ -28,7 +40,7 @@
         Not named through source(): the bookkeeping of loading is not an input a unit test of a
         staging model should have to give. -#}
     select batch_id, batch_version
-    from {{ api.Relation.create(database=target.database, schema=var('landed_schema'), identifier=var('landed_batches_table')) }}
+    from {{ api.Relation.create(schema=var('landed_schema'), identifier=var('landed_batches_table')) }}
     where entity = {{ sql_string(entity) }}
 {%- endmacro %}
 

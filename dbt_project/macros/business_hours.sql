@@ -17,9 +17,23 @@
     select name from pg_timezone_names()
 {%- endmacro %}
 
+{% macro spark__known_time_zones() -%}
+    {#- Java's zone ids (Spark converts with java.time): ZoneId.getAvailableZoneIds() as a list -#}
+    select explode(split(regexp_extract(reflect('java.time.ZoneId', 'getAvailableZoneIds'), '^\\[(.*)\\]$', 1), ', ')) as name
+{%- endmacro %}
+
 {% macro local_time(column, time_zone) -%}
     {#- timestamp with time zone -> the wall-clock time in time_zone (naive) -#}
+    {{- return(adapter.dispatch('local_time')(column, time_zone)) -}}
+{%- endmacro %}
+
+{% macro default__local_time(column, time_zone) -%}
     ({{ column }} at time zone {{ time_zone }})
+{%- endmacro %}
+
+{% macro spark__local_time(column, time_zone) -%}
+    {#- an instant whose UTC wall-clock is the local one (the session is UTC; see spark__utc_timestamp) -#}
+    from_utc_timestamp({{ column }}, {{ time_zone }})
 {%- endmacro %}
 
 {% macro business_minutes(start_local, end_local) -%}
@@ -29,7 +43,7 @@
     cast(greatest(
         {{ _business_seconds_since_epoch(end_local) }} - {{ _business_seconds_since_epoch(start_local) }},
         0
-    ) as double precision) / 60
+    ) as {{ type_double() }}) / 60
 {%- endmacro %}
 
 {% macro _business_seconds_since_epoch(ts) -%}

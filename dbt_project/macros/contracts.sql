@@ -9,6 +9,6 @@
         {{ exceptions.raise_compiler_error(model.name ~ ': contract_columns() found no contract columns') }}
     {%- endif -%}
     {%- for name in names %}
-        cast({{ prefix }}{{ name }} as {{ model.columns[name].data_type }}) as {{ name }}{{ ',' if not loop.last or except }}
+        cast({{ prefix }}{{ name }} as {{ warehouse_type(model.columns[name].data_type) }}) as {{ name }}{{ ',' if not loop.last or except }}
     {%- endfor %}
 {%- endmacro %}

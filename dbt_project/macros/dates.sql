@@ -2,12 +2,57 @@
     does not depend on the session's time zone. -#}
 
 {% macro utc_date(column) -%}
+    {{- return(adapter.dispatch('utc_date')(column)) -}}
+{%- endmacro %}
+
+{% macro default__utc_date(column) -%}
     cast(({{ column }} at time zone 'UTC') as date)
+{%- endmacro %}
+
+{% macro spark__utc_date(column) -%}
+    {#- Spark's timestamps are instants read in the session's zone, which the spark profile sets to UTC -#}
+    cast({{ column }} as date)
 {%- endmacro %}
 
 {% macro utc_timestamp(column) -%}
     {#- timestamp with time zone -> naive timestamp in UTC -#}
+    {{- return(adapter.dispatch('utc_timestamp')(column)) -}}
+{%- endmacro %}
+
+{% macro default__utc_timestamp(column) -%}
     ({{ column }} at time zone 'UTC')
+{%- endmacro %}
+
+{% macro spark__utc_timestamp(column) -%}
+    {#- Spark keeps instants (read in the session's zone, UTC); a timestamp without zone
+        (timestamp_ntz) has no Hive type, and the catalog could not keep the table's comments -#}
+    {{ column }}
+{%- endmacro %}
+
+{% macro iso_weekday(column) -%}
+    {#- 1 (Monday) to 7 (Sunday) -#}
+    {{- return(adapter.dispatch('iso_weekday')(column)) -}}
+{%- endmacro %}
+
+{% macro default__iso_weekday(column) -%}
+    extract(isodow from {{ column }})
+{%- endmacro %}
+
+{% macro spark__iso_weekday(column) -%}
+    extract(dow_iso from {{ column }})
+{%- endmacro %}
+
+{% macro unnest_list(column) -%}
+    {#- One row per element of a list column, as a select-list item of its own -#}
+    {{- return(adapter.dispatch('unnest_list')(column)) -}}
+{%- endmacro %}
+
+{% macro default__unnest_list(column) -%}
+    unnest({{ column }})
+{%- endmacro %}
+
+{% macro spark__unnest_list(column) -%}
+    explode({{ column }})
 {%- endmacro %}
 
 {% macro date_spine_days(bounds_relation, start_column, end_column) -%}

@@ -5,7 +5,7 @@
     nullif(
         trim(
             regexp_replace(
-                regexp_replace(lower(trim({{ column }})), '^.*<([^>]*)>.*$', '\1'),
+                regexp_replace(lower(trim({{ column }})), '^.*<([^>]*)>.*$', {{ regexp_replacement('\\1') }}),
                 '^mailto:',
                 ''
             )
@@ -18,7 +18,22 @@
     {#- Plus-addressing: "name+tag@x.com" -> "name@x.com"; other addresses unchanged. The rule is
         var('plus_addressing') in dbt_project.yml, which the Python connectors apply too. -#}
     {%- set rule = var('plus_addressing') -%}
-    regexp_replace({{ column }}, '{{ rule.pattern | replace("'", "''") }}', '{{ rule.replacement | replace("'", "''") }}')
+    regexp_replace({{ column }}, {{ sql_string(rule.pattern) }}, {{ regexp_replacement(rule.replacement) }})
+{%- endmacro %}
+
+{% macro regexp_replacement(text) -%}
+    {#- The replacement of a regexp_replace, written with \1 for a group (as RE2, PostgreSQL and
+        Python write it), as a SQL literal for this warehouse -#}
+    {{- return(adapter.dispatch('regexp_replacement')(text)) -}}
+{%- endmacro %}
+
+{% macro default__regexp_replacement(text) -%}
+    {{- sql_string(text) -}}
+{%- endmacro %}
+
+{% macro spark__regexp_replacement(text) -%}
+    {#- Java's replacement syntax: $1 for a group, a literal $ escaped -#}
+    {{- sql_string(modules.re.sub('\\\\([0-9])', '$\\1', text | replace('$', '\\$'))) -}}
 {%- endmacro %}
 
 {% macro email_domain(column) -%}

@@ -63,19 +63,19 @@ gap_counts as (
 {% macro health_score_casts(columns) -%}
     {#- `cast(scores.<name> as <type>) as <name>,` for each (name, type) pair -#}
     {%- for name, data_type in columns %}
-        cast(scores.{{ name }} as {{ data_type }}) as {{ name }},
+        cast(scores.{{ name }} as {{ warehouse_type(data_type) }}) as {{ name }},
     {%- endfor %}
 {%- endmacro %}
 
 {% macro health_identity_columns(key_column, name_column, with_account=true) -%}
     {#- snapshot date, the entity's key and name, its account (unless it is the account) and owner -#}
         cast(scores.snapshot_date as date) as snapshot_date,
-        cast(scores.{{ key_column }} as varchar) as {{ key_column }},
-        cast(scores.entity_name as varchar) as {{ name_column }},
+        cast(scores.{{ key_column }} as {{ type_text() }}) as {{ key_column }},
+        cast(scores.entity_name as {{ type_text() }}) as {{ name_column }},
     {%- if with_account %}
-        cast(scores.account_id as varchar) as account_id,
+        cast(scores.account_id as {{ type_text() }}) as account_id,
     {%- endif %}
-        cast(scores.owner_user_id as varchar) as owner_user_id,
+        cast(scores.owner_user_id as {{ type_text() }}) as owner_user_id,
 {%- endmacro %}
 
 {% macro health_score_columns() -%}
@@ -104,7 +104,7 @@ gap_counts as (
 {% macro health_factor_columns(factors) -%}
     {#- the factor sub-scores, `<factor>_score` for each factor the entity is scored on -#}
     {%- for factor in factors %}
-        cast(scores.{{ factor }}_score as double precision) as {{ factor }}_score,
+        cast(scores.{{ factor }}_score as {{ type_double() }}) as {{ factor }}_score,
     {%- endfor %}
 {%- endmacro %}
 

@@ -2,8 +2,18 @@
     so a value can never change the statement around it. -#}
 
 {% macro sql_string(value) -%}
-    {#- `value` as a SQL string literal, single quotes doubled -#}
+    {#- `value` as a SQL string literal -#}
+    {{- adapter.dispatch('sql_string')(value) -}}
+{%- endmacro %}
+
+{% macro default__sql_string(value) -%}
+    {#- single quotes doubled -#}
     '{{ (value | string) | replace("'", "''") }}'
+{%- endmacro %}
+
+{% macro spark__sql_string(value) -%}
+    {#- Spark reads backslash escapes inside a literal: backslashes doubled, single quotes escaped -#}
+    '{{ (value | string) | replace("\\", "\\\\") | replace("'", "\\'") }}'
 {%- endmacro %}
 
 {% macro sql_string_list(values) -%}

@@ -9,7 +9,7 @@
 {%- endmacro %}
 
 {% macro exact_avg(expression, scale=6) -%}
-    cast(sum(cast({{ expression }} as decimal(18, {{ scale }}))) as double precision)
+    cast(sum(cast({{ expression }} as decimal(18, {{ scale }}))) as {{ type_double() }})
         / nullif(count({{ expression }}), 0)
 {%- endmacro %}
 

@@ -4,14 +4,14 @@
 {% macro reply_rate(replies, emails_sent) -%}
     {#- replies per e-mail we sent, at most 1; null when we sent none -#}
     case when {{ emails_sent }} > 0
-        then least(cast({{ replies }} as double precision) / {{ emails_sent }}, 1.0)
+        then least(cast({{ replies }} as {{ type_double() }}) / {{ emails_sent }}, 1.0)
     end
 {%- endmacro %}
 
 {% macro mean_or_null(total, count) -%}
     {#- total / count, null when nothing was counted; divided in double precision (Postgres would
         divide an exact sum in numeric and round differently) -#}
-    case when {{ count }} > 0 then cast({{ total }} as double precision) / {{ count }} end
+    case when {{ count }} > 0 then cast({{ total }} as {{ type_double() }}) / {{ count }} end
 {%- endmacro %}
 
 {% macro contact_signal_means(relation_alias) -%}

@@ -94,7 +94,8 @@ def _share_parse(invocation_target: Path) -> None:
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, *, reads_extracts: bool) -> Iterator[Any]:
     """One `dbt build` of the step's selection, holding the warehouse lock, with the run's values.
     On a server warehouse, what the step reads of the landed folder is loaded first: the models
-    step's extracts (what landed since the last load), the serving step's news (after the news step)."""
+    step's extracts (what landed since the last load), the serving step's news (after the news step);
+    Spark reads them in place, through external tables registered first."""
     cfg = settings.load()
     as_of = as_of_date(context)
     context.log.info(f"dbt build as of {as_of} on {cfg.target}")
@@ -109,6 +110,14 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, *, reads_extr
             else:
                 news = news_dir(cfg.landed_dir)
                 load_news({name: news / name for name in (ITEMS_DIR, FEED_RUNS_DIR)}, cfg.postgres, context.log.info)
+        if cfg.target == "spark":
+            from targets.spark import register_landed, register_news
+
+            if reads_extracts:
+                register_landed(cfg.landed_dir, cfg.spark, context.log.info)
+            else:
+                news = news_dir(cfg.landed_dir)
+                register_news({name: news / name for name in (ITEMS_DIR, FEED_RUNS_DIR)}, cfg.spark, context.log.info)
         full_refresh = ["--full-refresh"] if context.run.tags.get(FULL_REFRESH_TAG) == "true" else []
         invocation = dbt.cli(["build", *cfg.dbt_arguments(as_of), *full_refresh], context=context)
         events = list(invocation.stream())

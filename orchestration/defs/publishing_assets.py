@@ -67,7 +67,7 @@ def serving_release(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> d
             # BI tools on the server read the schema `serving`; the files below are the same release
             counts = publish_schema(cfg.postgres, manifest.published(), serving.SCHEMA, release_id)
             context.log.info(f"postgres: schema {serving.SCHEMA} now holds {len(counts)} tables of release {release_id}")
-        source = cfg.postgres if cfg.target == "postgres" else cfg.warehouse_path
+        source = {"postgres": cfg.postgres, "spark": cfg.spark}.get(cfg.target, cfg.warehouse_path)
         release = publish(source, cfg.serving_dir, manifest.published(), release_id, decorate, manifest.append_only())
     current = cfg.serving_dir / "current"
     return dg.MaterializeResult(

@@ -1,19 +1,24 @@
-"""A database of its own on the PostgreSQL server for each test module, or a skip saying why.
+"""A warehouse of its own for each test module on each server target, or a skip saying why.
 
-The server is the one RI_PG_* names (`make test` starts a private one: scripts/postgres_server.sh);
-a module's database is created empty and dropped afterwards."""
+PostgreSQL: the server RI_PG_* names (`make test` starts a private one: scripts/postgres_server.sh);
+a module's database is created empty and dropped afterwards. Spark: a private Spark Connect server
+(scripts/spark_server.sh) with its catalog in the module's temporary folder, stopped afterwards."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
 from runtime import settings
-from runtime.settings import PostgresServer
+from runtime.settings import PROJECT_ROOT, PostgresServer, SparkServer
 from runtime.sql import quote_identifier
 from targets.postgres import open_connection
 
@@ -66,6 +71,40 @@ def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
     admin.close()
     with _database(server, f"relintel_{request.module.__name__.rsplit('.', 1)[-1]}_{os.getpid()}") as database:
         yield database
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkServer]:
+    """A private Spark Connect server for the module, its catalog and tables in a temporary folder."""
+    reason = None
+    if shutil.which("java") is None:
+        reason = "no Java on this machine (Spark needs Java 17 or newer; `make test` installs it as root)"
+    else:
+        try:
+            import pyspark  # noqa: F401 - only whether it is installed
+        except ImportError:
+            reason = "PySpark is not installed (it comes from the lock file: `make setup`)"
+    if reason is None:
+        folder, port = tmp_path_factory.mktemp("spark"), _free_port()
+        script = [str(PROJECT_ROOT / "scripts" / "spark_server.sh")]
+        started = subprocess.run([*script, "start", str(folder), str(port)], capture_output=True, text=True,
+                                 env={**os.environ, "PYTHON": sys.executable})
+        if started.returncode != 0:
+            reason = f"the Spark server did not start: {(started.stderr or started.stdout).strip()[:200]}"
+    if reason is not None:
+        OUTCOMES["spark"] = f"skipped: {reason}"
+        pytest.skip(reason)
+    OUTCOMES["spark"] = "ran on a local Spark Connect server (scripts/spark_server.sh)"
+    try:
+        yield SparkServer(remote=f"sc://127.0.0.1:{port}")
+    finally:
+        subprocess.run([*script, "stop", str(folder), str(port)], capture_output=True, env={**os.environ, "PYTHON": sys.executable})
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -43,3 +43,18 @@ def in_postgres(con: Any, schema: str) -> Descriptions:
             "where n.nspname = ? and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped", [schema]).fetchall():
         out.setdefault(table, {})[column] = comment
     return {t: {k: v for k, v in d.items() if v} for t, d in out.items()}
+
+
+def in_spark(con: Any) -> Descriptions:
+    """The comments Spark's catalog holds on each published table (where dbt built it) and its
+    columns (`con`: a targets.warehouse.SparkConnection)."""
+    out: Descriptions = {}
+    for name, relation in relations.load().published().items():
+        described = {}
+        for column_name, _type, comment in con.execute(f"describe table extended {relation.sql}").fetchall():
+            if column_name == "Comment":  # the table's own, among the extended details
+                described[""] = comment
+        for column in con.spark.catalog.listColumns(relation.identifier, relation.schema):
+            described[column.name] = column.description
+        out[name] = {k: v for k, v in described.items() if v}
+    return out

@@ -67,7 +67,7 @@ runs as (
 opened as (
     -- each alert with the facts of the day it opened
     select
-        {{ dbt.hash(dbt.concat(["runs.entity_type", "'|'", "runs.entity_id", "'|'", "runs.rule", "'|'", "cast(runs.band_rank as varchar)", "'|'", "cast(runs.opened_date as varchar)"])) }} as alert_id,
+        {{ dbt.hash(dbt.concat(["runs.entity_type", "'|'", "runs.entity_id", "'|'", "runs.rule", "'|'", "cast(runs.band_rank as " ~ type_text() ~ ")", "'|'", "cast(runs.opened_date as " ~ type_text() ~ ")"])) }} as alert_id,
         runs.entity_type,
         runs.entity_id,
         runs.rule,
@@ -96,12 +96,12 @@ worded as (
         opened.entity_name || ' (' || opened.entity_type || ') '
         || case opened.rule
             when 'rating_drop' then 'dropped from ' || opened.previous_rating || ' to ' || opened.rating
-                || ' on ' || cast(opened.opened_date as varchar) || ': score ' || {{ one_decimal('opened.score') }}
+                || ' on ' || cast(opened.opened_date as {{ type_text() }}) || ': score ' || {{ one_decimal('opened.score') }}
                 || ', ' || {{ one_decimal('opened.previous_score') }} || ' the day before'
             when 'sharp_drop' then 'lost ' || {{ one_decimal('-opened.score_delta_7d') }} || ' points in 7 days to '
-                || {{ one_decimal('opened.score') }} || ' (' || opened.rating || ') on ' || cast(opened.opened_date as varchar)
+                || {{ one_decimal('opened.score') }} || ' (' || opened.rating || ') on ' || cast(opened.opened_date as {{ type_text() }})
             else 'fell below the Good cut-off of ' || {{ one_decimal('opened.threshold_good') }} || ' on '
-                || cast(opened.opened_date as varchar) || ': score ' || {{ one_decimal('opened.score') }}
+                || cast(opened.opened_date as {{ type_text() }}) || ': score ' || {{ one_decimal('opened.score') }}
                 || coalesce(', ' || {{ one_decimal('opened.previous_score') }} || ' the day before', '')
         end
         || coalesce('. ' || opened.top_reason, '') || '.' as message
@@ -121,23 +121,23 @@ recipients as (
 )
 
 select
-    cast(worded.alert_id as varchar) as alert_id,
-    cast(recipients.recipient_user_id as varchar) as recipient_user_id,
-    cast(recipients.recipient_name as varchar) as recipient_name,
-    cast(recipients.recipient_role as varchar) as recipient_role,
-    cast(worded.entity_type as varchar) as entity_type,
-    cast(worded.entity_id as varchar) as entity_id,
-    cast(worded.entity_name as varchar) as entity_name,
-    cast(worded.owner_user_id as varchar) as owner_user_id,
-    cast(worded.rule as varchar) as rule,
-    cast(case when worded.cleared_date is null then 'open' else 'recovered' end as varchar) as status,
+    cast(worded.alert_id as {{ type_text() }}) as alert_id,
+    cast(recipients.recipient_user_id as {{ type_text() }}) as recipient_user_id,
+    cast(recipients.recipient_name as {{ type_text() }}) as recipient_name,
+    cast(recipients.recipient_role as {{ type_text() }}) as recipient_role,
+    cast(worded.entity_type as {{ type_text() }}) as entity_type,
+    cast(worded.entity_id as {{ type_text() }}) as entity_id,
+    cast(worded.entity_name as {{ type_text() }}) as entity_name,
+    cast(worded.owner_user_id as {{ type_text() }}) as owner_user_id,
+    cast(worded.rule as {{ type_text() }}) as rule,
+    cast(case when worded.cleared_date is null then 'open' else 'recovered' end as {{ type_text() }}) as status,
     cast(worded.opened_date as date) as opened_date,
     cast(worded.last_seen_date as date) as last_seen_date,
     cast(worded.cleared_date as date) as recovered_date,
-    cast(worded.score as double precision) as score,
-    cast(worded.rating as varchar) as rating,
-    cast(worded.previous_rating as varchar) as previous_rating,
-    cast(worded.score_delta_7d as double precision) as score_delta_7d,
-    cast(worded.message as varchar) as message
+    cast(worded.score as {{ type_double() }}) as score,
+    cast(worded.rating as {{ type_text() }}) as rating,
+    cast(worded.previous_rating as {{ type_text() }}) as previous_rating,
+    cast(worded.score_delta_7d as {{ type_double() }}) as score_delta_7d,
+    cast(worded.message as {{ type_text() }}) as message
 from worded
 inner join recipients on worded.alert_id = recipients.alert_id

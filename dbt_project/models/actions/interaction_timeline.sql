@@ -44,11 +44,11 @@ per_entity as (
 )
 
 select
-    cast(per_entity.entity_type as varchar) as entity_type,
-    cast(per_entity.entity_id as varchar) as entity_id,
+    cast(per_entity.entity_type as {{ type_text() }}) as entity_type,
+    cast(per_entity.entity_id as {{ type_text() }}) as entity_id,
     cast(per_entity.activity_date as date) as activity_date,
-    cast(per_entity.channel as varchar) as channel,
-    cast(per_entity.side as varchar) as side,
+    cast(per_entity.channel as {{ type_text() }}) as channel,
+    cast(per_entity.side as {{ type_text() }}) as side,
     cast(count(distinct per_entity.activity_id) as integer) as interactions,
     cast(as_of.as_of_date as date) as as_of_date
 from per_entity

@@ -48,27 +48,27 @@ accounts as (
 
 select
     cast(accounts.snapshot_date as date) as snapshot_date,
-    cast(accounts.owner_user_id as varchar) as owner_user_id,
-    cast(owners.full_name as varchar) as owner_name,
+    cast(accounts.owner_user_id as {{ type_text() }}) as owner_user_id,
+    cast(owners.full_name as {{ type_text() }}) as owner_name,
     cast(row_number() over (
         partition by accounts.owner_user_id
         order by coalesce({{ rating_rank('accounts.rating') }}, 5), accounts.open_pipeline_amount desc,
             accounts.score_delta_7d, accounts.score, accounts.account_id
     ) as integer) as risk_rank,
-    cast(accounts.account_id as varchar) as account_id,
-    cast(accounts.account_name as varchar) as account_name,
-    cast(accounts.segment as varchar) as segment,
-    cast(accounts.score as double precision) as score,
-    cast(accounts.rating as varchar) as rating,
-    cast(accounts.trend as varchar) as trend,
-    cast(accounts.score_delta_7d as double precision) as score_delta_7d,
-    cast(accounts.score_delta_30d as double precision) as score_delta_30d,
-    cast(accounts.rating_transition as varchar) as rating_transition,
+    cast(accounts.account_id as {{ type_text() }}) as account_id,
+    cast(accounts.account_name as {{ type_text() }}) as account_name,
+    cast(accounts.segment as {{ type_text() }}) as segment,
+    cast(accounts.score as {{ type_double() }}) as score,
+    cast(accounts.rating as {{ type_text() }}) as rating,
+    cast(accounts.trend as {{ type_text() }}) as trend,
+    cast(accounts.score_delta_7d as {{ type_double() }}) as score_delta_7d,
+    cast(accounts.score_delta_30d as {{ type_double() }}) as score_delta_30d,
+    cast(accounts.rating_transition as {{ type_text() }}) as rating_transition,
     cast(accounts.open_opportunities as integer) as open_opportunities,
-    cast(accounts.open_pipeline_amount as double precision) as open_pipeline_amount,
+    cast(accounts.open_pipeline_amount as {{ type_double() }}) as open_pipeline_amount,
     cast(accounts.days_since_meaningful as integer) as days_since_meaningful,
     cast(accounts.is_going_quiet as boolean) as is_going_quiet,
-    cast(accounts.top_reason_down as varchar) as top_reason_down,
+    cast(accounts.top_reason_down as {{ type_text() }}) as top_reason_down,
     cast(accounts.open_recommendations as integer) as open_recommendations
 from accounts
 left join {{ ref('dim_users') }} as owners on accounts.owner_user_id = owners.user_id

@@ -48,16 +48,16 @@ scored as (
 
 select
     cast(snapshot_date as date) as snapshot_date,
-    cast(opportunity_id as varchar) as opportunity_id,
-    cast(opportunity_name as varchar) as opportunity_name,
-    cast(account_id as varchar) as account_id,
-    cast(owner_user_id as varchar) as owner_user_id,
-    cast(amount as double precision) as amount,
-    cast(rating as varchar) as rating,
-    cast({{ round_to("relationship_health", 1) }} as double precision) as relationship_health,
-    cast(health_cutoff as double precision) as health_cutoff,
-    cast({{ round_to("deal_score", 1) }} as double precision) as deal_score,
-    cast(deal_score_source as varchar) as deal_score_source,
+    cast(opportunity_id as {{ type_text() }}) as opportunity_id,
+    cast(opportunity_name as {{ type_text() }}) as opportunity_name,
+    cast(account_id as {{ type_text() }}) as account_id,
+    cast(owner_user_id as {{ type_text() }}) as owner_user_id,
+    cast(amount as {{ type_double() }}) as amount,
+    cast(rating as {{ type_text() }}) as rating,
+    cast({{ round_to("relationship_health", 1) }} as {{ type_double() }}) as relationship_health,
+    cast(health_cutoff as {{ type_double() }}) as health_cutoff,
+    cast({{ round_to("deal_score", 1) }} as {{ type_double() }}) as deal_score,
+    cast(deal_score_source as {{ type_text() }}) as deal_score_source,
     cast(case
         when relationship_health is null or deal_score is null then null
         when relationship_health >= health_cutoff
@@ -65,5 +65,5 @@ select
         when relationship_health >= health_cutoff then 'strong_relationship_stalling_deal'
         when deal_score >= {{ numeric_value(p.deal_score_cutoff, 'opportunity_quadrant.deal_score_cutoff') }} then 'vulnerable_deal'
         else 'disengaged'
-    end as varchar) as quadrant
+    end as {{ type_text() }}) as quadrant
 from scored

@@ -248,7 +248,7 @@ conditions as (
     union all
     {%- endif %}
     -- keeps the unions above well formed whichever rules are enabled
-    select cast(null as varchar) as entity_type, cast(null as varchar) as entity_id, cast(null as varchar) as rule,
+    select cast(null as {{ type_text() }}) as entity_type, cast(null as {{ type_text() }}) as entity_id, cast(null as {{ type_text() }}) as rule,
         cast(null as date) as day, false as holds
     where false
 ),
@@ -354,10 +354,10 @@ worded as (
         case runs.rule
             when 'introduction' then
                 primary_person.name_and_role || ', the primary contact on ' || deals.opportunity_name
-                || ', has not answered the last ' || cast(deal_day.primary_unanswered_streak as varchar)
+                || ', has not answered the last ' || cast(deal_day.primary_unanswered_streak as {{ type_text() }})
                 || ' e-mails or calls and declined or missed ' || {{ counted('skipped.skipped_meetings_30d', 'meeting', 'meetings') }}
                 || ' in 30 days, while ' || engaged_person.name_and_role || ' is engaged (last in touch '
-                || cast(engaged.engaged_last_touch_date as varchar) || '). '
+                || cast(engaged.engaged_last_touch_date as {{ type_text() }}) || '). '
                 || case
                     when introducer.route = 1 then 'Ask ' || introducer.user_name || ', who knows '
                         || primary_person.full_name || ' best among your colleagues (strength ' || {{ one_decimal('introducer.strength') }}
@@ -378,15 +378,15 @@ worded as (
                 case when deal_day.decision_maker_count = 0
                     then deals.opportunity_name || ' has no decision-maker among its contacts: find and engage one.'
                     else 'No decision-maker on ' || deals.opportunity_name || ' has been engaged in '
-                        || coalesce(cast(deal_day.decision_maker_days_since_meaningful as varchar) || ' days', 'the last 90 days or more')
+                        || coalesce(cast(deal_day.decision_maker_days_since_meaningful as {{ type_text() }}) || ' days', 'the last 90 days or more')
                         || ': engage one before the deal moves on.'
                 end
             when 'quiet_account' then
                 accounts.account_name || ' has gone quiet: no word from anyone there for '
-                || cast(account_day.days_since_customer_touch as varchar) || ' days, with '
+                || cast(account_day.days_since_customer_touch as {{ type_text() }}) || ' days, with '
                 || {{ counted('account_day.open_opportunity_count', 'open deal', 'open deals') }} || '.'
             when 'leadership_news' then
-                'News of ' || cast(news.event_date as varchar) || ' (' || news.source_feed || '), "' || news.title
+                'News of ' || cast(news.event_date as {{ type_text() }}) || ' (' || news.source_feed || '), "' || news.title
                 || '", names ' || news_person.name_and_role || ', a contact on ' || deals.opportunity_name
                 || ': confirm their role and who decides now, and update the deal''s contacts.'
             when 'waiting_on_us' then
@@ -400,7 +400,7 @@ worded as (
                 ("'unanswered_streak'", 'deal_day.primary_unanswered_streak'),
                 ("'skipped_meetings_30d'", 'skipped.skipped_meetings_30d'),
                 ("'engaged_contact_id'", 'engaged.engaged_contact_id'),
-                ("'engaged_last_touch_date'", 'cast(engaged.engaged_last_touch_date as varchar)'),
+                ("'engaged_last_touch_date'", 'cast(engaged.engaged_last_touch_date as ' ~ type_text() ~ ')'),
                 ("'introducer_user_id'", 'introducer.user_id'),
                 ("'introducer_strength'", 'introducer.strength'),
                 ("'introducer_route'", "case introducer.route when 1 then 'knows the contact' when 2 then 'manager''s team' else 'none' end"),
@@ -416,7 +416,7 @@ worded as (
             ]) }}
             when 'leadership_news' then {{ json_object([
                 ("'item_id'", 'news.item_id'),
-                ("'event_date'", 'cast(news.event_date as varchar)'),
+                ("'event_date'", 'cast(news.event_date as ' ~ type_text() ~ ')'),
                 ("'link'", 'news.link'),
                 ("'named_contact_id'", 'news.contact_id'),
             ]) }}
@@ -456,23 +456,23 @@ worded as (
 )
 
 select
-    cast({{ dbt.hash(dbt.concat(["worded.entity_type", "'|'", "worded.entity_id", "'|'", "worded.rule", "'|'", "cast(worded.opened_date as varchar)"])) }} as varchar)
+    cast({{ dbt.hash(dbt.concat(["worded.entity_type", "'|'", "worded.entity_id", "'|'", "worded.rule", "'|'", "cast(worded.opened_date as " ~ type_text() ~ ")"])) }} as {{ type_text() }})
         as recommendation_id,
-    cast(worded.entity_type as varchar) as entity_type,
-    cast(worded.entity_id as varchar) as entity_id,
-    cast(worded.entity_name as varchar) as entity_name,
-    cast(worded.account_id as varchar) as account_id,
-    cast(worded.owner_user_id as varchar) as owner_user_id,
-    cast(worded.rule as varchar) as rule,
+    cast(worded.entity_type as {{ type_text() }}) as entity_type,
+    cast(worded.entity_id as {{ type_text() }}) as entity_id,
+    cast(worded.entity_name as {{ type_text() }}) as entity_name,
+    cast(worded.account_id as {{ type_text() }}) as account_id,
+    cast(worded.owner_user_id as {{ type_text() }}) as owner_user_id,
+    cast(worded.rule as {{ type_text() }}) as rule,
     cast(case worded.rule
         {%- for rule, priority in p.priority.items() %}
         when {{ sql_string(rule) }} then {{ numeric_value(priority, 'recommendations.priority.' ~ rule) }}
         {%- endfor %}
     end as integer) as priority,
-    cast(worded.message as varchar) as message,
-    cast(worded.evidence as varchar) as evidence,
+    cast(worded.message as {{ type_text() }}) as message,
+    cast(worded.evidence as {{ type_text() }}) as evidence,
     cast(worded.opened_date as date) as opened_date,
     cast(worded.last_seen_date as date) as last_seen_date,
     cast(worded.cleared_date as date) as closed_date,
-    cast(case when worded.cleared_date is null then 'open' else 'closed' end as varchar) as status
+    cast(case when worded.cleared_date is null then 'open' else 'closed' end as {{ type_text() }}) as status
 from worded

@@ -100,7 +100,7 @@ weighted as (
         touches.contact_id,
         touches.touch,
         touches.activity_date,
-        power(0.5, cast(evaluations.evaluated_on - touches.activity_date as double precision) / {{ numeric_value(p.half_life_days, 'relationship_strength.half_life_days') }}) as decay,
+        power(0.5, cast({{ dbt.datediff('touches.activity_date', 'evaluations.evaluated_on', 'day') }} as {{ type_double() }}) / {{ numeric_value(p.half_life_days, 'relationship_strength.half_life_days') }}) as decay,
         touches.activity_date > evaluations.evaluated_on - 90 as is_last_90d
     from touches
     inner join evaluations
@@ -156,19 +156,19 @@ strengths as (
 final as (
     select
         cast((select as_of_date from as_of) as date) as as_of_date,
-        cast(strengths.user_id as varchar) as user_id,
-        cast(users.full_name as varchar) as user_name,
-        cast(strengths.contact_id as varchar) as contact_id,
-        cast(contacts.full_name as varchar) as contact_name,
-        cast(contacts.account_id as varchar) as account_id,
-        cast(strengths.strength as double precision) as strength,
-        cast(strengths.strength_earlier as double precision) as strength_90d_ago,
-        cast({{ round_to('strengths.strength - strengths.strength_earlier', 1) }} as double precision) as strength_change_90d,
+        cast(strengths.user_id as {{ type_text() }}) as user_id,
+        cast(users.full_name as {{ type_text() }}) as user_name,
+        cast(strengths.contact_id as {{ type_text() }}) as contact_id,
+        cast(contacts.full_name as {{ type_text() }}) as contact_name,
+        cast(contacts.account_id as {{ type_text() }}) as account_id,
+        cast(strengths.strength as {{ type_double() }}) as strength,
+        cast(strengths.strength_earlier as {{ type_double() }}) as strength_90d_ago,
+        cast({{ round_to('strengths.strength - strengths.strength_earlier', 1) }} as {{ type_double() }}) as strength_change_90d,
         cast(case
             when strengths.strength - strengths.strength_earlier >= {{ numeric_value(p.trend_flat_band, 'relationship_strength.trend_flat_band') }} then 'up'
             when strengths.strength - strengths.strength_earlier <= -{{ numeric_value(p.trend_flat_band, 'relationship_strength.trend_flat_band') }} then 'down'
             else 'flat'
-        end as varchar) as trend,
+        end as {{ type_text() }}) as trend,
         cast(row_number() over (
             partition by strengths.contact_id
             order by strengths.strength_points desc, strengths.last_two_way_date desc nulls last, strengths.user_id

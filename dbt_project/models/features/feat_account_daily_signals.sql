@@ -84,14 +84,14 @@ won_history as (
 final as (
 
     select
-        cast(contact_rollup.account_id as varchar) as account_id,
+        cast(contact_rollup.account_id as {{ type_text() }}) as account_id,
         cast(contact_rollup.as_of_date as date) as as_of_date,
-        cast(accounts.owner_user_id as varchar) as owner_user_id,
+        cast(accounts.owner_user_id as {{ type_text() }}) as owner_user_id,
         cast(contact_rollup.contacts_known as integer) as contacts_known,
         cast(contact_rollup.contacts_engaged_90d as integer) as contacts_engaged_90d,
         cast(contact_rollup.decision_makers_engaged_90d as integer) as decision_makers_engaged_90d,
         cast(contact_rollup.roles_engaged_90d as integer) as roles_engaged_90d,
-        cast(contact_rollup.roles_engaged_90d / 4.0 as double precision) as role_coverage_90d,
+        cast(contact_rollup.roles_engaged_90d / 4.0 as {{ type_double() }}) as role_coverage_90d,
         cast(contact_rollup.contacts_engaged_90d = 1 as boolean) as is_single_threaded,
         cast(contact_rollup.days_since_meaningful as integer) as days_since_meaningful,
         cast(contact_rollup.days_since_customer_touch as integer) as days_since_customer_touch,
@@ -107,18 +107,18 @@ final as (
         cast(contact_rollup.interactions_90d as integer) as interactions_90d,
         cast(
             {{ reply_rate('contact_rollup.replies_received_90d', 'contact_rollup.emails_outbound_raw_90d') }}
-            as double precision
+            as {{ type_double() }}
         ) as reply_rate_90d,
         cast(contact_rollup.two_way_exchanges_90d as integer) as two_way_exchanges_90d,
         cast(contact_rollup.channel_count_90d as integer) as channel_count_90d,
         cast(
             {{ mean_or_null('contact_rollup.sentiment_sum_90d', 'contact_rollup.sentiment_count_90d') }}
-            as double precision
+            as {{ type_double() }}
         ) as sentiment_90d,
-        cast(contact_rollup.their_response_hours_90d as double precision) as their_response_hours_90d,
-        cast(contact_rollup.our_response_hours_90d as double precision) as our_response_hours_90d,
-        cast(contact_rollup.their_response_business_hours_90d as double precision) as their_response_business_hours_90d,
-        cast(contact_rollup.our_response_business_hours_90d as double precision) as our_response_business_hours_90d,
+        cast(contact_rollup.their_response_hours_90d as {{ type_double() }}) as their_response_hours_90d,
+        cast(contact_rollup.our_response_hours_90d as {{ type_double() }}) as our_response_hours_90d,
+        cast(contact_rollup.their_response_business_hours_90d as {{ type_double() }}) as their_response_business_hours_90d,
+        cast(contact_rollup.our_response_business_hours_90d as {{ type_double() }}) as our_response_business_hours_90d,
         cast(contact_rollup.emails_human_opened_90d as integer) as emails_human_opened_90d,
         cast(contact_rollup.emails_machine_opened_only_90d as integer) as emails_machine_opened_only_90d,
         cast(coalesce(pipeline_rollup.open_opportunity_count, 0) as integer) as open_opportunity_count,

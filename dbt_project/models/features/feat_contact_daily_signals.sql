@@ -170,7 +170,7 @@ carried as (
     where as_of_date = {{ days_before(window_start, 90) }}
     {%- else %}
     select
-        cast(null as varchar) as contact_id,
+        cast(null as {{ type_text() }}) as contact_id,
         cast(null as date) as last_meaningful_date,
         cast(null as date) as last_customer_touch_date,
         cast(null as integer) as unanswered_streak
@@ -260,7 +260,7 @@ windowed as (
 final as (
 
     select
-        cast(contact_id as varchar) as contact_id,
+        cast(contact_id as {{ type_text() }}) as contact_id,
         cast(as_of_date as date) as as_of_date,
         cast({{ dbt.datediff('first_activity_date', 'as_of_date', 'day') }} as integer) as tenure_days,
         cast(last_meaningful_date as date) as last_meaningful_date,
@@ -282,17 +282,17 @@ final as (
         cast(replies_sent_90d as integer) as replies_sent_90d,
         cast(meetings_missed_90d as integer) as meetings_missed_90d,
         cast(calls_unanswered_90d as integer) as calls_unanswered_90d,
-        cast({{ reply_rate('replies_received_90d', 'emails_outbound_raw_90d') }} as double precision) as reply_rate_90d,
+        cast({{ reply_rate('replies_received_90d', 'emails_outbound_raw_90d') }} as {{ type_double() }}) as reply_rate_90d,
         cast(replies_received_90d + replies_sent_90d + meetings_90d + calls_90d as integer) as two_way_exchanges_90d,
-        cast({{ mean_or_null('sentiment_sum_90d', 'sentiment_count_90d') }} as double precision) as sentiment_90d,
+        cast({{ mean_or_null('sentiment_sum_90d', 'sentiment_count_90d') }} as {{ type_double() }}) as sentiment_90d,
         cast(sentiment_count_90d as integer) as sentiment_count_90d,
         -- mean reply times in hours
         {%- for side in ['their', 'our'] %}
-        cast({{ mean_or_null(side ~ '_reply_minutes_sum_90d', side ~ '_reply_count_90d') }} / 60.0 as double precision)
+        cast({{ mean_or_null(side ~ '_reply_minutes_sum_90d', side ~ '_reply_count_90d') }} / 60.0 as {{ type_double() }})
             as {{ side }}_response_hours_90d,
         cast(
             {{ mean_or_null(side ~ '_reply_business_minutes_sum_90d', side ~ '_reply_business_count_90d') }} / 60.0
-            as double precision
+            as {{ type_double() }}
         ) as {{ side }}_response_business_hours_90d,
         {%- endfor %}
         cast(has_email_90d + has_meeting_90d + has_call_90d as integer) as channel_count_90d,

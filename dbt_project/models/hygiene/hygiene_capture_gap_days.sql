@@ -54,8 +54,8 @@ ranked as (
 )
 
 select
-    cast(user_id as varchar) as user_id,
+    cast(user_id as {{ type_text() }}) as user_id,
     cast(gap_date as date) as gap_date,
-    cast(gap_kind as varchar) as gap_kind
+    cast(gap_kind as {{ type_text() }}) as gap_kind
 from ranked
 where kind_rank = 1

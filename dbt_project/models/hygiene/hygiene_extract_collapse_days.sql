@@ -10,7 +10,7 @@ daily as (
 
     select
         capture_date,
-        extract(isodow from capture_date) as iso_weekday,
+        {{ iso_weekday('capture_date') }} as iso_weekday,
         sum(synced_emails + synced_meetings) as synced_count,
         sum(manual_activities + dialer_activities) as logged_count,
         count(*) as captured_users
@@ -47,11 +47,11 @@ baseline as (
 select
     cast(capture_date as date) as collapse_date,
     cast(synced_count as bigint) as synced_count,
-    cast(usual_synced as double precision) as usual_synced_count,
+    cast(usual_synced as {{ type_double() }}) as usual_synced_count,
     cast(logged_count as bigint) as logged_count,
-    cast(usual_logged as double precision) as usual_logged_count,
+    cast(usual_logged as {{ type_double() }}) as usual_logged_count,
     cast(captured_users as bigint) as captured_users,
-    cast(synced_count / nullif(usual_synced, 0) as double precision) as synced_ratio
+    cast(synced_count / nullif(usual_synced, 0) as {{ type_double() }}) as synced_ratio
 from baseline
 where usual_synced >= {{ numeric_var('hygiene_collapse_min_usual', 20) }}
     and synced_count < {{ numeric_var('hygiene_collapse_ratio', 0.2) }} * usual_synced

@@ -29,11 +29,11 @@ final as (
 
     select
         {{ contract_columns('unioned', except=['finding_id', 'rule_group', 'severity', 'user_name', 'as_of_date']) }}
-        cast(md5(unioned.rule || '|' || unioned.entity_id || '|' || coalesce(cast(unioned.start_date as varchar), ''))
-            as varchar) as finding_id,
-        cast(rules.rule_group as varchar) as rule_group,
-        cast(rules.severity as varchar) as severity,
-        cast(users.full_name as varchar) as user_name,
+        cast(md5(unioned.rule || '|' || unioned.entity_id || '|' || coalesce(cast(unioned.start_date as {{ type_text() }}), ''))
+            as {{ type_text() }}) as finding_id,
+        cast(rules.rule_group as {{ type_text() }}) as rule_group,
+        cast(rules.severity as {{ type_text() }}) as severity,
+        cast(users.full_name as {{ type_text() }}) as user_name,
         cast(as_of.as_of_date as date) as as_of_date
     from unioned
     inner join {{ ref('hygiene_rules') }} as rules

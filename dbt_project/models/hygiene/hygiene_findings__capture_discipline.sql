@@ -53,14 +53,14 @@ burst_findings as (
         'user' as entity_type,
         bursts.user_id as entity_id,
         users.full_name as entity_name,
-        cast(null as varchar) as account_id,
+        cast(null as {{ type_text() }}) as account_id,
         bursts.user_id,
         bursts.activity_date as start_date,
         bursts.activity_date as end_date,
-        cast(bursts.activity_count as varchar) || ' hand-logged activities titled "' || bursts.subject_key
-            || '" within ' || cast(bursts.span_minutes as varchar) || ' minutes on ' || cast(bursts.activity_date as varchar) as evidence,
+        cast(bursts.activity_count as {{ type_text() }}) || ' hand-logged activities titled "' || bursts.subject_key
+            || '" within ' || cast(bursts.span_minutes as {{ type_text() }}) || ' minutes on ' || cast(bursts.activity_date as {{ type_text() }}) as evidence,
         'Review these entries with the rep; activity counts should not drive targets or scores without captured evidence.' as suggested_fix,
-        cast(bursts.activity_count as double precision) as metric_value
+        cast(bursts.activity_count as {{ type_double() }}) as metric_value
     from bursts
     left join {{ ref('dim_users') }} as users
         on users.user_id = bursts.user_id
@@ -82,13 +82,13 @@ no_response_findings as (
         'user' as entity_type,
         discipline.user_id as entity_id,
         discipline.full_name as entity_name,
-        cast(null as varchar) as account_id,
+        cast(null as {{ type_text() }}) as account_id,
         discipline.user_id,
         cast(null as date) as start_date,
         cast(null as date) as end_date,
-        cast(discipline.manual_unanswered_count as varchar) || ' of ' || cast(discipline.manual_with_contact_count as varchar)
+        cast(discipline.manual_unanswered_count as {{ type_text() }}) || ' of ' || cast(discipline.manual_with_contact_count as {{ type_text() }})
             || ' hand-logged activities with contacts drew no customer response within 14 days (peer median '
-            || cast(cast(peer_median.median_unanswered as bigint) as varchar) || ')' as evidence,
+            || cast(cast(peer_median.median_unanswered as bigint) as {{ type_text() }}) || ')' as evidence,
         'Coach the rep on capture: connect the mailbox and dialer so activity is captured, and focus on contacts who engage.' as suggested_fix,
         discipline.manual_unanswered_share as metric_value
     from {{ ref('hygiene_rep_capture_discipline') }} as discipline

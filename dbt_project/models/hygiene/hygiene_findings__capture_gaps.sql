@@ -36,15 +36,15 @@ rep_gap_findings as (
         'user' as entity_type,
         rep_gaps.user_id as entity_id,
         users.full_name as entity_name,
-        cast(null as varchar) as account_id,
+        cast(null as {{ type_text() }}) as account_id,
         rep_gaps.user_id,
         rep_gaps.gap_start_date as start_date,
         rep_gaps.gap_end_date as end_date,
         'no ' || case rep_gaps.gap_kind when 'mailbox' then 'e-mail synced from the mailbox' else 'meeting synced from the calendar' end
-            || ' for ' || cast(rep_gaps.gap_days as varchar) || ' days ('
-            || cast(rep_gaps.gap_weekdays as varchar) || ' working days); the rep''s normal volume would have synced about '
-            || cast(cast(round(rep_gaps.expected_count) as bigint) as varchar) || '; '
-            || cast(rep_gaps.logged_count as varchar) || ' activities were logged by hand or dialled meanwhile' as evidence,
+            || ' for ' || cast(rep_gaps.gap_days as {{ type_text() }}) || ' days ('
+            || cast(rep_gaps.gap_weekdays as {{ type_text() }}) || ' working days); the rep''s normal volume would have synced about '
+            || cast(cast(round(rep_gaps.expected_count) as bigint) as {{ type_text() }}) || '; '
+            || cast(rep_gaps.logged_count as {{ type_text() }}) || ' activities were logged by hand or dialled meanwhile' as evidence,
         'Check the ' || case rep_gaps.gap_kind when 'mailbox' then 'mailbox' else 'calendar' end
             || ' sync connection of this rep (expired token, changed password, licence), then re-sync the period.' as suggested_fix,
         rep_gaps.expected_count as metric_value
@@ -59,17 +59,17 @@ collapse_findings as (
     select
         'extract_volume_collapse' as rule,
         'day' as entity_type,
-        cast(collapse_date as varchar) as entity_id,
-        cast(collapse_date as varchar) as entity_name,
-        cast(null as varchar) as account_id,
-        cast(null as varchar) as user_id,
+        cast(collapse_date as {{ type_text() }}) as entity_id,
+        cast(collapse_date as {{ type_text() }}) as entity_name,
+        cast(null as {{ type_text() }}) as account_id,
+        cast(null as {{ type_text() }}) as user_id,
         collapse_date as start_date,
         collapse_date as end_date,
-        cast(synced_count as varchar) || ' synced e-mails and meetings against a usual '
-            || cast(cast(usual_synced_count as bigint) as varchar) || ' for this weekday ('
-            || cast(cast(round(100 * synced_ratio) as bigint) as varchar) || '%), while '
-            || cast(logged_count as varchar) || ' activities were logged by hand or dialled (usual '
-            || cast(cast(usual_logged_count as bigint) as varchar) || ')' as evidence,
+        cast(synced_count as {{ type_text() }}) || ' synced e-mails and meetings against a usual '
+            || cast(cast(usual_synced_count as bigint) as {{ type_text() }}) || ' for this weekday ('
+            || cast(cast(round(100 * synced_ratio) as bigint) as {{ type_text() }}) || '%), while '
+            || cast(logged_count as {{ type_text() }}) || ' activities were logged by hand or dialled (usual '
+            || cast(cast(usual_logged_count as bigint) as {{ type_text() }}) || ')' as evidence,
         'Re-run the extract for this day and check the sync service''s logs; scores using this day are low-confidence until then.' as suggested_fix,
         1 - synced_ratio as metric_value
     from {{ ref('hygiene_extract_collapse_days') }} as collapse_days
@@ -134,12 +134,12 @@ silent_findings as (
         owner_user_id as user_id,
         {{ dbt.dateadd('day', 1, 'coalesce(last_activity_date, first_created_date)') }} as start_date,
         as_of_date as end_date,
-        cast(open_opportunity_count as varchar) || ' open opportunities (' || opportunity_ids || ', '
-            || cast(cast(open_amount as bigint) as varchar) || ' in total) and no activity for '
-            || cast(silent_days as varchar) || ' days'
-            || coalesce(' (last on ' || cast(last_activity_date as varchar) || ')', ' (none ever captured)') as evidence,
+        cast(open_opportunity_count as {{ type_text() }}) || ' open opportunities (' || opportunity_ids || ', '
+            || cast(cast(open_amount as bigint) as {{ type_text() }}) || ' in total) and no activity for '
+            || cast(silent_days as {{ type_text() }}) || ' days'
+            || coalesce(' (last on ' || cast(last_activity_date as {{ type_text() }}) || ')', ' (none ever captured)') as evidence,
         'Confirm with the owner whether the deals are still alive: re-engage the account or close the opportunities as lost.' as suggested_fix,
-        cast(silent_days as double precision) as metric_value
+        cast(silent_days as {{ type_double() }}) as metric_value
     from silent_accounts
     -- a deal opened recently at an account silent for longer counts too: nobody is talking to them
     where silent_days > {{ numeric_var('hygiene_silent_account_days', 30) }}

@@ -26,7 +26,11 @@ primary_domains as (
 domain_checks as (
 
     select
-        primary_domains.*,
+        primary_domains.contact_id,
+        primary_domains.account_id,
+        primary_domains.full_name,
+        primary_domains.email,
+        primary_domains.email_domain,
         {{ dbt.bool_or("account_domains.domain is not null and " ~ is_on_domain('primary_domains.email_domain', 'account_domains.domain')) }}
             as is_on_account_domain,
         count(account_domains.domain) as account_domain_count,
@@ -34,7 +38,9 @@ domain_checks as (
     from primary_domains
     left join {{ ref('int_account_domains__unnested') }} as account_domains
         on account_domains.account_id = primary_domains.account_id
-    group by 1, 2, 3, 4, 5
+    group by
+        primary_domains.contact_id, primary_domains.account_id, primary_domains.full_name,
+        primary_domains.email, primary_domains.email_domain
 
 ),
 
@@ -51,7 +57,7 @@ domain_findings as (
         account_id,
         'primary address ' || email || ' is on ' || email_domain || ', none of the account''s domains ('
             || account_domain_list || ')' as evidence,
-        cast(null as double precision) as metric_value
+        cast(null as {{ type_double() }}) as metric_value
     from domain_checks
     where account_domain_count > 0
         and not is_on_account_domain
@@ -104,11 +110,11 @@ traffic_findings as (
         traffic_shares.contact_id as entity_id,
         contacts.full_name as entity_name,
         traffic_shares.linked_account_id as account_id,
-        cast(traffic_shares.activity_count as varchar) || ' of ' || cast(traffic_shares.total_count as varchar)
+        cast(traffic_shares.activity_count as {{ type_text() }}) || ' of ' || cast(traffic_shares.total_count as {{ type_text() }})
             || ' activities are with ' || traffic_shares.traffic_account_id || ' (' || other.account_name
-            || '), ' || cast(traffic_shares.linked_count as varchar) || ' with the linked account '
+            || '), ' || cast(traffic_shares.linked_count as {{ type_text() }}) || ' with the linked account '
             || traffic_shares.linked_account_id || ' (' || linked.account_name || ')' as evidence,
-        cast(traffic_shares.activity_count as double precision) / traffic_shares.total_count as metric_value
+        cast(traffic_shares.activity_count as {{ type_double() }}) / traffic_shares.total_count as metric_value
     from traffic_shares
     inner join {{ ref('dim_contacts') }} as contacts
         on contacts.contact_id = traffic_shares.contact_id
@@ -159,7 +165,7 @@ same_email_findings as (
         min(full_name) as entity_name,
         min(account_id) as account_id,
         'shares ' || min(email_address) || ' with the older record ' || min(original_contact_id) as evidence,
-        cast(null as double precision) as metric_value
+        cast(null as {{ type_double() }}) as metric_value
     from shared_addresses
     where record_rank > 1
     group by contact_id
@@ -202,7 +208,7 @@ same_name_findings as (
         name_groups.account_id,
         'same name as the older record ' || name_groups.original_contact_id || ' at ' || name_groups.account_id
             || ' ("' || name_groups.full_name || '" vs "' || original.full_name || '")' as evidence,
-        cast(null as double precision) as metric_value
+        cast(null as {{ type_double() }}) as metric_value
     from name_groups
     inner join {{ ref('dim_contacts') }} as original
         on original.contact_id = name_groups.original_contact_id
@@ -219,12 +225,12 @@ orphan_findings as (
         'contact' as entity_type,
         contact_id as entity_id,
         full_name as entity_name,
-        cast(null as varchar) as account_id,
+        cast(null as {{ type_text() }}) as account_id,
         case
             when is_orphan then 'the CRM links the contact to no account'
             else 'the CRM links the contact to account ' || crm_account_id || ', which is not in the accounts extract'
         end as evidence,
-        cast(null as double precision) as metric_value
+        cast(null as {{ type_double() }}) as metric_value
     from {{ ref('dim_contacts') }} as contacts
     where is_orphan or has_unknown_account
 
@@ -241,7 +247,7 @@ opportunity_contact_findings as (
         'contact ' || contacts.contact_id || ' belongs to ' || contacts.account_id || ' (' || contact_account.account_name
             || '), the opportunity ' || opportunities.opportunity_id || ' to ' || opportunities.account_id
             || ' (' || deal_account.account_name || ')' as evidence,
-        cast(null as double precision) as metric_value
+        cast(null as {{ type_double() }}) as metric_value
     from {{ ref('stg_landed__opportunity_contacts') }} as opportunity_contacts
     inner join {{ ref('dim_opportunities') }} as opportunities
         on opportunities.opportunity_id = opportunity_contacts.opportunity_id

@@ -32,7 +32,7 @@ flagged as (
 
     select
         entity_type, entity_id, entity_name, account_id, user_id,
-        string_agg(field_name || ' "' || left(value, 60) || '"', '; ' order by field_name) as fields,
+        {{ dbt.listagg("field_name || ' \"' || left(value, 60) || '\"'", "'; '", 'order by field_name') }} as fields,
         count(*) as field_count
     from texts
     where {{ starts_like_a_formula('value') }}
@@ -51,5 +51,5 @@ select
     cast(null as date) as end_date,
     'starts like a spreadsheet formula: ' || fields as evidence,
     'Correct the text in the CRM; a spreadsheet opening an export would run it as a formula.' as suggested_fix,
-    cast(field_count as double precision) as metric_value
+    cast(field_count as {{ type_double() }}) as metric_value
 from flagged

@@ -19,7 +19,7 @@ missing_role as (
         cast(null as date) as end_date,
         'buying role is empty or unknown' || coalesce(' (title: ' || contacts.title || ')', '') as evidence,
         'Set the contact''s buying role (decision_maker, influencer, champion or user).' as suggested_fix,
-        cast(null as double precision) as metric_value
+        cast(null as {{ type_double() }}) as metric_value
     from {{ ref('dim_contacts') }} as contacts
     left join {{ ref('dim_accounts') }} as accounts
         on accounts.account_id = contacts.account_id
@@ -38,11 +38,11 @@ no_decision_maker as (
         owner_user_id as user_id,
         cast(null as date) as start_date,
         cast(null as date) as end_date,
-        'no decision-maker among ' || cast(contact_count as varchar) || ' contacts ('
-            || cast(contacts_with_role as varchar) || ' with a role); '
-            || cast(open_opportunity_count as varchar) || ' open opportunities' as evidence,
+        'no decision-maker among ' || cast(contact_count as {{ type_text() }}) || ' contacts ('
+            || cast(contacts_with_role as {{ type_text() }}) || ' with a role); '
+            || cast(open_opportunity_count as {{ type_text() }}) || ' open opportunities' as evidence,
         'Identify who signs at this account and record the contact with the role decision_maker.' as suggested_fix,
-        cast(open_opportunity_count as double precision) as metric_value
+        cast(open_opportunity_count as {{ type_double() }}) as metric_value
     from {{ ref('hygiene_role_coverage') }} as coverage
     where not has_decision_maker
 

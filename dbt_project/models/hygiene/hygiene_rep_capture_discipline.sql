@@ -99,10 +99,10 @@ final as (
         volumes.manual_count,
         volumes.synced_count,
         volumes.dialer_count,
-        cast(volumes.manual_count as double precision) / nullif(volumes.activity_count, 0) as manual_share,
+        cast(volumes.manual_count as {{ type_double() }}) / nullif(volumes.activity_count, 0) as manual_share,
         coalesce(response_counts.manual_with_contact_count, 0) as manual_with_contact_count,
         coalesce(response_counts.manual_unanswered_count, 0) as manual_unanswered_count,
-        cast(response_counts.manual_unanswered_count as double precision)
+        cast(response_counts.manual_unanswered_count as {{ type_double() }})
             / nullif(response_counts.manual_with_contact_count, 0) as manual_unanswered_share
     from volumes
     left join {{ ref('dim_users') }} as users

@@ -77,9 +77,9 @@ spine as (
 final as (
 
     select
-        cast(user_bounds.user_id as varchar) as user_id,
+        cast(user_bounds.user_id as {{ type_text() }}) as user_id,
         cast(spine.date_day as date) as capture_date,
-        cast(extract(isodow from spine.date_day) >= 6 as boolean) as is_weekend,
+        cast({{ iso_weekday('spine.date_day') }} >= 6 as boolean) as is_weekend,
         cast(coalesce(daily.synced_emails, 0) as bigint) as synced_emails,
         cast(coalesce(daily.synced_meetings, 0) as bigint) as synced_meetings,
         cast(coalesce(daily.manual_activities, 0) as bigint) as manual_activities,

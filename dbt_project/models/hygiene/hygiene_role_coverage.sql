@@ -25,7 +25,7 @@ per_account as (
 
 select
     {{ contract_columns(except=['role_coverage', 'has_decision_maker']) }}
-    cast(case when contact_count > 0 then cast(contacts_with_role as double precision) / contact_count end as double precision)
+    cast(case when contact_count > 0 then cast(contacts_with_role as {{ type_double() }}) / contact_count end as {{ type_double() }})
         as role_coverage,
     cast(decision_maker_count > 0 as boolean) as has_decision_maker
 from per_account

@@ -7,9 +7,12 @@ unnested as (
 
     select
         account_id,
-        lower(trim(unnest(account_domains))) as domain
+        lower(trim(listed_domain)) as domain
 
-    from {{ ref('stg_landed__accounts') }} as accounts
+    from (
+        select account_id, {{ unnest_list('account_domains') }} as listed_domain
+        from {{ ref('stg_landed__accounts') }}
+    ) as accounts
 
 ),
 

@@ -8,7 +8,7 @@ user_aliases as (
 
     select
         user_id,
-        unnest(email_aliases) as raw_alias
+        {{ unnest_list('email_aliases') }} as raw_alias
 
     from {{ ref('stg_landed__users') }} as users
 
@@ -19,7 +19,7 @@ contact_aliases as (
     select
         contact_id,
         account_id,
-        unnest(email_aliases) as raw_alias
+        {{ unnest_list('email_aliases') }} as raw_alias
 
     from {{ ref('stg_landed__contacts') }} as contacts
 

@@ -4,9 +4,12 @@ account_aliases as (
 
     select
         account_id,
-        trim(unnest(account_aliases)) as alias
+        trim(listed_alias) as alias
 
-    from {{ ref('stg_landed__accounts') }} as accounts
+    from (
+        select account_id, {{ unnest_list('account_aliases') }} as listed_alias
+        from {{ ref('stg_landed__accounts') }}
+    ) as accounts
 
 ),
 
@@ -60,8 +63,8 @@ final as (
 
     select
         {{ contract_columns('accounts', except=['aliases', 'domains', 'contact_count', 'opportunity_count', 'open_opportunity_count']) }}
-        cast(alias_lists.aliases as varchar) as aliases,
-        cast(domain_lists.domains as varchar) as domains,
+        cast(alias_lists.aliases as {{ type_text() }}) as aliases,
+        cast(domain_lists.domains as {{ type_text() }}) as domains,
         cast(coalesce(contact_counts.contact_count, 0) as bigint) as contact_count,
         cast(coalesce(opportunity_counts.opportunity_count, 0) as bigint) as opportunity_count,
         cast(coalesce(opportunity_counts.open_opportunity_count, 0) as bigint) as open_opportunity_count

@@ -34,9 +34,9 @@ final as (
 
     select
         {{ contract_columns('contacts', except=['account_id', 'crm_account_id', 'email_addresses', 'address_count', 'is_decision_maker', 'is_orphan', 'has_unknown_account', 'has_shared_address', 'has_user_address', 'is_on_account_domain']) }}
-        cast(accounts.account_id as varchar) as account_id,
-        cast(contacts.account_id as varchar) as crm_account_id,
-        cast(contact_addresses.email_addresses as varchar) as email_addresses,
+        cast(accounts.account_id as {{ type_text() }}) as account_id,
+        cast(contacts.account_id as {{ type_text() }}) as crm_account_id,
+        cast(contact_addresses.email_addresses as {{ type_text() }}) as email_addresses,
         cast(coalesce(contact_addresses.address_count, 0) as bigint) as address_count,
         cast(contacts.contact_role = 'decision_maker' as boolean) as is_decision_maker,
         cast(contacts.account_id is null as boolean) as is_orphan,

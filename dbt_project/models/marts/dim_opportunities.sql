@@ -21,7 +21,7 @@ final as (
         cast(opportunities.opportunity_status = 'won' as boolean) as is_won,
         cast(coalesce(contact_roles.contact_count, 0) as bigint) as contact_count,
         cast(coalesce(contact_roles.decision_maker_count, 0) as bigint) as decision_maker_count,
-        cast(contact_roles.primary_contact_id as varchar) as primary_contact_id
+        cast(contact_roles.primary_contact_id as {{ type_text() }}) as primary_contact_id
     from {{ ref('stg_landed__opportunities') }} as opportunities
     left join contact_roles
         on opportunities.opportunity_id = contact_roles.opportunity_id

@@ -8,7 +8,7 @@ final as (
 
     select
         {{ contract_columns('opportunity_contacts', except=['account_id']) }}
-        cast(opportunities.account_id as varchar) as account_id
+        cast(opportunities.account_id as {{ type_text() }}) as account_id
     from {{ ref('stg_landed__opportunity_contacts') }} as opportunity_contacts
     inner join {{ ref('stg_landed__opportunities') }} as opportunities
         on opportunity_contacts.opportunity_id = opportunities.opportunity_id

@@ -17,9 +17,9 @@ final as (
 
     select
         {{ contract_columns('users', except=['email_addresses', 'address_count', 'manager_full_name']) }}
-        cast(user_addresses.email_addresses as varchar) as email_addresses,
+        cast(user_addresses.email_addresses as {{ type_text() }}) as email_addresses,
         cast(coalesce(user_addresses.address_count, 0) as bigint) as address_count,
-        cast(managers.full_name as varchar) as manager_full_name
+        cast(managers.full_name as {{ type_text() }}) as manager_full_name
     from {{ ref('stg_landed__users') }} as users
     left join user_addresses
         on users.user_id = user_addresses.user_id

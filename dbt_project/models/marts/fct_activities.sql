@@ -13,14 +13,14 @@ final as (
                 when ended_at >= started_at
                     then {{ dbt.datediff('started_at', 'ended_at', 'second') }} / 60.0
             end
-            as double precision
+            as {{ type_double() }}
         ) as duration_minutes,
         -- sentiment is a customer signal only when the customer wrote the text
         cast(
             case
                 when activity_type = 'email' and initiated_by = 'customer' then body_sentiment
             end
-            as double precision
+            as {{ type_double() }}
         ) as body_sentiment
     from {{ ref('int_activities__directed') }} as activities
 

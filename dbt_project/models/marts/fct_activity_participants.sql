@@ -4,11 +4,11 @@ final as (
 
     select
         {{ contract_columns('parties', except=['activity_type', 'started_at', 'activity_date', 'activity_status', 'direction', 'is_initiator']) }}
-        cast(activities.activity_type as varchar) as activity_type,
-        cast(activities.started_at as timestamp with time zone) as started_at,
+        cast(activities.activity_type as {{ type_text() }}) as activity_type,
+        cast(activities.started_at as {{ type_timestamptz() }}) as started_at,
         cast(activities.activity_date as date) as activity_date,
-        cast(activities.activity_status as varchar) as activity_status,
-        cast(activities.direction as varchar) as direction,
+        cast(activities.activity_status as {{ type_text() }}) as activity_status,
+        cast(activities.direction as {{ type_text() }}) as direction,
         cast(coalesce(parties.person_key = activities.initiator_person_key, false) as boolean) as is_initiator
     from {{ ref('int_activity_parties__resolved') }} as parties
     inner join {{ ref('int_activities__directed') }} as activities

@@ -96,14 +96,14 @@ final as (
         cast(click_count > 0 as boolean) as is_clicked,
         cast(bounce_count > 0 as boolean) as is_bounced,
         cast(is_replied or reply_event_count > 0 as boolean) as is_replied,
-        cast(reply_activity_id as varchar) as first_reply_activity_id,
-        cast(reply_sender_contact_id as varchar) as first_reply_contact_id,
+        cast(reply_activity_id as {{ type_text() }}) as first_reply_activity_id,
+        cast(reply_sender_contact_id as {{ type_text() }}) as first_reply_contact_id,
         cast(
             case
                 when first_replied_at is not null
                     then greatest({{ dbt.datediff('sent_at', 'first_replied_at', 'second') }}, 0) / 60.0
             end
-            as double precision
+            as {{ type_double() }}
         ) as reply_minutes
     from joined
 

@@ -41,17 +41,17 @@ ranked as (
 )
 
 select
-    cast(ranked.contact_id as varchar) as contact_id,
-    cast(contacts.full_name as varchar) as contact_name,
-    cast(ranked.account_id as varchar) as account_id,
-    cast(ranked.item_id as varchar) as item_id,
-    cast(ranked.title as varchar) as title,
-    cast(ranked.link as varchar) as link,
-    cast(ranked.source_feed as varchar) as source_feed,
+    cast(ranked.contact_id as {{ type_text() }}) as contact_id,
+    cast(contacts.full_name as {{ type_text() }}) as contact_name,
+    cast(ranked.account_id as {{ type_text() }}) as account_id,
+    cast(ranked.item_id as {{ type_text() }}) as item_id,
+    cast(ranked.title as {{ type_text() }}) as title,
+    cast(ranked.link as {{ type_text() }}) as link,
+    cast(ranked.source_feed as {{ type_text() }}) as source_feed,
     cast(ranked.event_date as date) as event_date,
     cast(ranked.published_time_known as boolean) as published_time_known,
-    cast(ranked.event_type as varchar) as event_type,
-    cast(ranked.relation as varchar) as relation,
+    cast(ranked.event_type as {{ type_text() }}) as event_type,
+    cast(ranked.relation as {{ type_text() }}) as relation,
     cast(ranked.item_rank as integer) as item_rank,
     cast(ranked.is_whats_new as boolean) as is_whats_new,
     cast(ranked.as_of_date as date) as as_of_date

@@ -27,7 +27,7 @@ select
     closed.opportunity_status,
     closed.closed_date,
     first_decline.first_decline_date,
-    cast(closed.closed_date - first_decline.first_decline_date as bigint) as lead_days
+    cast({{ dbt.datediff('first_decline.first_decline_date', 'closed.closed_date', 'day') }} as bigint) as lead_days
 from closed
 left join first_decline on closed.opportunity_id = first_decline.opportunity_id
 where closed.closed_date in (select snapshot_date + 1 from {{ source('ml', 'opportunity_scores') }} as scores)

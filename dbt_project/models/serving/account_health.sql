@@ -15,15 +15,15 @@ final as (
         {{ health_factor_columns(['recency', 'frequency', 'reciprocity', 'response_time', 'activity_mix', 'sentiment', 'breadth', 'pipeline']) }}
         {{ health_trend_columns() }}
         cast(scores.scored_contacts as integer) as scored_contacts,
-        cast(scores.contact_rollup_score as double precision) as contact_rollup_score,
-        cast(scores.own_score as double precision) as own_score,
+        cast(scores.contact_rollup_score as {{ type_double() }}) as contact_rollup_score,
+        cast(scores.own_score as {{ type_double() }}) as own_score,
         cast(scores.days_since_meaningful as integer) as days_since_meaningful,
         cast(scores.contacts_engaged_90d as integer) as contacts_engaged_90d,
         cast(scores.decision_makers_engaged_90d as integer) as decision_makers_engaged_90d,
-        cast(scores.role_coverage_90d as double precision) as role_coverage_90d,
+        cast(scores.role_coverage_90d as {{ type_double() }}) as role_coverage_90d,
         cast(scores.is_single_threaded as boolean) as is_single_threaded,
         cast(scores.open_opportunity_count as integer) as open_opportunity_count,
-        cast(scores.reply_rate_90d as double precision) as reply_rate_90d,
+        cast(scores.reply_rate_90d as {{ type_double() }}) as reply_rate_90d,
         {{ health_response_time_columns() }}
         cast(scores.interactions_90d as integer) as interactions_90d,
         cast(scores.is_going_quiet as boolean) as is_going_quiet,

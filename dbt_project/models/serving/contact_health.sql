@@ -14,12 +14,12 @@ final as (
         {{ health_score_columns() }}
         {{ health_factor_columns(['recency', 'frequency', 'reciprocity', 'response_time', 'activity_mix', 'sentiment']) }}
         {{ health_trend_columns() }}
-        cast(scores.contact_role as varchar) as contact_role,
+        cast(scores.contact_role as {{ type_text() }}) as contact_role,
         cast(scores.last_meaningful_date as date) as last_meaningful_date,
         cast(scores.days_since_meaningful as integer) as days_since_meaningful,
         cast(scores.days_since_customer_touch as integer) as days_since_customer_touch,
         cast(scores.unanswered_streak as integer) as unanswered_streak,
-        cast(scores.reply_rate_90d as double precision) as reply_rate_90d,
+        cast(scores.reply_rate_90d as {{ type_double() }}) as reply_rate_90d,
         {{ health_response_time_columns() }}
         cast(scores.emails_human_opened_90d as integer) as emails_human_opened_90d,
         cast(scores.emails_machine_opened_only_90d as integer) as emails_machine_opened_only_90d,

@@ -38,7 +38,7 @@ final as (
         {{ health_score_columns() }}
         {{ health_factor_columns(['recency', 'frequency', 'reciprocity', 'sentiment', 'breadth', 'pipeline']) }}
         {{ health_trend_columns() }}
-        cast(scores.primary_contact_id as varchar) as primary_contact_id,
+        cast(scores.primary_contact_id as {{ type_text() }}) as primary_contact_id,
         cast(scores.stage_rank as integer) as stage_rank,
         cast(scores.days_in_stage as integer) as days_in_stage,
         cast(scores.days_to_expected_close as integer) as days_to_expected_close,
@@ -52,10 +52,10 @@ final as (
         cast(scores.is_going_quiet as boolean) as is_going_quiet,
         {{ customer_silence_columns() }},
         cast(scores.scored_contacts as integer) as scored_contacts,
-        cast(scores.contact_rollup_score as double precision) as contact_rollup_score,
-        cast(scores.own_score as double precision) as own_score,
-        cast(scores.win_probability as double precision) as win_probability,
-        cast(engagement.contact_engagement as varchar) as contact_engagement
+        cast(scores.contact_rollup_score as {{ type_double() }}) as contact_rollup_score,
+        cast(scores.own_score as {{ type_double() }}) as own_score,
+        cast(scores.win_probability as {{ type_double() }}) as win_probability,
+        cast(engagement.contact_engagement as {{ type_text() }}) as contact_engagement
     {{ health_snapshot_from('opportunity_id') }}
     left join engagement
         on scores.opportunity_id = engagement.opportunity_id

@@ -1,5 +1,6 @@
-"""The postgres target end to end on a real server: the whole pipeline publishing the same health
-as on DuckDB, and a published schema a BI connection never sees half of."""
+"""The server targets end to end: the whole pipeline publishing the same health on DuckDB, on a
+real PostgreSQL server and on a local Spark server, and a published schema a BI connection to
+PostgreSQL never sees half of."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ import pytest
 
 from runtime import serving
 from runtime.relations import Relation
-from runtime.settings import PostgresServer
+from runtime.settings import PostgresServer, SparkServer
 from runtime.sql import qualified
 from targets.postgres import publish_schema
-from targets.warehouse import PostgresConnection
+from targets.warehouse import PostgresConnection, SparkConnection
 from tests.targets import descriptions
 
 # ------------------------------------------------------------------------------------- end to end
@@ -44,43 +45,67 @@ def run_daily(root: Path, environment: dict[str, str]) -> dg.ExecuteInProcessRes
             return job.execute_in_process(instance=instance, partition_key=AS_OF, raise_on_error=False)
 
 
+def run_sample(root: Path, target: str, environment: dict[str, str]) -> Path:
+    """The simulator's reduced sample run end to end on `target` in `root`; returns `root`."""
+    subprocess.run([sys.executable, "-m", "simulator", "--out", str(root / "extracts"),
+                    "--truth", str(root / "ground_truth"), *SAMPLE], check=True, capture_output=True)
+    result = run_daily(root, {"RI_TARGET": target, **environment})
+    failed = [e.step_key for e in result.all_events if e.is_step_failure]
+    assert result.success, f"{target}: failed steps {failed}"
+    return root
+
+
 @pytest.fixture(scope="module")
-def published(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The simulator's reduced sample run end to end on each target: target -> its data folder."""
-    roots = {}
-    for target in ("duckdb", "postgres"):
-        root = tmp_path_factory.mktemp(target)
-        subprocess.run([sys.executable, "-m", "simulator", "--out", str(root / "extracts"),
-                        "--truth", str(root / "ground_truth"), *SAMPLE], check=True, capture_output=True)
-        environment = {"RI_TARGET": target, "RI_PG_HOST": postgres.host, "RI_PG_PORT": str(postgres.port),
-                       "RI_PG_USER": postgres.user, "RI_PG_DATABASE": postgres.database}
-        result = run_daily(root, environment)
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        assert result.success, f"{target}: failed steps {failed}"
-        roots[target] = root
-    return roots
+def on_duckdb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_sample(tmp_path_factory.mktemp("duckdb"), "duckdb", {})
 
 
-def test_the_pipeline_publishes_the_same_health_on_postgres_as_on_duckdb(published: dict[str, Path]) -> None:
-    """Same rows, same ratings, scores equal within 1e-6, in the release each target publishes."""
-    health = {}
-    for target, root in published.items():
-        with duckdb.connect(str(root / "serving" / "current" / serving.DATABASE_FILE), read_only=True) as con:
-            health[target] = {
-                table: {(key, day): (rating, score) for key, day, rating, score in con.execute(
+@pytest.fixture(scope="module")
+def on_postgres(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_sample(tmp_path_factory.mktemp("postgres"), "postgres", {
+        "RI_PG_HOST": postgres.host, "RI_PG_PORT": str(postgres.port), "RI_PG_USER": postgres.user,
+        "RI_PG_DATABASE": postgres.database})
+
+
+@pytest.fixture(scope="module")
+def on_spark(spark: SparkServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_sample(tmp_path_factory.mktemp("spark"), "spark", {"RI_SPARK_REMOTE": spark.remote})
+
+
+def published_health(root: Path) -> dict[str, dict[tuple, tuple]]:
+    """table -> (key, day) -> (rating, score), from the release the run published."""
+    with duckdb.connect(str(root / "serving" / "current" / serving.DATABASE_FILE), read_only=True) as con:
+        return {table: {(key, day): (rating, score) for key, day, rating, score in con.execute(
                     f"select {qualified(key)}, snapshot_date, rating, score from {qualified(serving.SCHEMA, table)}").fetchall()}
                 for table, key in HEALTH_TABLES.items()}
+
+
+def assert_same_health(on_duckdb: Path, other: Path) -> None:
+    """Same rows, same ratings, scores equal within 1e-6."""
+    expected, found = published_health(on_duckdb), published_health(other)
     for table in HEALTH_TABLES:
-        on_duckdb, on_postgres = health["duckdb"][table], health["postgres"][table]
-        assert len(on_duckdb) > 100 and on_postgres.keys() == on_duckdb.keys(), table
-        assert {k: v[0] for k, v in on_postgres.items()} == {k: v[0] for k, v in on_duckdb.items()}, table
-        worst = max(abs((on_postgres[k][1] or 0) - (on_duckdb[k][1] or 0)) for k in on_duckdb)
+        assert len(expected[table]) > 100 and found[table].keys() == expected[table].keys(), table
+        assert {k: v[0] for k, v in found[table].items()} == {k: v[0] for k, v in expected[table].items()}, table
+        worst = max(abs((found[table][k][1] or 0) - (expected[table][k][1] or 0)) for k in expected[table])
         assert worst <= 1e-6, f"{table}: scores differ by up to {worst}"
 
 
-def test_the_server_holds_the_published_schema(published: dict[str, Path], postgres: PostgresServer) -> None:
+def test_the_pipeline_publishes_the_same_health_on_postgres_as_on_duckdb(on_duckdb: Path, on_postgres: Path) -> None:
+    assert_same_health(on_duckdb, on_postgres)
+
+
+def test_the_pipeline_publishes_the_same_health_on_spark_as_on_duckdb(on_duckdb: Path, on_spark: Path) -> None:
+    assert_same_health(on_duckdb, on_spark)
+
+
+def test_postgres_and_spark_publish_the_same_health(on_postgres: Path, on_spark: Path) -> None:
+    """The two servers against each other too: the three targets agree pairwise."""
+    assert_same_health(on_postgres, on_spark)
+
+
+def test_the_server_holds_the_published_schema(on_postgres: Path, postgres: PostgresServer) -> None:
     """BI tools connected to the server read schema `serving`: the release's tables and counts."""
-    with duckdb.connect(str(published["postgres"] / "serving" / "current" / serving.DATABASE_FILE), read_only=True) as release:
+    with duckdb.connect(str(on_postgres / "serving" / "current" / serving.DATABASE_FILE), read_only=True) as release:
         expected = {name: release.execute(f"select count(*) from {qualified(serving.SCHEMA, name)}").fetchall()[0][0]
                     for (name,) in release.execute("select table_name from information_schema.tables where table_schema = ?",
                                                    [serving.SCHEMA]).fetchall()}
@@ -144,13 +169,25 @@ def test_a_bi_connection_never_sees_half_a_release(postgres: PostgresServer) -> 
     assert {counts[0] for counts in seen} == set(range(1, 12))
 
 
-def test_the_published_tables_carry_the_dbt_descriptions(published: dict[str, Path], postgres: PostgresServer) -> None:
+def test_the_published_tables_carry_the_dbt_descriptions_on_postgres(on_postgres: Path, postgres: PostgresServer) -> None:
     """A BI tool on the server, or on the release the postgres run wrote, sees every published
     table's and column's dbt description."""
     expected = descriptions.expected()
     with PostgresConnection(postgres) as con:
         on_server = descriptions.in_postgres(con, serving.SCHEMA)
-    with duckdb.connect(str(published["postgres"] / "serving" / "current" / serving.DATABASE_FILE), read_only=True) as con:
+    with duckdb.connect(str(on_postgres / "serving" / "current" / serving.DATABASE_FILE), read_only=True) as con:
         in_release = descriptions.in_duckdb(con, serving.SCHEMA)
     assert {t: on_server.get(t, {}) for t in expected} == expected
+    assert {t: in_release.get(t, {}) for t in expected} == expected
+
+
+def test_the_published_tables_carry_the_dbt_descriptions_on_spark(on_spark: Path, spark: SparkServer) -> None:
+    """A BI tool reading Spark's catalog, or the release the spark run wrote, sees every published
+    table's and column's dbt description."""
+    expected = descriptions.expected()
+    with SparkConnection(spark) as con:
+        in_catalog = descriptions.in_spark(con)
+    with duckdb.connect(str(on_spark / "serving" / "current" / serving.DATABASE_FILE), read_only=True) as con:
+        in_release = descriptions.in_duckdb(con, serving.SCHEMA)
+    assert {t: in_catalog.get(t, {}) for t in expected} == expected
     assert {t: in_release.get(t, {}) for t in expected} == expected

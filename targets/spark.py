@@ -1,0 +1,130 @@
+"""The `spark` target: a Spark Connect session, and the landed Parquet as external tables.
+
+dbt (dbt-spark's session method) and the Python steps reach Spark through the same Spark Connect
+endpoint (RI_SPARK_REMOTE): the local server scripts/spark_server.sh starts, or a cluster's. The
+landed folder is read where it lies: each landed entity is an external Parquet table of the
+`landed` schema over its folder (the same source `landed` the other server warehouses load), and
+the batches' versions a small table beside them, so the staging models compare batches as they do
+everywhere. Nothing is copied; registering the tables again after each landing picks up new files
+and new columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ingest import contract, landing
+from runtime import relations
+from runtime.settings import SparkServer
+from runtime.sql import quote_identifier
+from targets.column_types import column_type
+from targets.landed import BATCHES_TABLE, LANDED_SOURCE, NEWS_LANDED_SOURCE, QUARANTINE_TABLE, landed_batches
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+# Spark's session settings for the Python steps' SQL: double-quoted names are identifiers, as in
+# the SQL the steps share with DuckDB and PostgreSQL; days and timestamps are UTC.
+SESSION_SETTINGS = {"spark.sql.ansi.doubleQuotedIdentifiers": "true", "spark.sql.session.timeZone": "UTC"}
+
+
+@contextmanager
+def session(server: SparkServer) -> Iterator[SparkSession]:
+    """A Spark Connect session of its own on the server, stopped on exit."""
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.builder.remote(server.remote).create()
+    try:
+        for name, value in SESSION_SETTINGS.items():
+            spark.conf.set(name, value)
+        yield spark
+    finally:
+        spark.stop()
+
+
+def _columns_sql(schema: pa.Schema) -> str:
+    return ", ".join(f"{quote_identifier(field.name)} {column_type(field.type, 'spark')}" for field in schema)
+
+
+def register_external(spark: Any, relation: relations.Relation, schema: pa.Schema, folder: Path,
+                      recursive: bool = False) -> None:
+    """Make `relation` an external Parquet table over `folder` with these columns (files lacking a
+    column read null there; names starting with `_`, like landing's `_schema.parquet`, are not
+    data). Replaces what the name held: the table is only metadata over the files."""
+    spark.sql(f"create schema if not exists {quote_identifier(relation.schema)}")
+    spark.sql(f"drop table if exists {relation.sql}")
+    options_sql = "options (recursiveFileLookup 'true') " if recursive else ""
+    spark.sql(f"create table {relation.sql} ({_columns_sql(schema)}) using parquet {options_sql}location ?",
+              args=[str(folder)])
+
+
+def write_table(spark: Any, relation: relations.Relation, table: pa.Table) -> None:
+    """Replace `relation` with a managed Parquet table holding exactly `table`."""
+    spark.sql(f"create schema if not exists {quote_identifier(relation.schema)}")
+    spark.sql(f"drop table if exists {relation.sql}")
+    spark.sql(f"create table {relation.sql} ({_columns_sql(table.schema)}) using parquet")
+    if table.num_rows:
+        spark.createDataFrame(table).write.insertInto(_catalog_name(relation))
+
+
+def _catalog_name(relation: relations.Relation) -> str:
+    """The name the DataFrame writer takes (backquoted parts)."""
+    return ".".join("`" + part.replace("`", "``") + "`" for part in (relation.schema, relation.identifier))
+
+
+def register_landed(landed_dir: Path, server: SparkServer, progress: Callable[[str], None] = print) -> int:
+    """The landed entities, their quarantine and their batches' versions as tables of the `landed`
+    schema over the landed folder; returns the batches registered."""
+    sources = relations.load()
+    batches = []
+    with session(server) as spark:
+        for entity in sorted(contract.ENTITIES):
+            folder = landed_dir / entity
+            folder.mkdir(parents=True, exist_ok=True)
+            register_external(spark, sources.source(LANDED_SOURCE, entity), contract.entity(entity).landed_schema(), folder)
+            batches.extend(landed_batches(landed_dir, entity).values())
+        quarantine = landed_dir / landing.QUARANTINE_DIR
+        quarantine.mkdir(parents=True, exist_ok=True)
+        register_external(spark, sources.source(LANDED_SOURCE, QUARANTINE_TABLE), landing.QUARANTINE_SCHEMA, quarantine,
+                          recursive=True)
+        write_table(spark, sources.source(LANDED_SOURCE, BATCHES_TABLE), pa.table({
+            "entity": pa.array([b.entity for b in batches], pa.string()),
+            "storage_key": pa.array([b.storage_key for b in batches], pa.string()),
+            "batch_id": pa.array([b.batch_id for b in batches], pa.string()),
+            "batch_version": pa.array([b.version for b in batches], pa.string()),
+        }))
+    progress(f"landed -> spark: {len(contract.ENTITIES)} entities read in place from {landed_dir}, {len(batches)} batches")
+    return len(batches)
+
+
+def register_news(folders: dict[str, Path], server: SparkServer, progress: Callable[[str], None] = print) -> int:
+    """The landed news tables (source `news_landed`: table name -> its landed folder) as external
+    tables over their folders; returns the tables registered."""
+    sources = relations.load()
+    registered = 0
+    with session(server) as spark:
+        for table, folder in sorted(folders.items()):
+            schema_file = folder / landing.SCHEMA_FILE
+            if not schema_file.exists():
+                continue  # no news step has run yet
+            register_external(spark, sources.source(NEWS_LANDED_SOURCE, table), pq.read_schema(schema_file), folder)
+            registered += 1
+    progress(f"landed news -> spark: {registered} tables read in place")
+    return registered
+
+
+def _engine_error() -> type[Exception]:
+    try:
+        from pyspark.errors import PySparkException
+    except ImportError:  # Spark is optional: nothing can raise its errors then
+        return type("SparkUnavailable", (Exception,), {})
+    return PySparkException
+
+
+ENGINE_ERROR = _engine_error()
