@@ -45,8 +45,9 @@ def _read(con: Warehouse, relation: relations.Relation, order_by: tuple[str, ...
           end: dt.date | None, date_column: str, columns: tuple[str, ...], dates: list[dt.date] | None = None) -> pd.DataFrame:
     where, params = [], []
     if dates is not None:
-        where.append(f"{quote_identifier(date_column)} in (select unnest(cast(? as date[])))")
-        params.append(dates)
+        # one bound value per date: a list parameter would be typed differently by each engine
+        where.append(f"{quote_identifier(date_column)} in ({', '.join('?' * len(dates))})" if dates else "false")
+        params.extend(dates)
     if start is not None:
         where.append(f"{quote_identifier(date_column)} >= ?")
         params.append(start)

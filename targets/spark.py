@@ -60,7 +60,8 @@ def register_external(spark: Any, relation: relations.Relation, schema: pa.Schem
     spark.sql(f"create schema if not exists {quote_identifier(relation.schema)}")
     spark.sql(f"drop table if exists {relation.sql}")
     options_sql = "options (recursiveFileLookup 'true') " if recursive else ""
-    spark.sql(f"create table {relation.sql} ({_columns_sql(schema)}) using parquet {options_sql}location ?",
+    columns_sql = _columns_sql(schema)
+    spark.sql(f"create table {relation.sql} ({columns_sql}) using parquet {options_sql}location ?",
               args=[str(folder)])
 
 
@@ -68,7 +69,8 @@ def write_table(spark: Any, relation: relations.Relation, table: pa.Table) -> No
     """Replace `relation` with a managed Parquet table holding exactly `table`."""
     spark.sql(f"create schema if not exists {quote_identifier(relation.schema)}")
     spark.sql(f"drop table if exists {relation.sql}")
-    spark.sql(f"create table {relation.sql} ({_columns_sql(table.schema)}) using parquet")
+    columns_sql = _columns_sql(table.schema)
+    spark.sql(f"create table {relation.sql} ({columns_sql}) using parquet")
     if table.num_rows:
         spark.createDataFrame(table).write.insertInto(_catalog_name(relation))
 
@@ -119,12 +121,17 @@ def register_news(folders: dict[str, Path], server: SparkServer, progress: Calla
     return registered
 
 
-def _engine_error() -> type[Exception]:
+class SparkError(Exception):
+    """Spark refused a statement (PySpark's own error is the cause). Raised instead of PySpark's
+    classes so that catching it does not import PySpark, which takes most of a second."""
+
+
+@contextmanager
+def engine_errors() -> Iterator[None]:
+    """PySpark's errors inside as SparkError."""
     try:
-        from pyspark.errors import PySparkException
-    except ImportError:  # Spark is optional: nothing can raise its errors then
-        return type("SparkUnavailable", (Exception,), {})
-    return PySparkException
-
-
-ENGINE_ERROR = _engine_error()
+        yield
+    except Exception as exc:
+        if type(exc).__module__.startswith("pyspark."):
+            raise SparkError(f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}") from exc
+        raise

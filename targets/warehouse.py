@@ -196,26 +196,27 @@ class SparkConnection:
         self._frame = None
         if _TRANSACTION.match(sql):
             return self
-        frame = self.spark.sql(sql, args=list(parameters)) if parameters else self.spark.sql(sql)
-        if _QUERY.match(sql):
-            self._frame = frame  # a query runs when its result is read
-        else:
-            frame.collect()
+        with spark.engine_errors():
+            # Spark Connect runs a command (DDL, insert) here, a query when its result is read
+            self._frame = self.spark.sql(sql, args=list(parameters)) if parameters else self.spark.sql(sql)
         return self
 
     def sql(self, sql: str) -> SparkConnection:
         return self.execute(sql)
 
     def fetchall(self) -> list[tuple]:
-        return [tuple(row) for row in self._frame.collect()]
+        with spark.engine_errors():
+            return [tuple(row) for row in self._frame.collect()]
 
     def fetchone(self) -> tuple | None:
-        rows = self._frame.take(1)
+        with spark.engine_errors():
+            rows = self._frame.take(1)
         return tuple(rows[0]) if rows else None
 
     def arrow(self) -> pa.Table:
         """The query's result as an Arrow table: Spark's instants as UTC timestamps."""
-        return self._frame.toArrow()
+        with spark.engine_errors():
+            return self._frame.toArrow()
 
     to_arrow_table = arrow
 
@@ -245,7 +246,7 @@ class SparkConnection:
 # What `connect` gives: a step's connection to the warehouse, whatever the target, and what its
 # statements raise when the engine refuses them.
 Warehouse = duckdb.DuckDBPyConnection | PostgresConnection | SparkConnection
-ENGINE_ERRORS = (duckdb.Error, psycopg2.Error, spark.ENGINE_ERROR)
+ENGINE_ERRORS = (duckdb.Error, psycopg2.Error, spark.SparkError)
 
 
 def table_exists(con: Warehouse, relation: Relation) -> bool:

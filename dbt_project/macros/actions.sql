@@ -65,6 +65,11 @@
     cast(json_object({% for key, value in pairs %}{{ key }}, {{ value }}{{ ", " if not loop.last }}{% endfor %}) as {{ type_text() }})
 {%- endmacro %}
 
+{% macro spark__json_object(pairs) -%}
+    {#- keys and values in the same order; null values kept, as the other engines keep them -#}
+    to_json(named_struct({% for key, value in pairs %}{{ key }}, {{ value }}{{ ", " if not loop.last }}{% endfor %}), map('ignoreNullFields', 'false'))
+{%- endmacro %}
+
 {% macro postgres__json_object(pairs) -%}
     cast(json_build_object({% for key, value in pairs %}{{ key }}, {{ value }}{{ ", " if not loop.last }}{% endfor %}) as {{ type_text() }})
 {%- endmacro %}

@@ -39,3 +39,8 @@
 {% macro duckdb__round_to(expression, digits) -%}
     round({{ expression }}, {{ digits }})
 {%- endmacro %}
+
+{% macro spark__round_to(expression, digits) -%}
+    {#- Spark rounds a double half up on its decimal digits; its bare `numeric` has no decimals -#}
+    round({{ expression }}, {{ digits }})
+{%- endmacro %}

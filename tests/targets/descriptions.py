@@ -51,10 +51,11 @@ def in_spark(con: Any) -> Descriptions:
     out: Descriptions = {}
     for name, relation in relations.load().published().items():
         described = {}
-        for column_name, _type, comment in con.execute(f"describe table extended {relation.sql}").fetchall():
-            if column_name == "Comment":  # the table's own, among the extended details
-                described[""] = comment
+        for detail, value, _ in con.execute(f"describe table extended {relation.sql}").fetchall():
+            if detail == "Comment":  # the table's own, among the extended details
+                described[""] = value
         for column in con.spark.catalog.listColumns(relation.identifier, relation.schema):
             described[column.name] = column.description
-        out[name] = {k: v for k, v in described.items() if v}
+        # dbt writes a folded YAML description with its final newline here; the text is the same
+        out[name] = {k: v.strip() for k, v in described.items() if v and v.strip()}
     return out

@@ -22,6 +22,10 @@ from targets.postgres import publish_schema
 from targets.warehouse import PostgresConnection, SparkConnection
 from tests.targets import descriptions
 
+# The first test on each target runs the whole pipeline in its fixture: on Spark, a dbt build of
+# ~380 nodes through a local server, minutes on a busy 2-core machine.
+pytestmark = pytest.mark.timeout(2400)
+
 # ------------------------------------------------------------------------------------- end to end
 
 SAMPLE = ("--activities", "3000", "--start", "2025-01-01", "--end", "2025-04-30")
