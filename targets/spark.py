@@ -75,6 +75,34 @@ def write_table(spark: Any, relation: relations.Relation, table: pa.Table) -> No
         spark.createDataFrame(table).write.insertInto(_catalog_name(relation))
 
 
+def replace_partitions(spark: Any, relation: relations.Relation, table: pa.Table, partition_column: str) -> None:
+    """Write `table` into `relation`, a Parquet table partitioned by `partition_column` (created
+    when missing; columns it lacks are added): the partitions `table` has rows for are replaced,
+    the others are left as they are, so the cost is the new rows', not the table's."""
+    from pyspark.sql import functions
+
+    spark.sql(f"create schema if not exists {quote_identifier(relation.schema)}")
+    if not spark.catalog.tableExists(relation.identifier, relation.schema):
+        columns_sql = _columns_sql(table.schema)
+        spark.sql(f"create table {relation.sql} ({columns_sql}) using parquet "
+                  f"partitioned by ({quote_identifier(partition_column)})")
+    have = {column.name for column in spark.catalog.listColumns(relation.identifier, relation.schema)}
+    added = [field for field in table.schema if field.name not in have]
+    if added:
+        columns_sql = _columns_sql(pa.schema(added))
+        spark.sql(f"alter table {relation.sql} add columns ({columns_sql})")
+    if not table.num_rows:
+        return
+    # insertInto matches by position: the incoming rows in the table's column order, null where
+    # they lack a column the table has
+    order = [column.name for column in spark.catalog.listColumns(relation.identifier, relation.schema)]
+    frame = spark.createDataFrame(table)
+    frame = frame.select(*[functions.col(f"`{name}`") if name in table.column_names else functions.lit(None).alias(name)
+                           for name in order])
+    spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
+    frame.write.insertInto(_catalog_name(relation), overwrite=True)
+
+
 def _catalog_name(relation: relations.Relation) -> str:
     """The name the DataFrame writer takes (backquoted parts)."""
     return ".".join("`" + part.replace("`", "``") + "`" for part in (relation.schema, relation.identifier))

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import psycopg2
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from runtime.relations import Relation
 from runtime.settings import PostgresServer, Settings, SparkServer
@@ -287,11 +286,10 @@ def replace_rows(con: Warehouse, relation: Relation, table: pa.Table, key_column
     rows read null there). Callers hold the transaction."""
     key_sql = quote_identifier(key_column)
     if isinstance(con, SparkConnection):
-        # Parquet tables cannot delete rows: the kept rows and the new ones make the table anew
-        kept = con.execute(f"select * from {relation.sql}").arrow() if table_exists(con, relation) else table.slice(0, 0)
-        keys = pc.unique(table.column(key_column)).cast(kept.schema.field(key_column).type)
-        kept = kept.filter(pc.invert(pc.is_in(kept.column(key_column), value_set=keys)))
-        con.write_table(relation, pa.concat_tables([kept, table], promote_options="permissive"))
+        # Parquet tables cannot delete rows: the table is partitioned by the key, whose partitions
+        # the new rows replace
+        with spark.engine_errors():
+            spark.replace_partitions(con.spark, relation, table, key_column)
         return
     if not is_duckdb(con):
         con.ensure_table(relation, table.schema)

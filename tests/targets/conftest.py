@@ -2,7 +2,7 @@
 
 PostgreSQL: the server RI_PG_* names (`make test` starts a private one: scripts/postgres_server.sh);
 a module's database is created empty and dropped afterwards. Spark: a private Spark Connect server
-(scripts/spark_server.sh) with its catalog in the module's temporary folder, stopped afterwards."""
+(scripts/spark_server.sh) with its catalog in a temporary folder, stopped after the run."""
 
 from __future__ import annotations
 
@@ -79,9 +79,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkServer]:
-    """A private Spark Connect server for the module, its catalog and tables in a temporary folder."""
+    """A private Spark Connect server for the run, its catalog and tables in a temporary folder
+    (one pipeline's schemas: the tests besides the pipeline's use schemas of their own)."""
     reason = None
     if shutil.which("java") is None:
         reason = "no Java on this machine (Spark needs Java 17 or newer; `make test` installs it as root)"
