@@ -69,7 +69,7 @@ s = SparkSession.builder.remote(sys.argv[1]).create(); s.sql("show tables in def
     local jars="$SPARK_HOME/jars"
     printf '%s\n' "connect 'jdbc:derby:$ROOT/derby/metastore_db';" \
         'alter table APP.COLUMNS_V2 alter column "COMMENT" set data type varchar(4000);' 'exit;' \
-        | java -cp "$(ls "$jars"/derby-*.jar "$jars"/derbytools-*.jar "$jars"/derbyshared-*.jar | paste -sd:)" \
+        | java -Dderby.system.home="$ROOT/derby" -cp "$(ls "$jars"/derby-*.jar "$jars"/derbytools-*.jar "$jars"/derbyshared-*.jar | paste -sd:)" \
             org.apache.derby.tools.ij >"$ROOT/derby/widen.log" 2>&1
     grep -q "ERROR" "$ROOT/derby/widen.log" && { echo "the metastore could not be prepared; see $ROOT/derby/widen.log" >&2; exit 5; }
     touch "$ROOT/derby/.comments-widened"
