@@ -82,10 +82,19 @@ def replace_partitions(spark: Any, relation: relations.Relation, table: pa.Table
     from pyspark.sql import functions
 
     spark.sql(f"create schema if not exists {quote_identifier(relation.schema)}")
+    partition_sql = quote_identifier(partition_column)
     if not spark.catalog.tableExists(relation.identifier, relation.schema):
         columns_sql = _columns_sql(table.schema)
-        spark.sql(f"create table {relation.sql} ({columns_sql}) using parquet "
-                  f"partitioned by ({quote_identifier(partition_column)})")
+        spark.sql(f"create table {relation.sql} ({columns_sql}) using parquet partitioned by ({partition_sql})")
+    elif not any(c.isPartition and c.name == partition_column
+                 for c in spark.catalog.listColumns(relation.identifier, relation.schema)):
+        # a table kept whole (written before its partitions were): partitioned once, rows kept,
+        # since overwriting an unpartitioned table would replace all of it
+        kept = relations.Relation(relation.name, relation.schema, f"{relation.identifier}__unpartitioned")
+        spark.sql(f"alter table {relation.sql} rename to {kept.sql}")
+        spark.sql(f"create table {relation.sql} using parquet partitioned by ({partition_sql}) as "
+                  f"select * from {kept.sql}")
+        spark.sql(f"drop table {kept.sql}")
     have = {column.name for column in spark.catalog.listColumns(relation.identifier, relation.schema)}
     added = [field for field in table.schema if field.name not in have]
     if added:

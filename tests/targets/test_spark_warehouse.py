@@ -41,3 +41,18 @@ def test_values_are_bound_never_spliced(spark: SparkServer) -> None:
     awkward = "it's a \\ back'slash"
     with SparkConnection(spark) as con:
         assert con.execute("select ? as value", [awkward]).fetchall() == [(awkward,)]
+
+
+def test_a_snapshot_table_kept_whole_is_partitioned_with_its_rows(spark: SparkServer) -> None:
+    """A table written whole (before partitions were used) keeps its other days when a day is
+    replaced: overwriting an unpartitioned table would have replaced all of it."""
+    from targets.spark import write_table
+
+    with SparkConnection(spark) as con:
+        write_table(con.spark, SNAPSHOTS, pa.table({"snapshot_date": [DAY_1, DAY_2], "contact_id": ["a", "a"],
+                                                   "score": [1.0, 2.0]}))
+        replace_rows(con, SNAPSHOTS, pa.table({"snapshot_date": [DAY_2], "contact_id": ["b"], "score": [5.0]}),
+                     "snapshot_date")
+        rows = sorted(con.execute(f"select snapshot_date, contact_id, score from {SNAPSHOTS.sql}").fetchall())
+        con.execute(f"drop table {SNAPSHOTS.sql}")
+    assert rows == [(DAY_1, "a", 1.0), (DAY_2, "b", 5.0)]
