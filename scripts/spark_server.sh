@@ -51,9 +51,12 @@ launch() {
 }
 
 shutdown() {
+    # the server's process, gone only when it has let go of its files (Derby's lock among them)
+    local pid
+    pid="$(cat "$SPARK_PID_DIR"/spark-"$SPARK_IDENT_STRING"-*.pid 2>/dev/null || true)"
     "$SPARK_HOME/sbin/stop-connect-server.sh" >/dev/null 2>&1 || true
-    for _ in $(seq 1 120); do
-        listening || return 0
+    for _ in $(seq 1 240); do
+        if ! listening && { [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; }; then return 0; fi
         sleep 0.5
     done
 }
