@@ -24,7 +24,7 @@
 {% macro regexp_replacement(text) -%}
     {#- The replacement of a regexp_replace, written with \1 for a group (as RE2, PostgreSQL and
         Python write it), as a SQL literal for this warehouse -#}
-    {{- return(adapter.dispatch('regexp_replacement')(text)) -}}
+    {{- adapter.dispatch('regexp_replacement')(text) -}}
 {%- endmacro %}
 
 {% macro default__regexp_replacement(text) -%}

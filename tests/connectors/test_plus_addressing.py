@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import duckdb
-import jinja2
 import pytest
-import yaml
 
 from ingest.connectors.identity import normalize_address
 from ingest.connectors.plus_addressing import fold_plus_address
-from runtime.settings import DBT_PROJECT_DIR
+from tests.dbt_macros import render_macros
 
 TRICKY = [
     "name+tag@x.com",
@@ -28,18 +26,9 @@ TRICKY = [
 ]
 
 
-def _macros() -> jinja2.environment.TemplateModule:
-    """dbt_project/macros/email_addresses.sql rendered as dbt would, with the project's vars."""
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    env = jinja2.Environment(extensions=["jinja2.ext.do"])
-    env.globals["var"] = lambda name, default=None: project["vars"].get(name, default)
-    source = (DBT_PROJECT_DIR / "macros" / "email_addresses.sql").read_text(encoding="utf-8")
-    return env.from_string(source).module
-
-
 @pytest.fixture(scope="module")
 def sql_fold() -> object:
-    macros = _macros()
+    macros = render_macros("literals.sql", "email_addresses.sql")
     con = duckdb.connect()
 
     def fold(address: str, *, normalize: bool = False) -> str | None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import duckdb
-import jinja2
 import pyarrow as pa
 
 from ingest.authorship import OurSide, _domains, normalize_emails, sent_by_us
-from runtime.settings import DBT_PROJECT_DIR
+from tests.dbt_macros import render_macros
 
 ADDRESSES = [
     "Jordan.Ellis@BlueRidgeHotels.com", "  padded@x.io  ", "Jordan Ellis <jordan@x.io>", "<bare@x.io>", "mailto:M@X.IO",
@@ -16,13 +15,8 @@ ADDRESSES = [
 ]
 
 
-def _macros():
-    text = (DBT_PROJECT_DIR / "macros" / "email_addresses.sql").read_text()
-    return jinja2.Environment(extensions=["jinja2.ext.do"]).from_string(text).module
-
-
 def test_addresses_are_cleaned_up_as_the_warehouse_does() -> None:
-    macros = _macros()
+    macros = render_macros("literals.sql", "email_addresses.sql")
     normalize_sql, domain_sql = str(macros.normalize_email("v")), str(macros.email_domain("v"))
     with duckdb.connect() as con:
         warehouse = [con.execute(f"select {normalize_sql}, {domain_sql} from (select ? as v)", [a]).fetchone()

@@ -1,0 +1,34 @@
+"""dbt_project macro files rendered outside dbt, as DuckDB's dbt would render them: for tests that
+compare a Python rule with the SQL the models run (e-mail clean-up, plus-addressing)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import jinja2
+import yaml
+
+from runtime.settings import DBT_PROJECT_DIR
+
+
+class _DuckDBAdapter:
+    """The part of dbt's `adapter` the rendered macros call: dispatch to duckdb__, else default__."""
+
+    def __init__(self, environment: jinja2.Environment):
+        self._globals = environment.globals
+
+    def dispatch(self, name: str) -> Any:
+        return self._globals.get(f"duckdb__{name}") or self._globals[f"default__{name}"]
+
+
+def render_macros(*files: str) -> SimpleNamespace:
+    """The macros of dbt_project/macros/<file> for each file (with the project's vars), by name."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    environment = jinja2.Environment(extensions=["jinja2.ext.do"])
+    environment.globals["var"] = lambda name, default=None: project["vars"].get(name, default)
+    environment.globals["adapter"] = _DuckDBAdapter(environment)
+    for file in files:
+        module = environment.from_string((DBT_PROJECT_DIR / "macros" / file).read_text(encoding="utf-8")).module
+        environment.globals.update({name: getattr(module, name) for name in dir(module) if not name.startswith("_")})
+    return SimpleNamespace(**{name: value for name, value in environment.globals.items() if callable(value)})
