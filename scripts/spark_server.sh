@@ -53,10 +53,14 @@ launch() {
 shutdown() {
     # the server's process, gone only when it has let go of its files (Derby's lock among them)
     local pid
-    pid="$(cat "$SPARK_PID_DIR"/spark-"$SPARK_IDENT_STRING"-*.pid 2>/dev/null || true)"
+    pid="$(cat "$SPARK_PID_DIR"/spark-"$SPARK_IDENT_STRING"-*.pid 2>/dev/null \
+        || pgrep -f -- "spark.connect.grpc.binding.port=$PORT( |$)" | head -1 || true)"
     "$SPARK_HOME/sbin/stop-connect-server.sh" >/dev/null 2>&1 || true
-    for _ in $(seq 1 240); do
+    for tick in $(seq 1 240); do
         if ! listening && { [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; }; then return 0; fi
+        # the stop script gives up on a process it does not recognise as java: ask, then insist
+        if [ -n "$pid" ] && [ "$tick" = 20 ]; then kill "$pid" 2>/dev/null || true; fi
+        if [ -n "$pid" ] && [ "$tick" = 160 ]; then kill -9 "$pid" 2>/dev/null || true; fi
         sleep 0.5
     done
 }
@@ -70,10 +74,14 @@ s = SparkSession.builder.remote(sys.argv[1]).create(); s.sql("show tables in def
         "sc://127.0.0.1:$PORT" 2>/dev/null
     shutdown
     local jars="$SPARK_HOME/jars"
-    printf '%s\n' "connect 'jdbc:derby:$ROOT/derby/metastore_db';" \
-        'alter table APP.COLUMNS_V2 alter column "COMMENT" set data type varchar(4000);' 'exit;' \
-        | java -Dderby.system.home="$ROOT/derby" -cp "$(ls "$jars"/derby-*.jar "$jars"/derbytools-*.jar "$jars"/derbyshared-*.jar | paste -sd:)" \
-            org.apache.derby.tools.ij >"$ROOT/derby/widen.log" 2>&1
+    for _ in 1 2 3 4 5 6; do
+        printf '%s\n' "connect 'jdbc:derby:$ROOT/derby/metastore_db';" \
+            'alter table APP.COLUMNS_V2 alter column "COMMENT" set data type varchar(4000);' 'exit;' \
+            | java -Dderby.system.home="$ROOT/derby" -cp "$(ls "$jars"/derby-*.jar "$jars"/derbytools-*.jar "$jars"/derbyshared-*.jar | paste -sd:)" \
+                org.apache.derby.tools.ij >"$ROOT/derby/widen.log" 2>&1
+        grep -q "ERROR" "$ROOT/derby/widen.log" || break
+        sleep 5  # the stopped server may still be letting go of the database
+    done
     grep -q "ERROR" "$ROOT/derby/widen.log" && { echo "the metastore could not be prepared; see $ROOT/derby/widen.log" >&2; exit 5; }
     touch "$ROOT/derby/.comments-widened"
 }
