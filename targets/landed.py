@@ -7,6 +7,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from ingest import landing
 
 LANDED_SOURCE = "landed"  # the dbt source of the landed entities on a server warehouse
@@ -21,6 +24,13 @@ class LandedBatch:
     storage_key: str  # the file name of its Parquet, data and quarantine alike
     batch_id: str
     version: str  # sha256:contract, as the dbt macro landed_batch_versions compares
+
+
+def landed_news_tables(folders: dict[str, Path]) -> list[tuple[str, Path, pa.Schema]]:
+    """(table, folder, columns) of the landed news tables (source `news_landed`: table name -> its
+    landed folder) that exist yet, by name: a folder without its schema file has had no news step."""
+    return [(table, folder, pq.read_schema(folder / landing.SCHEMA_FILE))
+            for table, folder in sorted(folders.items()) if (folder / landing.SCHEMA_FILE).exists()]
 
 
 def landed_batches(landed_dir: Path, entity: str) -> dict[str, LandedBatch]:

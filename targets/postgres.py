@@ -27,7 +27,7 @@ from runtime.settings import PostgresServer
 from runtime.sql import quote_identifier
 from targets.column_types import column_type
 from targets.landed import (BATCHES_TABLE, LANDED_SOURCE, NEWS_LANDED_SOURCE, QUARANTINE_TABLE, LandedBatch,
-                            landed_batches)
+                            landed_batches, landed_news_tables)
 
 
 
@@ -184,17 +184,11 @@ def load_news(folders: dict[str, Path], server: PostgresServer, progress: Callab
     """Replace the server's landed news tables (source `news_landed`: table name -> the landed
     folder of its files) with what the folders hold, each table in one transaction; returns the
     rows copied. News is a few thousand rows a year, so it is copied whole rather than by batch."""
-    import pyarrow.parquet as pq
-
     sources = relations.load()
     copied = 0
     with connect(server) as con:
-        for table, folder in sorted(folders.items()):
-            schema_file = folder / landing.SCHEMA_FILE
-            if not schema_file.exists():
-                continue  # no news step has run yet
+        for table, folder, schema in landed_news_tables(folders):
             relation = sources.source(NEWS_LANDED_SOURCE, table)
-            schema = pq.read_schema(schema_file)
             with con, con.cursor() as cur:
                 ensure_table(cur, relation, schema)
                 cur.execute(f"truncate {relation.sql}")

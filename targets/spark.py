@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ingest import contract, landing
 from runtime import relations
 from runtime.settings import SparkServer
 from runtime.sql import quote_identifier
 from targets.column_types import column_type
-from targets.landed import BATCHES_TABLE, LANDED_SOURCE, NEWS_LANDED_SOURCE, QUARANTINE_TABLE, landed_batches
+from targets.landed import (BATCHES_TABLE, LANDED_SOURCE, NEWS_LANDED_SOURCE, QUARANTINE_TABLE, landed_batches,
+                            landed_news_tables)
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -34,15 +34,21 @@ if TYPE_CHECKING:
 SESSION_SETTINGS = {"spark.sql.ansi.doubleQuotedIdentifiers": "true", "spark.sql.session.timeZone": "UTC"}
 
 
-@contextmanager
-def session(server: SparkServer) -> Iterator[SparkSession]:
-    """A Spark Connect session of its own on the server, stopped on exit."""
+def open_session(server: SparkServer) -> SparkSession:
+    """A Spark Connect session of its own on the server (the caller stops it)."""
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.remote(server.remote).create()
+    for name, value in SESSION_SETTINGS.items():
+        spark.conf.set(name, value)
+    return spark
+
+
+@contextmanager
+def session(server: SparkServer) -> Iterator[SparkSession]:
+    """A Spark Connect session of its own on the server, stopped on exit."""
+    spark = open_session(server)
     try:
-        for name, value in SESSION_SETTINGS.items():
-            spark.conf.set(name, value)
         yield spark
     finally:
         spark.stop()
@@ -146,16 +152,12 @@ def register_news(folders: dict[str, Path], server: SparkServer, progress: Calla
     """The landed news tables (source `news_landed`: table name -> its landed folder) as external
     tables over their folders; returns the tables registered."""
     sources = relations.load()
-    registered = 0
+    present = landed_news_tables(folders)
     with session(server) as spark:
-        for table, folder in sorted(folders.items()):
-            schema_file = folder / landing.SCHEMA_FILE
-            if not schema_file.exists():
-                continue  # no news step has run yet
-            register_external(spark, sources.source(NEWS_LANDED_SOURCE, table), pq.read_schema(schema_file), folder)
-            registered += 1
-    progress(f"landed news -> spark: {registered} tables read in place")
-    return registered
+        for table, folder, schema in present:
+            register_external(spark, sources.source(NEWS_LANDED_SOURCE, table), schema, folder)
+    progress(f"landed news -> spark: {len(present)} tables read in place")
+    return len(present)
 
 
 class SparkError(Exception):

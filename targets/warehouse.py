@@ -187,8 +187,7 @@ class SparkConnection:
     Results travel as Arrow record batches."""
 
     def __init__(self, server: SparkServer):
-        self._session_context = spark.session(server)
-        self.spark = self._session_context.__enter__()
+        self.spark = spark.open_session(server)
         self._frame = None
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> SparkConnection:
@@ -233,7 +232,7 @@ class SparkConnection:
         spark.write_table(self.spark, relation, table)
 
     def close(self) -> None:
-        self._session_context.__exit__(None, None, None)
+        self.spark.stop()
 
     def __enter__(self) -> SparkConnection:
         return self

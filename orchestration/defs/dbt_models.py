@@ -100,6 +100,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, *, reads_extr
     as_of = as_of_date(context)
     context.log.info(f"dbt build as of {as_of} on {cfg.target}")
     # Events are held until dbt exits: DuckDB has one writer, so row counts are read afterwards.
+    news_folders = {name: news_dir(cfg.landed_dir) / name for name in (ITEMS_DIR, FEED_RUNS_DIR)}
     with warehouse_step(context, cfg):
         if cfg.target == "postgres":
             from targets.postgres import load_landed, load_news
@@ -108,16 +109,14 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, *, reads_extr
                 loaded = load_landed(cfg.landed_dir, cfg.postgres, context.log.info)
                 context.log.info(f"landed -> postgres: {loaded.loaded} batches loaded ({loaded.rows:,} rows), {loaded.deleted} removed")
             else:
-                news = news_dir(cfg.landed_dir)
-                load_news({name: news / name for name in (ITEMS_DIR, FEED_RUNS_DIR)}, cfg.postgres, context.log.info)
-        if cfg.target == "spark":
+                load_news(news_folders, cfg.postgres, context.log.info)
+        elif cfg.target == "spark":
             from targets.spark import register_landed, register_news
 
             if reads_extracts:
                 register_landed(cfg.landed_dir, cfg.spark, context.log.info)
             else:
-                news = news_dir(cfg.landed_dir)
-                register_news({name: news / name for name in (ITEMS_DIR, FEED_RUNS_DIR)}, cfg.spark, context.log.info)
+                register_news(news_folders, cfg.spark, context.log.info)
         full_refresh = ["--full-refresh"] if context.run.tags.get(FULL_REFRESH_TAG) == "true" else []
         invocation = dbt.cli(["build", *cfg.dbt_arguments(as_of), *full_refresh], context=context)
         events = list(invocation.stream())
