@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/scale.py [--sizes 1000000 10000000] [--root build/scale] [--end 2026-03-31]
     .venv/bin/python benchmarks/scale.py --sizes 50000 200000        # a quick run, a few minutes
+    .venv/bin/python benchmarks/scale.py --discard-data              # 10M: its data folder needs tens of GB
 
 For every size N (activities), under `<root>/<N>`:
 1. the simulator writes a Parquet sample once (kept for later runs): the window is 455 days per
@@ -110,6 +111,7 @@ class SizeResult:
     floor: Measured | None = None
     nightly: Measured | None = None
     minutes: float = 0.0  # everything for this size, wall
+    data_gb: float | None = None  # the data folder on disk after the nightly run (warehouse, releases, landed)
 
 
 # --- the sample --------------------------------------------------------------------------------
@@ -282,7 +284,19 @@ def run_floor(landed: Path, as_of: dt.date, env: dict[str, str], log: Path) -> M
     return run_measured([sys.executable, str(script), str(landed), as_of.isoformat()], env, log)
 
 
-def benchmark_size(size: int, root: Path, end: dt.date) -> SizeResult:
+def folder_gb(folder: Path) -> float:
+    """Bytes on disk under `folder`, each hard-linked file counted once (releases share unchanged months)."""
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    for path in folder.rglob("*"):
+        stat = path.lstat()
+        if path.is_file() and not path.is_symlink() and (stat.st_dev, stat.st_ino) not in seen:
+            seen.add((stat.st_dev, stat.st_ino))
+            total += stat.st_blocks * 512
+    return total / 2**30
+
+
+def benchmark_size(size: int, root: Path, end: dt.date, discard_data: bool = False) -> SizeResult:
     folder = (root / str(size)).resolve()
     start, end = sample_window(size, end)
     print(f"\n== {size:,} activities, {start} .. {end} ==", flush=True)
@@ -303,6 +317,10 @@ def benchmark_size(size: int, root: Path, end: dt.date) -> SizeResult:
     place_withheld(folder / "extracts", folder / "withheld", present=True)
     print(f"  nightly run as of {end}", flush=True)
     result.nightly = run_pipeline(end, env, folder / "logs" / "nightly.log")
+    result.data_gb = folder_gb(data)
+    if discard_data:
+        # the next size needs the disk; the sample itself is kept for later runs
+        shutil.rmtree(data)
     return result
 
 
@@ -434,6 +452,8 @@ def size_section(result: SizeResult) -> list[str]:
     lines.append("- sample: " + (f"generated in {seconds(gen.wall)} s wall, {seconds(gen.cpu)} s CPU, "
                                  f"peak {gen.peak_gb:.2f} GB" if gen else "generated earlier (no figures kept)"))
     lines.append(f"- withheld last day ({result.end}): {moved}")
+    if result.data_gb is not None:
+        lines.append(f"- data folder after the nightly run: {result.data_gb:.1f} GB on disk")
     if result.floor is not None:
         said = result.floor.output[-1] if result.floor.output else ""
         lines.append(f"- floor query: {seconds(result.floor.wall)} s wall, {seconds(result.floor.cpu)} s CPU, "
@@ -488,12 +508,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT / "build" / "scale", help="samples and data folders")
     parser.add_argument("--end", type=dt.date.fromisoformat, default=dt.date(2026, 3, 31), help="last day of every sample")
     parser.add_argument("--readme", type=Path, default=README, help="where the results section is written")
+    parser.add_argument("--discard-data", action="store_true",
+                        help="remove each size's data folder once measured (10M needs tens of GB of disk)")
     args = parser.parse_args(argv)
     started, load = dt.datetime.now(), os.getloadavg()
     results = []
     for size in sorted(args.sizes):
         began = time.perf_counter()
-        result = benchmark_size(size, args.root, args.end)
+        result = benchmark_size(size, args.root, args.end, args.discard_data)
         result.minutes = (time.perf_counter() - began) / 60
         print(f"  {size:,} activities took {result.minutes:.1f} min in all", flush=True)
         results.append(result)
