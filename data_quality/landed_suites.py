@@ -31,6 +31,7 @@ from data_quality.latest_batch import batch_columns_sql, latest_batch_rows_sql
 from data_quality.suites import Check, Suite
 from ingest import contract
 from ingest.landing import MANIFEST_DIR
+from runtime import local_duckdb
 from runtime.sql import quote_identifier
 
 # Python's `\s` (Unicode white space), which RE2's `\s` (ASCII) is not: GX matches with Python's re.
@@ -62,7 +63,7 @@ def batch_ids(landed_dir: Path, entity: str, source_files: Sequence[str]) -> lis
 
 def run_landed_suite(landed_dir: Path, suite: Suite, batches: Sequence[str] | None = None) -> SuiteResult:
     """Every expectation of a landed suite, over all landed rows or only those of `batches`."""
-    with duckdb.connect() as con:
+    with local_duckdb.connect() as con:
         views = register_landed_views(con, landed_dir)
         whole_sql = suite.query.format(**views)
         if batches is None:

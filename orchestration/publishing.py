@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from runtime import serving
+from runtime import local_duckdb, serving
 from runtime.relations import Relation
 from runtime.settings import PostgresServer, SparkServer
 from runtime.sql import qualified, quote_identifier
@@ -61,7 +61,7 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     if append_only and previous is not None and (previous / serving.DATABASE_FILE).exists():
         shutil.copyfile(previous / serving.DATABASE_FILE, building / serving.DATABASE_FILE)
     counts: dict[str, int] = {}
-    with duckdb.connect(str(building / serving.DATABASE_FILE)) as con, _source(con, warehouse) as source_of:
+    with local_duckdb.connect(building / serving.DATABASE_FILE) as con, _source(con, warehouse) as source_of:
         con.execute(f"create schema if not exists {quote_identifier(serving.SCHEMA)}")
         _drop_unpublished(con, set(relations))
         for name in sorted(relations):

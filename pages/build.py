@@ -27,7 +27,7 @@ import pandas as pd
 from charts import svg
 from pages import data
 from pages.config import PagesConfig, load_config
-from runtime import serving
+from runtime import local_duckdb, serving
 from runtime.dbt_vars import project_var
 from runtime.sql import qualified
 
@@ -432,7 +432,7 @@ def build_site(con: duckdb.DuckDBPyConnection, table_sql: data.TableSql, availab
 def build_release_site(release_dir: Path, out_dir: Path | None = None, log: Callable[[str], None] = print) -> SiteResult:
     """The pages of a serving release folder (its DuckDB file, schema `serving`), by default in its `site` folder."""
     database = release_dir / serving.DATABASE_FILE
-    with duckdb.connect(str(database), read_only=True) as con:
+    with local_duckdb.connect(database, read_only=True) as con:
         available = {name for (name,) in con.execute(
             "select table_name from information_schema.tables where table_schema = ?", [serving.SCHEMA]).fetchall()}
         return build_site(con, lambda table: qualified(serving.SCHEMA, table), available,

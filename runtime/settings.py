@@ -38,7 +38,8 @@ DEFAULT_TARGET = "duckdb"
 # profile (and the Python side, through these settings) under this name, never as a --var.
 POSTGRES_PASSWORD_VARIABLE = "DBT_ENV_SECRET_PG_PASSWORD"
 
-# DuckDB spills to disk beyond this instead of growing: what bounds the dbt builds' memory.
+# DuckDB spills to disk beyond this instead of growing: what bounds the memory of dbt builds and of
+# the Python steps (runtime.local_duckdb).
 DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
 _MEMORY_SIZE = re.compile(r"[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)")
 
@@ -163,7 +164,7 @@ class Settings:
     alert_webhook_url: str | None = None  # RI_ALERT_WEBHOOK_URL: Slack-compatible webhook for alerts (none: outbox only)
     alert_webhook_attempts: int = 3  # RI_ALERT_WEBHOOK_ATTEMPTS: tries per alert and delivery
     alert_delivery_days: int = 7  # RI_ALERT_DELIVERY_DAYS: alerts opened this many days back are delivered
-    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT  # RI_DUCKDB_MEMORY_LIMIT: DuckDB's memory in dbt builds
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT  # RI_DUCKDB_MEMORY_LIMIT: the memory of every DuckDB the pipeline opens (dbt and Python)
     target: str = DEFAULT_TARGET  # RI_TARGET: the warehouse dbt and the scorer run on (TARGETS)
     postgres: PostgresServer = PostgresServer()  # RI_PG_*: the postgres target's server
     spark: SparkServer = SparkServer()  # RI_SPARK_REMOTE: the spark target's Spark Connect server

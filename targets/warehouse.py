@@ -20,6 +20,7 @@ import duckdb
 import psycopg2
 import pyarrow as pa
 
+from runtime import local_duckdb
 from runtime.relations import Relation
 from runtime.settings import PostgresServer, Settings, SparkServer
 from runtime.sql import quote_identifier
@@ -35,7 +36,7 @@ def connect(cfg: Settings, *, read_only: bool = False) -> Iterator[Warehouse]:
     """The run's warehouse: DuckDB's connection to the warehouse file, a PostgresConnection or a
     SparkConnection."""
     if cfg.target == "duckdb":
-        con = duckdb.connect(str(cfg.warehouse_path), read_only=read_only)
+        con = local_duckdb.connect(cfg.warehouse_path, read_only=read_only)
     else:
         con = server_connection(cfg.postgres if cfg.target == "postgres" else cfg.spark, read_only=read_only)
     try:
