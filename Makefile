@@ -40,8 +40,11 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 demo: setup
 	$(BIN)/python -m orchestration.demo
 
+# The suite runs on a worker per core, at most four (pytest-xdist); tests/conftest.py groups the tests
+# that share fixtures. `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
 test: setup browser axe postgres spark
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup
 
 # The same demo on the PostgreSQL server (started first; its files under data/postgres, Dagster's
 # records on the server too): BI tools read the server's schema `serving`.

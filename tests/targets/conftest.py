@@ -21,6 +21,7 @@ from runtime import settings
 from runtime.settings import PROJECT_ROOT, PostgresServer, SparkServer
 from runtime.sql import quote_identifier
 from targets.postgres import open_connection
+from tests.target_outcomes import OUTCOMES
 
 
 def _admin(server: PostgresServer):
@@ -28,10 +29,6 @@ def _admin(server: PostgresServer):
     con = open_connection(dataclasses.replace(server, database="postgres"))
     con.autocommit = True
     return con
-
-
-# target -> how its suites went ("ran on ..." or why they were skipped), for the run's summary
-OUTCOMES: dict[str, str] = {}
 
 
 @contextmanager
@@ -106,12 +103,3 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkServer]:
         yield SparkServer(remote=f"sc://127.0.0.1:{port}")
     finally:
         subprocess.run([*script, "stop", str(folder), str(port)], capture_output=True, env={**os.environ, "PYTHON": sys.executable})
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say plainly which warehouse targets the suite ran on and why any was skipped."""
-    if OUTCOMES:
-        terminalreporter.section("warehouse targets")
-        terminalreporter.write_line("duckdb: ran (embedded)")
-        for target, outcome in sorted(OUTCOMES.items()):
-            terminalreporter.write_line(f"{target}: {outcome}")

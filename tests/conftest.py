@@ -1,0 +1,77 @@
+"""How the suite is shared between pytest-xdist workers (`make test` runs `-n auto --dist loadgroup`),
+and the run's summary of the warehouse targets.
+
+A fixture is built once per worker that runs a test needing it. So every module is a group of its
+own (its module fixtures are built once), and the directories whose fixtures are session-wide (a
+simulated organisation, a trained scorer, the Spark server) are one group each. Groups are handed
+to the workers in collection order, so the longest ones are collected first: a long group started
+last would leave one worker running it alone at the end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests import target_outcomes
+
+TESTS = Path(__file__).resolve().parent
+
+# directory (under tests/) -> its group: its tests share session-scoped fixtures
+SESSION_GROUPS = {
+    "scoring": "scoring",
+    "simulator": "simulator",
+    # the Spark server is session-wide; its users are the three-target pipelines and the Spark tests
+    "targets/test_target_pipelines.py": "spark",
+    "targets/test_spark_warehouse.py": "spark",
+}
+# The longest groups, longest first (minutes on a 2-core machine: the three-target pipelines about
+# ten, the kill-recovery pair six, the scorer's fixtures and tests four, the pipeline tests four).
+LONGEST_FIRST = (
+    "spark",
+    "orchestration/test_kill_recovery.py",
+    "scoring",
+    "orchestration/test_pipeline.py",
+    "connectors/test_enron_end_to_end.py",
+    "dbt/test_dbt_build.py",
+)
+
+
+def group_of(path: Path) -> str:
+    """The xdist group of a test file: its session group, else the file itself."""
+    relative = path.resolve().relative_to(TESTS).as_posix()
+    for prefix, group in SESSION_GROUPS.items():
+        if relative == prefix or relative.startswith(prefix + "/"):
+            return group
+    return relative
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {group: i for i, group in enumerate(LONGEST_FIRST)}
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(group_of(item.path)))
+    # stable: within a rank, collection order is kept
+    items.sort(key=lambda item: rank.get(group_of(item.path), len(rank)))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On an xdist worker, hand the warehouse targets' outcomes to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[target_outcomes.KEY] = dict(target_outcomes.OUTCOMES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # noqa: ANN001 - xdist's hook (WorkerController, error text)
+    """On the xdist controller, gather the outcomes each worker handed over."""
+    target_outcomes.OUTCOMES.update(getattr(node, "workeroutput", {}).get(target_outcomes.KEY, {}))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly which warehouse targets the suite ran on and why any was skipped."""
+    if target_outcomes.OUTCOMES:
+        terminalreporter.section("warehouse targets")
+        terminalreporter.write_line("duckdb: ran (embedded)")
+        for target, outcome in sorted(target_outcomes.OUTCOMES.items()):
+            terminalreporter.write_line(f"{target}: {outcome}")
