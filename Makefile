@@ -44,7 +44,7 @@ demo: setup
 # that share fixtures. `make test TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= auto
 test: setup browser axe postgres spark
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4
 
 # The same demo on the PostgreSQL server (started first; its files under data/postgres, Dagster's
 # records on the server too): BI tools read the server's schema `serving`.

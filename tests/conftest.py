@@ -1,11 +1,13 @@
-"""How the suite is shared between pytest-xdist workers (`make test` runs `-n auto --dist loadgroup`),
-and the run's summary of the warehouse targets.
+"""How the suite is shared between pytest-xdist workers (`make test` runs `-n auto`), and the run's
+summary of the warehouse targets.
 
 A fixture is built once per worker that runs a test needing it. So every module is a group of its
 own (its module fixtures are built once), and the directories whose fixtures are session-wide (a
-simulated organisation, a trained scorer, the Spark server) are one group each. Groups are handed
-to the workers in collection order, so the longest ones are collected first: a long group started
-last would leave one worker running it alone at the end.
+simulated organisation, a trained scorer, the Spark server) are one group each; a worker runs a
+group whole (GroupScheduling). Groups are handed to the workers in collection order, so the longest
+ones are collected first: a long group started last would leave one worker running it alone at the
+end. (xdist's own `loadgroup` marks cannot be used: they rename test ids in a way pytest 9.2 no
+longer takes.)
 """
 
 from __future__ import annotations
@@ -48,11 +50,21 @@ def group_of(path: Path) -> str:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest groups first; within a rank, collection order is kept (a stable sort)."""
     rank = {group: i for i, group in enumerate(LONGEST_FIRST)}
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(group_of(item.path)))
-    # stable: within a rank, collection order is kept
     items.sort(key=lambda item: rank.get(group_of(item.path), len(rank)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # noqa: ANN001, ANN201 - xdist's hook
+    """xdist's scheduling by scope, with this suite's groups as the scopes."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(config.rootpath / nodeid.split("::", 1)[0])
+
+    return GroupScheduling(config, log)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -75,3 +87,4 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line("duckdb: ran (embedded)")
         for target, outcome in sorted(target_outcomes.OUTCOMES.items()):
             terminalreporter.write_line(f"{target}: {outcome}")
+
