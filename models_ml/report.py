@@ -29,7 +29,7 @@ def ground_truth_checks(con: Warehouse, truth_dir: Path, since: dt.date,
     if not latent.exists():
         return {"available": False}
     out: dict[str, Any] = {"available": True, "since": since.isoformat()}
-    truth = _truth(latent, "contact_id")
+    truth = _truth(latent, "contact_id", since)
     scored = _scored(con, "contact", since)
     # The published snapshots are point in time: each scored by the version current on its date.
     out["contact_snapshots_by_method"] = {str(k): int(v) for k, v in scored["scoring_method"].value_counts().sort_index().items()}
@@ -44,7 +44,7 @@ def ground_truth_checks(con: Warehouse, truth_dir: Path, since: dt.date,
     opp_latent = truth_dir / "opportunity_latent_health.parquet"
     if opp_latent.exists():
         o = _scored(con, "opportunity", since).merge(
-            _truth(opp_latent, "opportunity_id").rename(columns={"date": "snapshot_date"}),
+            _truth(opp_latent, "opportunity_id", since).rename(columns={"date": "snapshot_date"}),
             on=["opportunity_id", "snapshot_date"])
         if len(o):
             out["opportunity_latent_spearman_pooled"] = round(spearman(o["score"].to_numpy(), o["value"].to_numpy()), 4)
@@ -86,8 +86,10 @@ def account_agreement(scored: pd.DataFrame, truth_path: Path) -> dict[str, Any]:
     cutoff = pd.to_datetime(scored["training_cutoff"])
     scored = scored[scored["score"].notna() & cutoff.notna() & (pd.to_datetime(scored["snapshot_date"]) >= cutoff)]
     scored = scored.assign(snapshot_date=pd.to_datetime(scored["snapshot_date"]), account_id=scored["account_id"].astype(str))
-    joined = scored.merge(_truth(truth_path, "account_id").rename(columns={"date": "snapshot_date"}),
-                          on=["account_id", "snapshot_date"])
+    if scored.empty:
+        return {}
+    truth = _truth(truth_path, "account_id", scored["snapshot_date"].min().date())
+    joined = scored.merge(truth.rename(columns={"date": "snapshot_date"}), on=["account_id", "snapshot_date"])
     if joined.empty:
         return {}
     latent = joined["value"].to_numpy() * 100.0
@@ -119,11 +121,13 @@ def _scored(con: Warehouse, entity: str, since: dt.date) -> pd.DataFrame:
     return frame.assign(snapshot_date=pd.to_datetime(frame["snapshot_date"]), **{key: frame[key].astype(str)})
 
 
-def _truth(path: Path, key: str) -> pd.DataFrame:
-    """A ground-truth file of the simulator, with its key as text and its dates as timestamps."""
+def _truth(path: Path, key: str, since: dt.date) -> pd.DataFrame:
+    """A ground-truth file of the simulator from `since` on, with its key as text and its dates as
+    timestamps. The file holds every entity on every day simulated (43 million contact days at ten
+    million activities); the snapshots compared with it start at `since`, so only those days are read."""
     import pandas as pd
 
-    frame = pd.read_parquet(path)
+    frame = pd.read_parquet(path, filters=[("date", ">=", since)])
     return frame.assign(date=pd.to_datetime(frame["date"]), **{key: frame[key].astype(str)})
 
 
