@@ -20,7 +20,7 @@ from tests import target_outcomes
 
 TESTS = Path(__file__).resolve().parent
 
-# directory (under tests/) -> its group: its tests share session-scoped fixtures
+# a folder or file under tests/ -> its group: its tests share session-scoped fixtures
 SESSION_GROUPS = {
     "scoring": "scoring",
     "simulator": "simulator",
