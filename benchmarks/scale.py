@@ -34,6 +34,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
@@ -290,7 +291,7 @@ def folder_gb(folder: Path) -> float:
     total = 0
     for path in folder.rglob("*"):
         stat = path.lstat()
-        if path.is_file() and not path.is_symlink() and (stat.st_dev, stat.st_ino) not in seen:
+        if S_ISREG(stat.st_mode) and (stat.st_dev, stat.st_ino) not in seen:
             seen.add((stat.st_dev, stat.st_ino))
             total += stat.st_blocks * 512
     return total / 2**30

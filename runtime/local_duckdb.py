@@ -18,11 +18,13 @@ import duckdb
 from runtime import settings
 
 
-def connect(database: Path | str = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection to `database` (in memory by default) with the pipeline's memory limit."""
+def connect(database: Path | str = ":memory:", *, read_only: bool = False,
+            memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to `database` (in memory by default) with `memory_limit`, by default the
+    pipeline's setting (a caller holding its Settings passes theirs)."""
     con = duckdb.connect(str(database), read_only=read_only)
     try:
-        con.execute("set memory_limit = ?", [settings.load().duckdb_memory_limit])
+        con.execute("set memory_limit = ?", [memory_limit or settings.load().duckdb_memory_limit])
     except BaseException:
         con.close()
         raise
