@@ -43,3 +43,44 @@
         false
     )
 {%- endmacro %}
+
+{% macro customer_touch_within(engagement, horizon) -%}
+    {#- contact_id, as_of_date, label (1 when a customer touch follows within `horizon` days),
+        label_known_date (as_of_date + horizon), for every row of `engagement`
+        (fct_contact_daily_engagement: one row per contact and day, no day missing). -#}
+    {{- adapter.dispatch('customer_touch_within')(engagement, horizon) -}}
+{%- endmacro %}
+
+{% macro default__customer_touch_within(engagement, horizon) -%}
+    {#- The days are consecutive rows, so the next `horizon` rows are the next `horizon` days. -#}
+    select
+        contact_id,
+        engagement_date as as_of_date,
+        cast(
+            coalesce(sum({{ customer_touch_count('engagement') }}) over (
+                partition by contact_id order by engagement_date
+                rows between 1 following and {{ horizon }} following
+            ), 0) > 0 as integer
+        ) as label,
+        engagement_date + {{ horizon }} as label_known_date
+    from {{ engagement }} as engagement
+{%- endmacro %}
+
+{% macro duckdb__customer_touch_within(engagement, horizon) -%}
+    {#- Each day's next touch, found by an ASOF join rather than a window: a filter on as_of_date
+        (the scorer reads a few dozen training dates) reaches the scan of the days, where a window
+        would first be computed over every contact-day of the history. -#}
+    select
+        days.contact_id,
+        days.engagement_date as as_of_date,
+        cast(coalesce(touches.engagement_date <= days.engagement_date + {{ horizon }}, false) as integer) as label,
+        days.engagement_date + {{ horizon }} as label_known_date
+    from {{ engagement }} as days
+    asof left join (
+        select contact_id, engagement_date
+        from {{ engagement }} as engagement
+        where {{ customer_touch_count('engagement') }} > 0
+    ) as touches
+        on days.contact_id = touches.contact_id
+        and touches.engagement_date > days.engagement_date
+{%- endmacro %}
