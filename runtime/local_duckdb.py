@@ -1,5 +1,6 @@
 """DuckDB connections opened by the pipeline's Python steps, bounded by the same memory setting as
-dbt's DuckDB (RI_DUCKDB_MEMORY_LIMIT).
+dbt's DuckDB (RI_DUCKDB_MEMORY_LIMIT), or by the smaller share their caller passes (the warehouse
+connection of the steps that read into data frames, targets.warehouse.connect).
 
 DuckDB otherwise takes up to 80 % of the machine's memory before it spills to disk, and at ten
 million activities the landed suites' frames, the scorer's reads and the release's copies would grow

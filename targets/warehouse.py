@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 @contextmanager
 def connect(cfg: Settings, *, read_only: bool = False) -> Iterator[Warehouse]:
     """The run's warehouse: DuckDB's connection to the warehouse file, a PostgresConnection or a
-    SparkConnection."""
+    SparkConnection. Its callers read into data frames: DuckDB gets their share of memory."""
     if cfg.target == "duckdb":
-        con = local_duckdb.connect(cfg.warehouse_path, read_only=read_only, memory_limit=cfg.duckdb_memory_limit)
+        con = local_duckdb.connect(cfg.warehouse_path, read_only=read_only, memory_limit=cfg.duckdb_frames_memory_limit)
     else:
         con = server_connection(cfg.postgres if cfg.target == "postgres" else cfg.spark, read_only=read_only)
     try:
