@@ -36,6 +36,7 @@ class Release:
     release_id: str
     path: Path
     tables: dict[str, int]  # published table -> row count
+    kept_until: dict[str, dt.date]  # append-only table -> last day kept from the previous release (absent: copied whole)
 
 
 def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, relations: dict[str, Relation], release_id: str,
@@ -61,6 +62,7 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     if append_only and previous is not None and (previous / serving.DATABASE_FILE).exists():
         shutil.copyfile(previous / serving.DATABASE_FILE, building / serving.DATABASE_FILE)
     counts: dict[str, int] = {}
+    kept_until: dict[str, dt.date] = {}
     with local_duckdb.connect(building / serving.DATABASE_FILE) as con, _source(con, warehouse) as source_of:
         con.execute(f"create schema if not exists {quote_identifier(serving.SCHEMA)}")
         _drop_unpublished(con, set(relations))
@@ -71,6 +73,7 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
             if kept is None:
                 con.execute(f"create or replace table {table_sql} as select * from {source_sql}")
             else:
+                kept_until[name] = kept
                 date_sql = quote_identifier(serving.APPEND_DATE_COLUMN)
                 con.execute(f"insert into {table_sql} by name select * from {source_sql} where {date_sql} > ?", [kept])
             if name in append_only:
@@ -88,7 +91,7 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     os.replace(building, target)
     _swap_current(serving_dir, target)
     _prune(releases, keep=target)
-    return Release(release_id, target, counts)
+    return Release(release_id, target, counts, kept_until)
 
 
 @contextmanager
@@ -127,7 +130,7 @@ def _kept_until(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str)
     """The last day of an append-only table the release may keep from the previous one: it has the
     warehouse's columns and as many rows up to that day. None: copy the table whole."""
     try:
-        same_columns = con.execute(f"describe {table_sql}").fetchall() == con.execute(f"describe {source_sql}").fetchall()
+        same_columns = _columns(con, table_sql) == _columns(con, source_sql)
     except duckdb.CatalogException:
         return None  # not in the previous release
     date_sql = quote_identifier(serving.APPEND_DATE_COLUMN)
@@ -137,6 +140,13 @@ def _kept_until(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str)
     ours = con.execute(f"select count(*) from {table_sql}").fetchall()[0][0]
     theirs = con.execute(f"select count(*) from {source_sql} where {date_sql} <= ?", [last]).fetchall()[0][0]
     return last if ours == theirs else None
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation_sql: str) -> list[tuple[str, str]]:
+    """Names and types, in order. Not nullability: a release's copy (create table as) does not carry
+    the NOT NULL constraints of the warehouse's contracted tables, and comparing them made every
+    release copy the append-only tables whole."""
+    return [(name, column_type) for name, column_type, *_ in con.execute(f"describe {relation_sql}").fetchall()]
 
 
 def _write_months(con: duckdb.DuckDBPyConnection, table_sql: str, folder: Path, previous: Path | None,

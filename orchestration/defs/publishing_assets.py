@@ -80,6 +80,8 @@ def serving_release(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> d
             "duckdb_file": dg.MetadataValue.path(str(current / serving.DATABASE_FILE)),
             "parquet_dir": dg.MetadataValue.path(str(current / serving.PARQUET_DIR)),
             "tables": dg.MetadataValue.json(release.tables),
+            # the append-only tables that took only their new days (the others were copied whole)
+            "kept_from_previous_release": dg.MetadataValue.json({t: d.isoformat() for t, d in release.kept_until.items()}),
             "dagster/row_count": sum(release.tables.values()),
         }
     )

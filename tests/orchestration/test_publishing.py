@@ -20,7 +20,9 @@ DIMENSION = Relation("dim_contacts", "main", "dim_contacts")
 def _add_days(warehouse: Path, first: dt.date, last: dt.date) -> None:
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema if not exists main_serving")
-        con.execute("create table if not exists main_serving.contact_health (snapshot_date date, contact_id varchar, score double)")
+        # not null, as the contracts of the published health tables declare
+        con.execute("create table if not exists main_serving.contact_health "
+                    "(snapshot_date date not null, contact_id varchar not null, score double)")
         con.execute("create table if not exists main.dim_contacts (contact_id varchar)")
         con.execute("insert into main_serving.contact_health select d::date, c, 50 + (hash(d, c) % 50) "
                     "from generate_series(?::timestamp, ?::timestamp, interval 1 day) t(d), (values ('c-1'), ('c-2')) v(c)",
@@ -51,6 +53,7 @@ def test_a_release_appends_new_days_and_links_the_months_that_did_not_change(tmp
 
     _add_days(warehouse, dt.date(2025, 2, 11), dt.date(2025, 3, 2))
     second = publish(warehouse, serving_dir, tables, "r2", append_only=append_only)
+    assert second.kept_until == {"contact_health": dt.date(2025, 2, 10)}
     assert _published(second.path, "contact_health") == _warehouse_rows(warehouse)
     assert second.tables["contact_health"] == 2 * 61
     months = second.path / "parquet" / "contact_health"
@@ -67,6 +70,7 @@ def test_a_release_appends_new_days_and_links_the_months_that_did_not_change(tmp
         con.execute("update main_serving.contact_health set score = score + 1 where snapshot_date = '2025-01-05'")
         con.execute("delete from main_serving.contact_health where snapshot_date = '2025-01-06'")
     third = publish(warehouse, serving_dir, {"contact_health": HEALTH}, "r3", append_only=append_only)
+    assert third.kept_until == {}
     assert _published(third.path, "contact_health") == _warehouse_rows(warehouse)
     assert _parquet_rows(third.path / "parquet" / "contact_health") == _warehouse_rows(warehouse)
     assert inode(third.path, "2025-01") != inode(second.path, "2025-01")
