@@ -22,12 +22,18 @@ class _DuckDBAdapter:
         return self._globals.get(f"duckdb__{name}") or self._globals[f"default__{name}"]
 
 
+def _duckdb_dateadd(datepart: str, interval: int | str, from_date: str) -> str:
+    """dbt.dateadd as dbt-duckdb renders it."""
+    return f"({from_date} + cast({interval} as bigint) * interval 1 {datepart})"
+
+
 def render_macros(*files: str) -> SimpleNamespace:
     """The macros of dbt_project/macros/<file> for each file (with the project's vars), by name."""
     project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
     environment = jinja2.Environment(extensions=["jinja2.ext.do"])
     environment.globals["var"] = lambda name, default=None: project["vars"].get(name, default)
     environment.globals["adapter"] = _DuckDBAdapter(environment)
+    environment.globals["dbt"] = SimpleNamespace(dateadd=_duckdb_dateadd)
     for file in files:
         module = environment.from_string((DBT_PROJECT_DIR / "macros" / file).read_text(encoding="utf-8")).module
         environment.globals.update({name: getattr(module, name) for name in dir(module) if not name.startswith("_")})

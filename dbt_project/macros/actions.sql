@@ -9,32 +9,49 @@
         known is not news, and its start is unknown. Returns the keys, `opened_date` (first day),
         `last_seen_date` (last day it held) and `cleared_date` (the first day after the run, null
         while it still holds on the latest day of the relation). Alerts and recommendations share this rule: one open
-        item per run, closed when it clears, a new one when it returns. -#}
+        item per run, closed when it clears, a new one when it returns.
+        One ordering of the rows finds each run's first and last rows (its edges); the runs are read
+        from the edges alone, a few rows per key rather than one per day. -#}
+    {%- set key_list = keys | join(', ') %}
     select
-        {{ keys | join(', ') }},
-        min(day) as opened_date,
-        max(day) as last_seen_date,
+        {{ key_list }},
+        opened_date,
+        last_seen_date,
         case
-            when count(next_day) = count(*) then max(next_day)
+            when day_after_run is not null then day_after_run
             -- the entity has no later row (a deal closed, an account left): the condition ended with it
-            when max(day) < max(latest_day) then cast({{ dbt.dateadd('day', 1, 'max(day)') }} as date)
+            when last_seen_date < latest_day then cast({{ dbt.dateadd('day', 1, 'last_seen_date') }} as date)
         end as cleared_date
     from (
+        -- each run's first row, with its last row: the same row, or the next edge
         select
-            {{ keys | join(', ') }},
-            day,
-            holds,
-            lag(day) over by_key as previous_day,
-            lead(day) over by_key as next_day,
-            max(day) over () as latest_day,
-            row_number() over by_key
-                - row_number() over (partition by {{ keys | join(', ') }}, holds order by day) as run_number
-        from {{ relation }}
-        window by_key as (partition by {{ keys | join(', ') }} order by day)
-    ) as numbered
-    where holds
-    group by {{ keys | join(', ') }}, run_number
-    having count(previous_day) = count(*)
+            {{ key_list }},
+            day as opened_date,
+            previous_day,
+            previous_holds,
+            latest_day,
+            case when next_holds is distinct from true then day else lead(day) over by_key end as last_seen_date,
+            case when next_holds is distinct from true then next_day else lead(next_day) over by_key end as day_after_run
+        from (
+            select *
+            from (
+                select
+                    {{ key_list }},
+                    day,
+                    holds,
+                    lag(day) over by_key as previous_day,
+                    lag(holds) over by_key as previous_holds,
+                    lead(day) over by_key as next_day,
+                    lead(holds) over by_key as next_holds,
+                    max(day) over () as latest_day
+                from {{ relation }}
+                window by_key as (partition by {{ key_list }} order by day)
+            ) as neighbours
+            where holds and (previous_holds is distinct from true or next_holds is distinct from true)
+        ) as edges
+        window by_key as (partition by {{ key_list }} order by day)
+    ) as runs
+    where previous_holds is distinct from true and previous_day is not null
 {%- endmacro %}
 
 
