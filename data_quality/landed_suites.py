@@ -87,8 +87,9 @@ def run_landed_suite(landed_dir: Path, suite: Suite, batches: Sequence[str] | No
 
 def _scoped_view(con: duckdb.DuckDBPyConnection, entity: str, batches: Sequence[str]) -> str:
     """A view of the entity's latest rows that come from `batches` (quoted name). Which row of a
-    key is the latest is decided over the key columns of every batch, as the staging rule does
-    (data_quality.latest_batch); only the rows of `batches` are read whole."""
+    key is the latest is decided over every batch's rows of that key, as the staging rule does
+    (data_quality.latest_batch): only the keys `batches` hold are ordered, not every landed key,
+    and only the rows of `batches` are read whole."""
     con.execute("create temp table batches_in_scope as select unnest(cast(? as varchar[])) as batch_id", [list(batches)])
     keys_sql = ", ".join(quote_identifier(k) for k in contract.entity(entity).primary_key)
     files_sql = quote_identifier(f"landed_{entity}__files")
@@ -97,7 +98,10 @@ def _scoped_view(con: duckdb.DuckDBPyConnection, entity: str, batches: Sequence[
     view_sql = quote_identifier(f"landed_{entity}__in_scope")
     con.execute(
         f"create temp view {view_sql} as "
-        f"with batch_keys as (select {keys_sql}, {columns_sql} from {files_sql}), latest as ({latest_sql}) "
+        f"with keys_in_scope as (select distinct {keys_sql} from {files_sql} "
+        "where _batch_id in (select batch_id from batches_in_scope)), "
+        f"batch_keys as (select {keys_sql}, {columns_sql} from {files_sql} semi join keys_in_scope using ({keys_sql})), "
+        f"latest as ({latest_sql}) "
         f"select scoped.* from (select *, {columns_sql} from {files_sql} "
         "where _batch_id in (select batch_id from batches_in_scope)) as scoped "
         "semi join latest on scoped.batch_id = latest.batch_id and scoped.source_row = latest.source_row"

@@ -117,3 +117,20 @@ def test_only_the_batches_landed_in_the_run_are_checked(landed: Path) -> None:
     # a new batch's values are compared with every batch's: the copied address is flagged in it alone
     users = run_landed_suite(landed, ALL_SUITES["landed.users"], ["2025-04-01"])
     assert [(r.check, r.unexpected_count) for r in users.critical_failures] == [("email_unique", 1)]
+
+
+def test_a_key_delivered_again_is_checked_in_its_latest_batch_only(tmp_path: Path) -> None:
+    """A batch's rows that a later batch delivered again are not its to answer for: the latest row
+    of a key is decided over every batch holding that key, whichever batches are checked."""
+    extracts = tmp_path / "extracts"
+    write_batch(extracts, "users", "a", [{"user_id": "u1", "full_name": "A", "email": "a@x.io"},
+                                         {"user_id": "u2", "full_name": "B", "email": "b at x"}])
+    write_batch(extracts, "users", "b", [{"user_id": "u2", "full_name": "B", "email": "b@x.io"},
+                                         {"user_id": "u3", "full_name": "C", "email": "c@x.io"}])
+    land_all(extracts, tmp_path / "landed")
+    suite = ALL_SUITES["landed.users"]
+    first = run_landed_suite(tmp_path / "landed", suite, ["a"])
+    assert first.row_count == 1 and all(r.success for r in first.results)  # u2's bad address was corrected
+    second = run_landed_suite(tmp_path / "landed", suite, ["b"])
+    assert second.row_count == 2 and all(r.success for r in second.results)
+    assert run_landed_suite(tmp_path / "landed", suite).row_count == 3
