@@ -6,7 +6,7 @@ Each repetition lands the whole extract folder (default: the settings' extract d
 temporary landed folder, so nothing is skipped as unchanged. Prints rows read, wall seconds and
 CPU seconds of this process (`time.process_time`) per repetition, then the medians and rows/s.
 With --checks, each repetition then runs every landed suite over what it landed (DuckDB
-aggregates, data_quality.landed_suites) and prints their wall and CPU seconds too.
+aggregates, data_quality.aggregate_suites) and prints their wall and CPU seconds too.
 
 Bodies: landing reads `body_text` only when the extract has it (the simulator's `--keep-bodies`),
 and then only the customer's e-mails; without it there is no sentiment to derive at landing.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from data_quality.landed_suites import run_landed_suite  # noqa: E402
+from data_quality.aggregate_suites import run_landed_suite  # noqa: E402
 from data_quality.suites import LANDED_SUITES  # noqa: E402
 from ingest.landing import land_all  # noqa: E402
 from runtime import settings  # noqa: E402

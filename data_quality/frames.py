@@ -18,6 +18,7 @@ from targets.warehouse import Warehouse
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 
 def _landed_files(landed_dir: Path, entity: str) -> list[str]:
@@ -56,8 +57,8 @@ def read_landed_frame(landed_dir: Path, suite: Suite) -> pd.DataFrame:
         return con.sql(suite.query.format(**views)).to_arrow_table().to_pandas()
 
 
-def read_published_frame(con: Warehouse, relations: Relations, suite: Suite) -> pd.DataFrame:
-    """The suite's frame over the warehouse tables it names (`con`: targets.warehouse.connect);
-    the caller holds the warehouse lock."""
+def read_published_frame(con: Warehouse, relations: Relations, suite: Suite) -> pa.Table:
+    """The suite's frame over the warehouse tables it names (`con`: targets.warehouse.connect), as
+    Arrow; the caller holds the warehouse lock."""
     tables = {name: relations.model(name).sql for name in suite.relations_read}
-    return con.sql(suite.query.format(**tables)).to_arrow_table().to_pandas()
+    return con.sql(suite.query.format(**tables)).to_arrow_table()

@@ -1,6 +1,6 @@
 """Data quality in the pipeline: suites as blocking asset checks on the landed extracts (DuckDB
-aggregate queries over the landed Parquet, over the batches the run landed) and Great Expectations
-suites on the tables about to be published, and the nightly hygiene report.
+aggregate queries over the landed Parquet, over the batches the run landed) and on the tables about
+to be published (the same aggregates over the table's frame), and the nightly hygiene report.
 
 A critical expectation that fails makes its check fail with ERROR; the checks are blocking, so
 nothing downstream of the checked asset runs in that run: a bad extract stops the dbt build (and
@@ -13,9 +13,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
+from data_quality.aggregate_suites import batch_ids, run_frame_suite, run_landed_suite
 from data_quality.frames import read_published_frame
-from data_quality.gx_runner import SuiteResult, validate
-from data_quality.landed_suites import batch_ids, run_landed_suite
+from data_quality.gx_runner import SuiteResult
 from data_quality.suites import LANDED_SUITES, PUBLISHED_SUITES, Suite
 from orchestration.defs.dbt_models import as_of_date, dbt_models
 from orchestration.defs.landing_assets import landed_key
@@ -93,11 +93,11 @@ def build_published_check(suite: Suite) -> dg.AssetChecksDefinition:
     def evaluate(context: dg.AssetCheckExecutionContext, cfg: Settings) -> SuiteResult:
         with warehouse_step(context, cfg), connect_warehouse(cfg, read_only=True) as con:
             frame = read_published_frame(con, relations.load(), suite)
-        return validate(suite, frame)
+        return run_frame_suite(suite, frame)
 
     return _suite_check(
         suite, _model_key(suite.target), PUBLISHED_CHECK, evaluate,
-        description=f"Great Expectations suite `{suite.name}` on the table before it is published {_summary(suite)}.",
+        description=f"Suite `{suite.name}` {_summary(suite)}: DuckDB aggregates over the table before it is published.",
     )
 
 

@@ -7,12 +7,14 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
 import pytest
 
 from data_quality.frames import read_landed_frame
-from data_quality.gx_runner import validate
-from data_quality.landed_suites import SUPPORTED, batch_ids, run_landed_suite
-from data_quality.suites import ALL_SUITES, LANDED_SUITES, Suite
+from data_quality.gx_runner import SuiteResult, validate
+from data_quality.aggregate_suites import SUPPORTED, batch_ids, run_frame_suite, run_landed_suite
+from data_quality.suites import ALL_SUITES, LANDED_SUITES, PUBLISHED_SUITES, Suite
 from ingest.extract_writer import write_batch
 from ingest.landing import land_all
 from tests.tiny_org import write_tiny_org
@@ -69,6 +71,40 @@ def test_aggregates_answer_as_great_expectations_does(folder: str, suite: Suite,
     landed = request.getfixturevalue(folder)
     gx = validate(suite, read_landed_frame(landed, suite))
     ours = run_landed_suite(landed, suite)
+    _assert_same_answers(ours, gx)
+
+
+def _published_frames() -> dict[str, pa.Table]:
+    """The published tables the published suites read, small, with problems planted: orphans,
+    activities dated 1970, directions undetermined or unknown."""
+    con = duckdb.connect()
+    con.execute("create table dim_users as select 'u-' || i as user_id from range(3) t(i)")
+    con.execute("create table dim_accounts as select 'a-' || i as account_id from range(4) t(i)")
+    con.execute("create table dim_contacts as select 'c-' || i as contact_id, i % 5 = 0 as is_orphan from range(12) t(i)")
+    con.execute("create table fct_activities as select 'x-' || i as activity_id, "
+                "case when i % 7 = 0 then 'undetermined' when i % 11 = 0 then null else 'outbound' end as direction, "
+                "case when i < 3 then date '1970-01-01' else date '2025-03-01' end as activity_date from range(40) t(i)")
+    return {suite.name: con.sql(suite.query.format(**{n: n for n in suite.relations_read})).to_arrow_table()
+            for suite in PUBLISHED_SUITES}
+
+
+@pytest.mark.parametrize("suite", PUBLISHED_SUITES, ids=lambda s: s.name)
+def test_published_aggregates_answer_as_great_expectations_does(suite: Suite) -> None:
+    frame = _published_frames()[suite.name]
+    _assert_same_answers(run_frame_suite(suite, frame), validate(suite, frame.to_pandas()))
+
+
+def test_the_planted_published_problems_are_flagged() -> None:
+    frames = _published_frames()
+    contacts = run_frame_suite(ALL_SUITES["published.dim_contacts"], frames["published.dim_contacts"])
+    assert [(r.check, r.unexpected_count) for r in contacts.warning_failures] == [("few_orphans", 3)]
+    activities = run_frame_suite(ALL_SUITES["published.fct_activities"], frames["published.fct_activities"])
+    assert activities.row_count == 40
+    assert {r.check: r.unexpected_count for r in activities.critical_failures + activities.warning_failures} == {
+        "activity_date_plausible": 3, "direction_mostly_determined": 6}
+
+
+def _assert_same_answers(ours: SuiteResult, gx: SuiteResult) -> None:
     assert ours.row_count == gx.row_count
     assert [r.check for r in ours.results] == [r.check for r in gx.results]
     for mine, theirs in zip(ours.results, gx.results):
@@ -86,8 +122,8 @@ def test_aggregates_answer_as_great_expectations_does(folder: str, suite: Suite,
         assert samples[0] == samples[1], mine.check
 
 
-def test_every_landed_expectation_has_an_aggregate_form() -> None:
-    assert {c.expectation for s in LANDED_SUITES for c in s.checks} <= SUPPORTED
+def test_every_expectation_has_an_aggregate_form() -> None:
+    assert {c.expectation for s in LANDED_SUITES + PUBLISHED_SUITES for c in s.checks} <= SUPPORTED
 
 
 def test_planted_problems_are_flagged(landed: Path) -> None:
