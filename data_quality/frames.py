@@ -1,5 +1,5 @@
-"""Frames the suites validate, read with DuckDB into pandas: GX validates in-memory batches, because
-GX 1.x over DuckDB through SQLAlchemy errors on every expectation without saying so."""
+"""What the suites check (data_quality.aggregate_suites): views of the landed Parquet holding the
+latest row per key, and a published suite's frame read from the warehouse as Arrow."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from runtime.sql import quote_identifier
 from targets.warehouse import Warehouse
 
 if TYPE_CHECKING:
-    import pandas as pd
     import pyarrow as pa
 
 
@@ -48,13 +47,6 @@ def register_landed_views(con: duckdb.DuckDBPyConnection, landed_dir: Path) -> d
                     f"with batches as (select *, {columns_sql} from {files_sql}) {latest_sql}")
         views[ent.name] = view_sql
     return views
-
-
-def read_landed_frame(landed_dir: Path, suite: Suite) -> pd.DataFrame:
-    """The suite's frame over the landed Parquet (an in-memory DuckDB; the warehouse is not touched)."""
-    with duckdb.connect() as con:
-        views = register_landed_views(con, landed_dir)
-        return con.sql(suite.query.format(**views)).to_arrow_table().to_pandas()
 
 
 def read_published_frame(con: Warehouse, relations: Relations, suite: Suite) -> pa.Table:

@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pytest
 
-from data_quality.frames import read_landed_frame
+from data_quality.frames import register_landed_views
 from data_quality.gx_runner import SuiteResult, validate
 from data_quality.aggregate_suites import SUPPORTED, batch_ids, run_frame_suite, run_landed_suite
 from data_quality.suites import ALL_SUITES, LANDED_SUITES, PUBLISHED_SUITES, Suite
@@ -47,6 +48,13 @@ def landed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ] + [{"activity_id": "x0", "party_role": "to", "email_address": "not an address"}])
     land_all(extracts, root / "landed")
     return root / "landed"
+
+
+def read_landed_frame(landed_dir: Path, suite: Suite) -> pd.DataFrame:
+    """The suite's frame over the landed Parquet, in pandas: what GX validates."""
+    with duckdb.connect() as con:
+        views = register_landed_views(con, landed_dir)
+        return con.sql(suite.query.format(**views)).to_arrow_table().to_pandas()
 
 
 def _same(aggregate: object, gx: object) -> bool:
