@@ -5,6 +5,8 @@
     <models_dir>/<entity>/<version>/model_card.md
     <models_dir>/<entity>/current.json                   {"version": ...}
     <models_dir>/<entity>/versions.json                  every version in the order trained
+    <models_dir>/<entity>/walk_forward/<day>-<key>.skops a walk-forward block's model, fitted on the
+                                                         rows known on <day> (training.walk_forward)
 
 A snapshot of date D is scored by the version "current on D": the latest trained of those whose
 training cut-off (the card's `as_of_date`: outcomes known by then) is not after D (`version_on`).
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,7 @@ TRUSTED_TYPES = [
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.model_selection._split.KFold",
     "models_ml.training.estimator.WeightedPipeline",
+    "models_ml.training.binning.WeightedBins",
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.preprocessing._encoders.OneHotEncoder",
     "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
@@ -57,10 +61,7 @@ def save(entity: str, version: str, model: Any | None, card: dict[str, Any], roo
     folder = root / entity / version
     folder.mkdir(parents=True, exist_ok=True)
     if model is not None:
-        untrusted = [t for t in sio.get_untrusted_types(data=sio.dumps(model)) if t not in TRUSTED_TYPES]
-        if untrusted:
-            raise TypeError(f"model holds types not on the trusted list: {untrusted}")
-        sio.dump(model, folder / "model.skops")
+        save_fitted(model, folder / "model.skops")
     (folder / "model_card.json").write_text(json.dumps(card, indent=2, sort_keys=True, default=str) + "\n")
     (folder / "model_card.md").write_text(card_markdown(card))
     (folder.parent / "current.json").write_text(json.dumps({"version": version}) + "\n")
@@ -71,6 +72,40 @@ def save(entity: str, version: str, model: Any | None, card: dict[str, Any], roo
 
 
 VERSIONS_FILE = "versions.json"
+WALK_FORWARD_DIR = "walk_forward"
+
+
+def save_fitted(model: Any, path: Path) -> None:
+    """A fitted model as skops, written whole or not at all (a concurrent reader never sees half)."""
+    data = sio.dumps(model)
+    untrusted = [t for t in sio.get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
+    if untrusted:
+        raise TypeError(f"model holds types not on the trusted list: {untrusted}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def load_fitted(path: Path) -> Any | None:
+    """A model save_fitted wrote, or None when there is none."""
+    return sio.load(path, trusted=TRUSTED_TYPES) if path.exists() else None
+
+
+def walk_forward_models(entity: str, root: Path) -> Path:
+    """Where an entity type's walk-forward block models are kept between trainings."""
+    return root / entity / WALK_FORWARD_DIR
+
+
+def prune_walk_forward_models(entity: str, root: Path, before: dt.date) -> int:
+    """Remove the block models fitted on a day before `before` (no later training evaluates that
+    block); returns how many."""
+    removed = 0
+    for path in sorted(walk_forward_models(entity, root).glob("*.skops")):
+        if path.name[:10] < before.isoformat():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _trained_order(base: Path) -> list[str]:

@@ -19,6 +19,7 @@ from models_ml.entities import ENTITIES, SCORING_ORDER, SPECS
 from models_ml.scoring import (METHOD_MODEL, account_contact_links, contact_rollup, deal_contact_links, finish,
                                key_contact_links, score_frame, weakest_key_pull)
 from models_ml.training import TrainResult, fits_nothing, train_entity
+from models_ml.training.rows import holdout_start, training_dates
 from models_ml.trends import add_trends
 from targets.warehouse import Warehouse
 
@@ -45,17 +46,20 @@ def train_all(con: Warehouse, cutoffs: list[dt.date], config: ScoringConfig,
     was already trained on it. Up to `config.processes` models are fitted at once, each in a worker
     process of its own, while this process reads the next one's rows from the warehouse (which only
     it may open); a model depends on its rows alone, so the artefacts are the same however many run
-    at once. Returns the results of the last cut-off."""
+    at once. The walk-forward blocks' models are kept under `models_root` for the next training (a
+    later cut-off shares all its blocks but the last); those older than the last cut-off's held-out
+    period are then removed. Returns the results of the last cut-off."""
     tasks = [(cutoff, entity) for i, cutoff in enumerate(cutoffs) for entity in ENTITIES
              if i == len(cutoffs) - 1 or not any(c == cutoff.isoformat() for c, _ in artefacts.versions(entity, models_root))]
     last = cutoffs[-1] if cutoffs else None
     results: dict[str, TrainResult] = {}
 
-    def inputs(number: int, cutoff: dt.date, entity: str) -> tuple[pd.DataFrame, pd.DataFrame, str, dt.date, ScoringConfig]:
-        dates = training_dates(cutoff, config.step_days[entity], config.training_window_days)
+    def inputs(number: int, cutoff: dt.date, entity: str) -> tuple[pd.DataFrame, pd.DataFrame, str, dt.date, ScoringConfig, Path]:
+        dates = training_dates(cutoff, config.step_days[entity], config)
         log(f"training {entity} as of {cutoff} ({number} of {len(tasks)} models, {cutoffs.index(cutoff) + 1} of "
             f"{len(cutoffs)} cut-offs, {len(dates)} as-of dates)")
-        return warehouse.load_features(con, entity, dates=dates), warehouse.load_labels(con, entity, dates), entity, cutoff, config
+        return (warehouse.load_features(con, entity, dates=dates), warehouse.load_labels(con, entity, dates), entity,
+                cutoff, config, artefacts.walk_forward_models(entity, models_root))
 
     def keep(result: TrainResult, cutoff: dt.date) -> None:
         artefacts.save(result.entity, result.version, result.model, result.card, models_root)
@@ -66,6 +70,7 @@ def train_all(con: Warehouse, cutoffs: list[dt.date], config: ScoringConfig,
     if config.processes == 1 or len(tasks) < 2:
         for number, (cutoff, entity) in enumerate(tasks, 1):
             keep(train_entity(*inputs(number, cutoff, entity)), cutoff)
+        _forget_old_blocks(models_root, last, config)
         return results
     import multiprocessing
     from collections import deque
@@ -102,13 +107,15 @@ def train_all(con: Warehouse, cutoffs: list[dt.date], config: ScoringConfig,
             submitted.append((pool.submit(train_entity, *ready), cutoff))
         wait([future for future, _ in submitted])
         save_finished()
+    _forget_old_blocks(models_root, last, config)
     return results
 
 
-def training_dates(cutoff: dt.date, step_days: int, window_days: int) -> list[dt.date]:
-    """The as-of dates training rows come from: every `step_days`-th day back from the cut-off,
-    within `window_days` of it (the sampling training_rows applies, read from the warehouse only)."""
-    return [cutoff - dt.timedelta(days=back) for back in range(0, window_days + 1, step_days)][::-1]
+def _forget_old_blocks(models_root: Path, last: dt.date | None, config: ScoringConfig) -> None:
+    """Drop the walk-forward block models no training from `last` on evaluates."""
+    if last is not None:
+        for entity in ENTITIES:
+            artefacts.prune_walk_forward_models(entity, models_root, holdout_start(last, config))
 
 
 def score_blocks(start: dt.date, end: dt.date, block_days: int) -> list[tuple[dt.date, dt.date]]:

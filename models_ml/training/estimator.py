@@ -1,5 +1,5 @@
-"""The scikit-learn pipeline (one-hot segment + monotone gradient boosting), its calibration on
-time-blocked out-of-fold predictions, and prediction."""
+"""The scikit-learn pipeline (one-hot segment, weighted bins + monotone gradient boosting), its
+calibration on time-blocked out-of-fold predictions, and prediction."""
 
 from __future__ import annotations
 
@@ -16,9 +16,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from models_ml.entities import EntitySpec
-from models_ml.training.rows import row_weights
-
-SEGMENT = "segment"
+from models_ml.training.binning import WeightedBins
+from models_ml.training.rows import SEGMENT, row_weights
 
 
 def model_frame(df: pd.DataFrame, spec: EntitySpec) -> pd.DataFrame:
@@ -42,14 +41,15 @@ def build_pipeline(spec: EntitySpec, seed: int, params: dict[str, Any] | None = 
     hyperparameters = {"learning_rate": 0.05, "max_iter": 250, "max_leaf_nodes": 15, "min_samples_leaf": 40,
                 "l2_regularization": 1.0, **(params or {})}
     model = HistGradientBoostingClassifier(**hyperparameters, monotonic_cst=monotone, early_stopping=False, random_state=seed)
-    return WeightedPipeline([("preprocess", pre), ("model", model)])
+    return WeightedPipeline([("preprocess", pre), ("bins", WeightedBins(tuple(spec.features))), ("model", model)])
 
 
 CALIBRATION_FOLDS = 5
 
 
 class WeightedPipeline(Pipeline):
-    """A Pipeline whose fit takes `sample_weight` and hands it to its final step.
+    """A Pipeline whose fit takes `sample_weight` and hands it to its steps that take weights (the
+    bins and the model).
 
     CalibratedClassifierCV passes sample weights only to estimators whose fit names the parameter,
     and a plain Pipeline's does not; without this the weights would reach the calibrator only.
@@ -57,7 +57,9 @@ class WeightedPipeline(Pipeline):
 
     def fit(self, X: Any, y: Any = None, sample_weight: np.ndarray | None = None, **params: Any) -> "WeightedPipeline":
         if sample_weight is not None:
-            params[f"{self.steps[-1][0]}__sample_weight"] = sample_weight
+            for name, step in self.steps:
+                if isinstance(step, (WeightedBins, HistGradientBoostingClassifier)):
+                    params[f"{name}__sample_weight"] = sample_weight
         return super().fit(X, y, **params)
 
 

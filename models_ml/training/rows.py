@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from models_ml.artefacts import data_hash
 from models_ml.config import ScoringConfig
 from models_ml.entities import EntitySpec
 
@@ -24,12 +25,36 @@ class Block:
     test: pd.DataFrame
 
 
+SEGMENT = "segment"  # the account segment column of every entity's rows; the model one-hot encodes it
+_EPOCH = dt.date(1970, 1, 1)  # pandas counts days from here; the grid is on date.toordinal()
+
+
+def grid_floor(day: dt.date, every_days: int) -> dt.date:
+    """The last day not after `day` on the calendar's grid of every `every_days`-th day.
+
+    Training rows and walk-forward blocks sit on such grids, fixed rather than counted from a run's
+    date: the same rows and blocks then recur in every training whose window covers them, and a
+    block fitted once is reused (walk_forward.block_model)."""
+    return dt.date.fromordinal(day.toordinal() - day.toordinal() % every_days)
+
+
+def training_dates(cutoff: dt.date, step_days: int, config: ScoringConfig) -> list[dt.date]:
+    """The as-of dates a training as of `cutoff` reads: every `step_days`-th day of the calendar, back
+    to the window of its first walk-forward block."""
+    first = holdout_start(cutoff, config) - dt.timedelta(days=config.training_window_days)
+    day, dates = grid_floor(cutoff, step_days), []
+    while day >= first:
+        dates.append(day)
+        day -= dt.timedelta(days=step_days)
+    return dates[::-1]
+
+
 def training_rows(features: pd.DataFrame, labels: pd.DataFrame, spec: EntitySpec, as_of: dt.date,
                   step_days: int) -> pd.DataFrame:
-    """Features on every step_days-th date before as_of, joined to their (known) labels."""
+    """Features on the grid's dates up to as_of, joined to their labels known by then."""
     dates = pd.to_datetime(features["as_of_date"])
-    offset = (pd.Timestamp(as_of) - dates).dt.days
-    sampled = features[(offset >= 0) & (offset % step_days == 0)]
+    ordinal = (dates - pd.Timestamp(_EPOCH)).dt.days + _EPOCH.toordinal()
+    sampled = features[(dates <= pd.Timestamp(as_of)) & (ordinal % step_days == 0)]
     keys = [spec.key] if "as_of_date" not in labels else [spec.key, "as_of_date"]
     lab = labels.copy()
     if "as_of_date" in lab:
@@ -41,12 +66,22 @@ def training_rows(features: pd.DataFrame, labels: pd.DataFrame, spec: EntitySpec
     return rows.sort_values(["as_of_date", spec.key], kind="stable").reset_index(drop=True)
 
 
+def within_window(rows: pd.DataFrame, cutoff: dt.date, config: ScoringConfig) -> pd.DataFrame:
+    """The rows a model trained as of `cutoff` learns from: as-of dates in the window before it."""
+    dates = pd.to_datetime(rows["as_of_date"])
+    first = pd.Timestamp(cutoff - dt.timedelta(days=config.training_window_days))
+    return rows[(dates >= first) & (dates <= pd.Timestamp(cutoff))]
+
+
 def holdout_start(as_of: dt.date, config: ScoringConfig) -> dt.date:
-    return as_of - dt.timedelta(days=config.holdout_days)
+    """Where the walk-forward evaluation starts: the last day of the refit grid at least
+    `holdout_days` before as_of (so the held-out period is holdout_days to one refit longer)."""
+    return grid_floor(as_of - dt.timedelta(days=config.holdout_days), config.refit_every_days)
 
 
 def walk_forward(rows: pd.DataFrame, as_of: dt.date, config: ScoringConfig) -> list[Block]:
-    """Blocks of `refit_every_days` over the held-out period, each with the rows known at its start."""
+    """Blocks of `refit_every_days` on the refit grid over the held-out period, each trained on the
+    rows known at its start within the training window before it."""
     dates = pd.to_datetime(rows["as_of_date"])
     known = rows["label_known_date"]
     blocks = []
@@ -54,10 +89,17 @@ def walk_forward(rows: pd.DataFrame, as_of: dt.date, config: ScoringConfig) -> l
     while cut < as_of:
         until = min(cut + dt.timedelta(days=config.refit_every_days), as_of)
         t_cut, t_until = pd.Timestamp(cut), pd.Timestamp(until)
-        blocks.append(Block(cut, until, train=rows[(dates <= t_cut) & (known <= t_cut)],
+        train = within_window(rows, cut, config)
+        blocks.append(Block(cut, until, train=train[train["label_known_date"] <= t_cut],
                             test=rows[(dates > t_cut) & (dates <= t_until)]))
         cut = until
     return blocks
+
+
+def rows_hash(rows: pd.DataFrame, spec: EntitySpec) -> str:
+    """Content hash of training rows as a fit reads them (keys, dates, labels, features, segment, in order)."""
+    columns = [spec.key, "as_of_date", "label", *spec.features, SEGMENT]
+    return data_hash(rows[columns]) if len(rows) else "0" * 64
 
 
 def row_weights(rows: pd.DataFrame, spec: EntitySpec) -> np.ndarray:

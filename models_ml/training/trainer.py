@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata as md
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from models_ml.artefacts import data_hash as content_hash
 from models_ml.config import ScoringConfig
 from models_ml.cutoffs import derive as derive_thresholds
-from models_ml.entities import SPECS, EntitySpec
+from models_ml.entities import SPECS
 from models_ml.training import estimator, rows as training_rows
 from models_ml.training.walk_forward import holdout_metrics, segment_metrics, walk_forward_predictions
 
@@ -29,23 +29,25 @@ class TrainResult:
 
 
 def train_entity(features: pd.DataFrame, label_frame: pd.DataFrame, entity: str, as_of: dt.date,
-                 config: ScoringConfig) -> TrainResult:
+                 config: ScoringConfig, block_models: Path | None = None) -> TrainResult:
     """The published model on every outcome known by `as_of`, and its walk-forward evaluation,
-    fitted with at most `config.threads` threads."""
+    fitted with at most `config.threads` threads. The features cover rows.training_dates; the
+    walk-forward blocks' models are kept in (and read from) `block_models` when given."""
     with threadpool_limits(limits=config.threads):
-        return _train_entity(features, label_frame, entity, as_of, config)
+        return _train_entity(features, label_frame, entity, as_of, config, block_models)
 
 
 def _train_entity(features: pd.DataFrame, label_frame: pd.DataFrame, entity: str, as_of: dt.date,
-                  config: ScoringConfig) -> TrainResult:
+                  config: ScoringConfig, block_models: Path | None) -> TrainResult:
     spec = SPECS[entity]
-    rows = training_rows.training_rows(features, label_frame, spec, as_of, config.step_days[entity])
+    every_row = training_rows.training_rows(features, label_frame, spec, as_of, config.step_days[entity])
+    rows = training_rows.within_window(every_row, as_of, config)
     outcomes = training_rows.labelled_outcomes(rows, spec)
     minimum = config.minimum_labels_per_class[entity]
-    data_hash = _hash(rows, spec)
+    data_hash = training_rows.rows_hash(rows, spec)
     version = f"{entity}-{as_of.isoformat()}-{data_hash[:10]}"
     model_settings = config.model[entity]
-    holdout, blocks = walk_forward_predictions(rows, entity, as_of, config)
+    holdout, blocks = walk_forward_predictions(every_row, entity, as_of, config, block_models)
     metrics = holdout_metrics(holdout, entity)
     # Enough labels to train at all, then the walk-forward evidence that the model beats the rule.
     reason = training_rows.fallback_reason(outcomes, minimum) or model_choice_reason(
@@ -154,11 +156,6 @@ def _choice_summary(blocks: list[dict[str, Any]], metrics: dict[str, dict[str, A
         "auc_margin": config.auc_margin,
         "model_ece": model.get("ece"), "weighted_rule_ece": rule.get("ece"), "ece_tolerance": config.ece_tolerance,
     }
-
-
-def _hash(rows: pd.DataFrame, spec: EntitySpec) -> str:
-    cols = [spec.key, "as_of_date", "label", *spec.features, estimator.SEGMENT]
-    return content_hash(rows[cols]) if len(rows) else "0" * 64
 
 
 def _date(value: Any) -> str | None:

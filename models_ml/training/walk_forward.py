@@ -4,13 +4,17 @@ would have been trained at the block's start, and the pooled held-out metrics.""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import importlib.metadata as md
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from models_ml import evaluation
+from models_ml import artefacts, evaluation
 from models_ml.config import ScoringConfig
 from models_ml.entities import BASELINES, SPECS
 from models_ml.factors import factor_scores, weighted_rule
@@ -25,9 +29,10 @@ def baseline_scores(entity: str, rows: pd.DataFrame, config: ScoringConfig) -> d
     return {"recency_only": -days, "activity_count_90d": count, "weighted_rule": np.nan_to_num(rule, nan=0.0)}
 
 
-def walk_forward_predictions(rows: pd.DataFrame, entity: str, as_of: dt.date,
-                             config: ScoringConfig) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+def walk_forward_predictions(rows: pd.DataFrame, entity: str, as_of: dt.date, config: ScoringConfig,
+                             block_models: Path | None = None) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """Held-out rows with `p_<scorer>` columns, each block predicted by what was known at its start.
+    `rows`: every training row up to as_of, back to the first block's window (rows.training_dates).
 
     A block whose training rows hold too few outcomes for a model is left out for every scorer
     (and listed as skipped), so the model and the baselines are always compared on the same rows.
@@ -47,7 +52,7 @@ def walk_forward_predictions(rows: pd.DataFrame, entity: str, as_of: dt.date,
             listed.append({**entry, "skipped": skip})
             continue
         test = block.test.copy()
-        model = estimator.fit_calibrated(block.train, spec, config.seed, model_settings["params"], model_settings["calibration"])
+        model = block_model(block.train, entity, block.trained_until, config, block_models)
         test["p_model"] = estimator.predict(model, test, spec)
         base_train, base_test = baseline_scores(entity, block.train, config), baseline_scores(entity, test, config)
         for name in base_test:
@@ -60,6 +65,33 @@ def walk_forward_predictions(rows: pd.DataFrame, entity: str, as_of: dt.date,
         scored.append(test)
     holdout = pd.concat(scored, ignore_index=True) if scored else rows.iloc[0:0].copy()
     return holdout, listed
+
+
+def block_model(train: pd.DataFrame, entity: str, trained_until: dt.date, config: ScoringConfig,
+                folder: Path | None) -> Any:
+    """The calibrated model of a walk-forward block, fitted on its training rows, or the one fitted
+    on the same rows with the same settings by an earlier training, kept in `folder`.
+
+    Blocks sit on the refit grid, so next week's training (and each cut-off of a backfill) holds the
+    same blocks as this one but the last: their fits are read, not repeated. The key covers all a
+    fit depends on (the rows in order, the settings, the seed, the library's version), so a kept
+    model is the one the fit would give."""
+    spec, model_settings = SPECS[entity], config.model[entity]
+
+    def fit() -> Any:
+        return estimator.fit_calibrated(train, spec, config.seed, model_settings["params"], model_settings["calibration"])
+
+    if folder is None:
+        return fit()
+    key = hashlib.sha256(json.dumps(
+        [training_rows.rows_hash(train, spec), model_settings, config.seed, md.version("scikit-learn")],
+        sort_keys=True).encode()).hexdigest()[:24]
+    path = folder / f"{trained_until.isoformat()}-{key}.skops"
+    model = artefacts.load_fitted(path)
+    if model is None:
+        model = fit()
+        artefacts.save_fitted(model, path)
+    return model
 
 
 def segment_metrics(holdout: pd.DataFrame) -> dict[str, dict[str, Any]]:

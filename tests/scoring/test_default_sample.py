@@ -51,10 +51,13 @@ def test_model_beats_every_baseline_and_is_calibrated_on_the_held_out_period(def
     for baseline in BASELINES:
         assert metrics["model"]["roc_auc"] > metrics[baseline]["roc_auc"], (baseline, metrics)
     assert metrics["model"]["ece"] <= ECE_LIMIT, metrics["model"]
-    # every held-out block was scored by a model that had not seen it
-    for block in card["evaluation_blocks"]:
-        assert "skipped" not in block, block
+    # every held-out block was scored by a model that had not seen it; only the last may be empty,
+    # when it is shorter than the label's horizon (no outcome of its days known yet)
+    blocks = card["evaluation_blocks"]
+    for block in blocks:
+        assert "skipped" not in block or (block is blocks[-1] and block["test_rows"] == 0), block
         assert block["trained_until"] >= card["window"]["holdout_start"]
+    assert sum("skipped" not in block for block in blocks) >= 3
 
 
 @pytest.fixture(scope="module")

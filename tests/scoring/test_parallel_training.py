@@ -15,6 +15,7 @@ import pytest
 from models_ml import artefacts, pipeline, warehouse
 from models_ml.config import ScoringConfig
 from models_ml.entities import ENTITIES, SPECS
+from models_ml.training import estimator
 from models_ml.training.estimator import predict
 
 
@@ -77,3 +78,35 @@ def test_no_worker_process_starts_when_no_model_has_the_outcomes_to_fit(sim, con
     for entity, result in results.items():
         assert result.model is None and result.card["fallback_reason"].startswith("too few labelled outcomes")
         assert len(artefacts.versions(entity, tmp_path)) == len(cutoffs)
+
+
+def test_a_later_training_reads_the_blocks_it_shares_and_publishes_the_same_card(sim, config, tmp_path,
+                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Next week's training holds this week's walk-forward blocks but the last: it reads their kept
+    models instead of fitting them, and its cards are those of a training from nothing."""
+    small = small_fits(config, 1)
+    fitted: list[int] = []
+    fit = estimator.fit_calibrated
+
+    def counted(train, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - fit_calibrated's own
+        fitted.append(len(train))
+        return fit(train, *args, **kwargs)
+
+    monkeypatch.setattr(estimator, "fit_calibrated", counted)
+    earlier, later = sim.as_of - dt.timedelta(days=7), sim.as_of
+    with sim.connect() as con:
+        pipeline.train_all(con, [earlier], small, tmp_path / "weekly")
+        fitted.clear()
+        weekly = pipeline.train_all(con, [later], small, tmp_path / "weekly")
+        fits_weekly = len(fitted)
+        fitted.clear()
+        afresh = pipeline.train_all(con, [later], small, tmp_path / "afresh")
+        fits_afresh = len(fitted)
+
+    published = sum(result.model is not None for result in afresh.values())
+    assert published >= 1 and published <= fits_weekly < fits_afresh
+    for entity in ENTITIES:
+        assert weekly[entity].card == afresh[entity].card, entity
+        # only the blocks the later training evaluates are kept
+        kept = sorted(p.name[:10] for p in artefacts.walk_forward_models(entity, tmp_path / "weekly").glob("*.skops"))
+        assert all(day >= afresh[entity].card["window"]["holdout_start"] for day in kept)

@@ -15,7 +15,7 @@ from models_ml.entities import SPECS
 from models_ml.evaluation import ece_noise_floor
 from models_ml.scoring import contact_rollup, deal_contact_links
 from models_ml.training import trainer
-from models_ml.training.rows import labelled_outcomes, row_weights, walk_forward
+from models_ml.training.rows import holdout_start, labelled_outcomes, row_weights, training_dates, walk_forward
 from runtime import settings
 
 SCORING_CONFIG = settings.load().scoring_config
@@ -50,21 +50,46 @@ def test_walk_forward_trains_each_block_only_on_what_was_known_at_its_start() ->
     config = dataclasses.replace(load_config(SCORING_CONFIG), holdout_days=100, refit_every_days=40)
     rows = deal_rows()
     blocks = walk_forward(rows, AS_OF, config)
+    # The blocks start on the calendar's grid of every 40th day, the first 100 to 139 days back.
+    first = blocks[0].trained_until
+    assert 100 <= (AS_OF - first).days < 140
+    assert all(b.trained_until.toordinal() % 40 == 0 for b in blocks)
     assert [(b.trained_until, b.scores_to) for b in blocks] == [
-        (dt.date(2025, 9, 22), dt.date(2025, 11, 1)), (dt.date(2025, 11, 1), dt.date(2025, 12, 11)),
-        (dt.date(2025, 12, 11), AS_OF)]
+        (first + dt.timedelta(days=40 * i), min(first + dt.timedelta(days=40 * (i + 1)), AS_OF)) for i in range(len(blocks))]
+    assert blocks[-1].scores_to == AS_OF
     for block in blocks:
         cut = pd.Timestamp(block.trained_until)
         assert (block.train["as_of_date"] <= cut).all() and (block.train["label_known_date"] <= cut).all()
         assert (block.test["as_of_date"] > cut).all()
         assert (block.test["as_of_date"] <= pd.Timestamp(block.scores_to)).all()
-    # deal B closed on 2025-09-30: its rows before the first cut are not yet labelled there
-    assert "B" not in set(blocks[0].train["opportunity_id"])
-    assert "B" in set(blocks[1].train["opportunity_id"])
+    # deal B closed on 2025-09-30: its rows before that are not yet labelled at a cut before it
+    closed_b = pd.Timestamp("2025-09-30")
+    assert all("B" not in set(b.train["opportunity_id"]) for b in blocks if pd.Timestamp(b.trained_until) < closed_b)
+    assert all("B" in set(b.train["opportunity_id"]) for b in blocks if pd.Timestamp(b.trained_until) >= closed_b)
     # every held-out row is scored exactly once
     held = pd.concat([b.test for b in blocks])
-    assert len(held) == int((rows["as_of_date"] > pd.Timestamp(AS_OF - dt.timedelta(days=100))).sum())
+    assert len(held) == int((rows["as_of_date"] > pd.Timestamp(first)).sum())
     assert not held.duplicated().any()
+
+
+def test_a_block_learns_from_the_window_before_its_own_start() -> None:
+    """A block is the model a training on its first day would have published: rows from the
+    `window_days` before that day, whatever the later cut-off's own window."""
+    config = dataclasses.replace(load_config(SCORING_CONFIG), holdout_days=100, refit_every_days=40, training_window_days=60)
+    blocks = walk_forward(deal_rows(), AS_OF, config)
+    for block in blocks:
+        dates = block.train["as_of_date"]
+        assert dates.empty or dates.min() >= pd.Timestamp(block.trained_until - dt.timedelta(days=60))
+
+
+def test_trainings_a_week_apart_read_the_same_days() -> None:
+    """Training days are a fixed grid of the calendar, not counted back from each cut-off."""
+    config = load_config(SCORING_CONFIG)
+    earlier, later = training_dates(AS_OF - dt.timedelta(days=7), 14, config), training_dates(AS_OF, 14, config)
+    assert all(day.toordinal() % 14 == 0 for day in later)
+    shared = set(earlier) & set(later)
+    assert len(shared) >= len(later) - 1 and max(later) <= AS_OF
+    assert min(later) <= holdout_start(AS_OF, config) - dt.timedelta(days=config.training_window_days - 13)
 
 
 def test_ece_sampling_floor_shrinks_with_more_outcomes_and_is_reproducible() -> None:
