@@ -38,6 +38,13 @@ def training_cutoffs(start: dt.date, end: dt.date, every_days: int) -> list[dt.d
     return cutoffs[::-1]
 
 
+def first_run_cutoffs(start: dt.date, end: dt.date, every_days: int) -> list[dt.date]:
+    """A first run's cut-offs: its range's, extended back until the trend window before `end` has a
+    model version on every day. Its last day's trends then compare a model with itself, never with
+    the weighted rule that scores the days before the first training."""
+    return training_cutoffs(min(start, end - dt.timedelta(days=TREND_LOOKBACK_DAYS + every_days - 1)), end, every_days)
+
+
 def train_all(con: Warehouse, cutoffs: list[dt.date], config: ScoringConfig,
               models_root: Path, log: Callable[[str], None] = print) -> dict[str, TrainResult]:
     """Train (or fall back to the rule for) every entity type as of each cut-off; save the artefacts.

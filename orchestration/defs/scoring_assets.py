@@ -43,7 +43,7 @@ def _upstream(names: list[str]) -> list[dg.AssetKey]:
 
 @dg.asset(
     key=MODELS_KEY,
-    description="Health scorers per entity (calibrated gradient boosting, or the weighted rule when the model did not beat it out of sample or labels are scarce), versioned with model cards. Trained by the weekly job (and by the daily job's scoring step on a first run, when no model exists); a backfill also trains the weekly versions its dates would have had.",
+    description="Health scorers per entity (calibrated gradient boosting, or the weighted rule when the model did not beat it out of sample or labels are scarce), versioned with model cards. Trained by the weekly job (and by the daily job's scoring step on a first run, when no model exists, with the weekly versions of the 30-day trend window before its day); a backfill also trains the weekly versions its dates would have had.",
     group_name="scoring",
     kinds={"scikit-learn", "python"},
     partitions_def=DAILY,
@@ -59,13 +59,16 @@ def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=metadata)
 
 
-def _train(context: dg.AssetExecutionContext, con: Warehouse, cfg: settings.Settings) -> dict[str, Any]:
-    """Train the run's cut-offs; the materialisation metadata of the models asset."""
+def _train(context: dg.AssetExecutionContext, con: Warehouse, cfg: settings.Settings,
+           first_run: bool = False) -> dict[str, Any]:
+    """Train the run's cut-offs (a first run's reach back over the trend window); the
+    materialisation metadata of the models asset."""
     from models_ml import pipeline
 
     as_of = as_of_date(context)
     config = load_config(cfg.scoring_config)
-    cutoffs = pipeline.training_cutoffs(range_start(context), as_of, config.backfill_training_every_days)
+    cutoffs = (pipeline.first_run_cutoffs if first_run else pipeline.training_cutoffs)(
+        range_start(context), as_of, config.backfill_training_every_days)
     results = pipeline.train_all(con, cutoffs, config, cfg.models_dir, context.log.info)
     summary = {e: {"version": r.version, "method": r.card["method"], "fallback_reason": r.card["fallback_reason"],
                    "holdout": {k: {"roc_auc": m["roc_auc"], "ece": m["ece"]} for k, m in r.card["metrics"].items()}}
@@ -105,10 +108,11 @@ def ml_scores(context: dg.AssetExecutionContext):
     with warehouse_step(context, cfg), connect_warehouse(cfg) as con:
         if not pipeline.every_entity_trained(cfg.models_dir):
             # Training belongs to the weekly job; a first run has no model yet, so it trains here
-            # the versions its dates would have had, and records them as the models asset's.
+            # the versions its dates would have had, back over the trend window (its last day's
+            # trends compare a model with itself), and records them as the models asset's.
             context.log.info("no trained model yet (first run): training before scoring")
             context.log_event(dg.AssetMaterialization(asset_key=MODELS_KEY, partition=context.partition_key_range.end,
-                                                      metadata=_train(context, con, cfg)))
+                                                      metadata=_train(context, con, cfg, first_run=True)))
         first = pipeline.first_run_start(con)
         if first is not None and first < start:
             # No snapshots yet: score the whole feature history once, each day with the model it
