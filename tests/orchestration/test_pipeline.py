@@ -114,9 +114,10 @@ def test_range_runs_once_and_publishes(data_root: Path, first_run: dg.ExecuteInP
     assert len(days) == 31
     checks = first_run.get_asset_check_evaluations()
     assert checks and all(c.passed for c in checks)
-    # no model existed: the scoring step trained the range's weekly versions and recorded them
+    # no model existed: the scoring step trained the range's weekly versions, back over the 30-day
+    # trend window before its last day (2025-02-24 .. 2025-03-31), and recorded them
     trained = [e for e in first_run.get_asset_materialization_events() if e.asset_key == dg.AssetKey(["ml", "models"])]
-    assert len(trained) == 1 and len(trained[0].materialization.metadata["training_cutoffs"].value) == 5
+    assert len(trained) == 1 and len(trained[0].materialization.metadata["training_cutoffs"].value) == 6
     published = table_digests(data_root / "serving" / "current" / "relintel.duckdb")
     assert "serving.dim_contacts" in published
     assert (data_root / "serving" / "current" / "parquet" / "dim_contacts.parquet").exists()
@@ -255,10 +256,11 @@ def test_a_later_week_leaves_published_history_as_it_was(
             instance=instance, partition_key=later.isoformat())
     assert training.success and later.isoformat() in versions()
     assert _contact_health(data_root, history, [later]) == published
-    # the range was backfilled with a weekly version each week; no date used a later one
+    # the range was backfilled with a weekly version each week, back over the trend window before
+    # its last day; no date used a later one
     cutoffs = _contact_health(data_root, "select distinct training_cutoff from serving.contact_health "
                                          "where snapshot_date <= ? order by 1", [d])
-    assert [c for (c,) in cutoffs] == [dt.date(2025, 3, day) for day in (3, 10, 17, 24, 31)]
+    assert [c for (c,) in cutoffs] == [dt.date(2025, 2, 24), *(dt.date(2025, 3, day) for day in (3, 10, 17, 24, 31))]
     assert _contact_health(data_root, "select count(*) from serving.contact_health where training_cutoff > snapshot_date", []) == [(0,)]
 
 

@@ -40,6 +40,19 @@ def test_the_version_current_on_a_date_is_the_latest_trained_by_then(tmp_path: P
     assert pipeline.training_cutoffs(dt.date(2025, 3, 31), dt.date(2025, 3, 31), 7) == [dt.date(2025, 3, 31)]
 
 
+def test_a_first_run_trains_a_version_for_every_day_of_its_trend_window() -> None:
+    """A one-day first run reaches back until the 30 days before its day have a version each (else
+    its 30-day trend would compare the model with the weighted rule); a longer range keeps its own."""
+    one_day = pipeline.first_run_cutoffs(dt.date(2025, 3, 31), dt.date(2025, 3, 31), 7)
+    assert one_day == [dt.date(2025, 2, 24), *(dt.date(2025, 3, d) for d in (3, 10, 17, 24, 31))]
+    assert one_day[0] <= dt.date(2025, 3, 31) - dt.timedelta(days=pipeline.TREND_LOOKBACK_DAYS) < one_day[1]
+    for every in (1, 5, 7, 14, 30, 31):
+        cutoffs = pipeline.first_run_cutoffs(dt.date(2025, 3, 31), dt.date(2025, 3, 31), every)
+        assert cutoffs[0] <= dt.date(2025, 3, 1) and (len(cutoffs) == 1 or cutoffs[1] > dt.date(2025, 3, 1)), every
+    assert pipeline.first_run_cutoffs(dt.date(2025, 1, 1), dt.date(2025, 3, 31), 7) == \
+        pipeline.training_cutoffs(dt.date(2025, 1, 1), dt.date(2025, 3, 31), 7)
+
+
 def test_written_dates_are_never_rescored(sim: Warehouse, config: ScoringConfig, tmp_path: Path) -> None:
     start, end = sim.as_of - dt.timedelta(days=20), sim.as_of
     models = pipeline.PointInTimeModels(tmp_path / "none-yet")
