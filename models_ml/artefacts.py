@@ -124,9 +124,11 @@ def versions(entity: str, root: Path) -> list[tuple[str, str]]:
     return [(cutoff, version) for cutoff, _, version in sorted(found)]
 
 
-def version_on(entity: str, day: dt.date, root: Path) -> str | None:
-    """The version current on `day` (trained on outcomes known by then), None before the first training."""
-    eligible = [version for cutoff, version in versions(entity, root) if cutoff <= day.isoformat()]
+def version_on(entity: str, day: dt.date, root: Path, saved: list[tuple[str, str]] | None = None) -> str | None:
+    """The version current on `day` (trained on outcomes known by then), None before the first
+    training. `saved`: versions(entity, root) when the caller has read it already."""
+    eligible = [version for cutoff, version in (versions(entity, root) if saved is None else saved)
+                if cutoff <= day.isoformat()]
     return eligible[-1] if eligible else None
 
 

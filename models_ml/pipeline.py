@@ -152,14 +152,20 @@ class FixedModels:
 
 class PointInTimeModels:
     """The version current on each date (artefacts.version_on): trained only on outcomes known by
-    then. Before an entity type's first training there is none, and the weighted rule scores."""
+    then. Before an entity type's first training there is none, and the weighted rule scores.
+
+    The versions are read once per entity type, at its first date: create the object after the
+    run's training, for the scoring that follows it."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._versions: dict[str, list[tuple[str, str]]] = {}
         self._loaded: dict[tuple[str, str], tuple[Any | None, dict[str, Any]]] = {}
 
     def on(self, entity: str, day: dt.date) -> tuple[Any | None, dict[str, Any] | None]:
-        version = artefacts.version_on(entity, day, self.root)
+        if entity not in self._versions:
+            self._versions[entity] = artefacts.versions(entity, self.root)
+        version = artefacts.version_on(entity, day, self.root, self._versions[entity])
         if version is None:
             return None, None
         if (entity, version) not in self._loaded:

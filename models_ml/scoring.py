@@ -17,10 +17,12 @@ METHOD_MODEL = "model"
 METHOD_RULE = "weighted_rule"
 
 def cutoffs(entity: str, segment: pd.Series, config: ScoringConfig) -> pd.DataFrame:
-    """Each row's excellent / good / fair cut-offs (config.thresholds_for); no rows is fine."""
-    return pd.DataFrame(
-        [vars(config.thresholds_for(entity, s)) for s in segment], index=segment.index, columns=["excellent", "good", "fair"]
-    ).astype("float64")
+    """Each row's excellent / good / fair cut-offs (config.thresholds_for); no rows is fine. Looked up
+    once per distinct segment: a first run rates millions of rows of a handful of segments."""
+    codes, segments = pd.factorize(segment.astype(object).where(segment.notna(), None), use_na_sentinel=False)
+    per_segment = pd.DataFrame([vars(config.thresholds_for(entity, s if isinstance(s, str) else None)) for s in segments],
+                               columns=["excellent", "good", "fair"], dtype="float64")
+    return per_segment.take(codes).set_axis(segment.index)
 
 
 def rate(entity: str, score: pd.Series, segment: pd.Series, config: ScoringConfig) -> pd.Series:

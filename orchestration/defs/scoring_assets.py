@@ -104,7 +104,6 @@ def ml_scores(context: dg.AssetExecutionContext):
     start, end = range_start(context), as_of_date(context)
     cfg = settings.load()
     config = load_config(cfg.scoring_config)
-    models = pipeline.PointInTimeModels(cfg.models_dir)
     with warehouse_step(context, cfg), connect_warehouse(cfg) as con:
         if not pipeline.every_entity_trained(cfg.models_dir):
             # Training belongs to the weekly job; a first run has no model yet, so it trains here
@@ -113,6 +112,7 @@ def ml_scores(context: dg.AssetExecutionContext):
             context.log.info("no trained model yet (first run): training before scoring")
             context.log_event(dg.AssetMaterialization(asset_key=MODELS_KEY, partition=context.partition_key_range.end,
                                                       metadata=_train(context, con, cfg, first_run=True)))
+        models = pipeline.PointInTimeModels(cfg.models_dir)
         first = pipeline.first_run_start(con)
         if first is not None and first < start:
             # No snapshots yet: score the whole feature history once, each day with the model it
