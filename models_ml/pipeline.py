@@ -39,10 +39,17 @@ def training_cutoffs(start: dt.date, end: dt.date, every_days: int) -> list[dt.d
 
 
 def first_run_cutoffs(start: dt.date, end: dt.date, every_days: int) -> list[dt.date]:
-    """A first run's cut-offs: its range's, extended back until the trend window before `end` has a
-    model version on every day. Its last day's trends then compare a model with itself, never with
-    the weighted rule that scores the days before the first training."""
-    return training_cutoffs(min(start, end - dt.timedelta(days=TREND_LOOKBACK_DAYS + every_days - 1)), end, every_days)
+    """A first run's cut-offs: its range's, and, when the earliest of those comes after the first day
+    of the trend window before `end`, the one of their weekly sequence on or before that day. Every
+    day of the window then has a model version, and the last day's trends compare a model with a
+    model, never with the weighted rule that scores the days before the first training. (One earlier
+    version rather than a week's each: a first run trains about one cut-off's worth more, since the
+    earlier one shares most of its walk-forward blocks.)"""
+    cutoffs = training_cutoffs(start, end, every_days)
+    if cutoffs and cutoffs[0] > end - dt.timedelta(days=TREND_LOOKBACK_DAYS):
+        steps = -(-TREND_LOOKBACK_DAYS // every_days)
+        cutoffs.insert(0, end - dt.timedelta(days=steps * every_days))
+    return cutoffs
 
 
 def train_all(con: Warehouse, cutoffs: list[dt.date], config: ScoringConfig,

@@ -108,8 +108,8 @@ def main() -> None:
     start, end = ensure_sample(cfg)
     print(f"Running the daily pipeline as of the sample's last day, {end} (its data from {start}) ...", flush=True)
     # One run, a first run: snapshots are point in time, so its scoring step scores the whole
-    # history, dates before the first training by the weighted rule; it trains the weekly model
-    # versions of the 30-day trend window before its day, so the trends compare a model with itself.
+    # history, dates before the first training by the weighted rule; it trains a model version as of
+    # its day and one five weeks earlier, so every day of the 30-day trend window is scored by a model.
     result = run_job("daily_pipeline", end)
     if not result.success:
         raise SystemExit("The pipeline run failed; open the Dagster UI (make ui) to see which step and why.")

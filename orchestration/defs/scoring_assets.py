@@ -43,7 +43,7 @@ def _upstream(names: list[str]) -> list[dg.AssetKey]:
 
 @dg.asset(
     key=MODELS_KEY,
-    description="Health scorers per entity (calibrated gradient boosting, or the weighted rule when the model did not beat it out of sample or labels are scarce), versioned with model cards. Trained by the weekly job (and by the daily job's scoring step on a first run, when no model exists, with the weekly versions of the 30-day trend window before its day); a backfill also trains the weekly versions its dates would have had.",
+    description="Health scorers per entity (calibrated gradient boosting, or the weighted rule when the model did not beat it out of sample or labels are scarce), versioned with model cards. Trained by the weekly job (and by the daily job's scoring step on a first run, when no model exists, and one version covering the 30-day trend window before its day); a backfill also trains the weekly versions its dates would have had.",
     group_name="scoring",
     kinds={"scikit-learn", "python"},
     partitions_def=DAILY,
@@ -61,7 +61,7 @@ def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 
 def _train(context: dg.AssetExecutionContext, con: Warehouse, cfg: settings.Settings,
            first_run: bool = False) -> dict[str, Any]:
-    """Train the run's cut-offs (a first run's reach back over the trend window); the
+    """Train the run's cut-offs (a first run's cover the trend window before its day too); the
     materialisation metadata of the models asset."""
     from models_ml import pipeline
 
@@ -107,8 +107,8 @@ def ml_scores(context: dg.AssetExecutionContext):
     with warehouse_step(context, cfg), connect_warehouse(cfg) as con:
         if not pipeline.every_entity_trained(cfg.models_dir):
             # Training belongs to the weekly job; a first run has no model yet, so it trains here
-            # the versions its dates would have had, back over the trend window (its last day's
-            # trends compare a model with itself), and records them as the models asset's.
+            # the versions its dates would have had, and one covering the trend window before its
+            # day (its last day's trends compare models), and records them as the models asset's.
             context.log.info("no trained model yet (first run): training before scoring")
             context.log_event(dg.AssetMaterialization(asset_key=MODELS_KEY, partition=context.partition_key_range.end,
                                                       metadata=_train(context, con, cfg, first_run=True)))
