@@ -2,6 +2,7 @@
 
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import dagster as dg
@@ -56,8 +57,14 @@ def serving_release(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> d
             pages["docs_error"] = f"{type(exc).__name__}: {exc}"
 
     def decorate(folder: Path) -> None:
-        write_pages(folder)
-        write_docs(folder)
+        # dbt's docs are a subprocess reading the warehouse, the pages Python reading the release:
+        # they run side by side (each writes a folder of its own).
+        docs = threading.Thread(target=write_docs, args=(folder,), name="dbt-docs")
+        docs.start()
+        try:
+            write_pages(folder)
+        finally:
+            docs.join()
 
     with warehouse_step(context, cfg):
         manifest = relations.load()
