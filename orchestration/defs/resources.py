@@ -1,16 +1,31 @@
 """Resources of the local default: the dbt project's CLI."""
 
+import importlib.metadata
 import sys
+from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
+from packaging import version
 
 from orchestration.dbt_project import DBT_PROJECT
+
+
+class InstalledDbtCli(DbtCliResource):
+    """The CLI of the dbt installed beside this interpreter.
+
+    dagster-dbt learns the executable's version by running `dbt --version` once per run, a
+    subprocess that imports dbt (seconds, before every run's first dbt step). The executable beside
+    this interpreter is the installed dbt-core, whose version the package metadata gives at once."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
 
 
 @dg.definitions
 def resources() -> dg.Definitions:
     # The dbt installed beside this interpreter, so the location works without an activated venv.
     dbt_executable = str(Path(sys.executable).parent / "dbt")
-    return dg.Definitions(resources={"dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable)})
+    return dg.Definitions(resources={"dbt": InstalledDbtCli(project_dir=DBT_PROJECT, dbt_executable=dbt_executable)})
