@@ -97,15 +97,11 @@ def walk_forward_models(entity: str, root: Path) -> Path:
     return root / entity / WALK_FORWARD_DIR
 
 
-def prune_walk_forward_models(entity: str, root: Path, before: dt.date) -> int:
-    """Remove the block models fitted on a day before `before` (no later training evaluates that
-    block); returns how many."""
-    removed = 0
-    for path in sorted(walk_forward_models(entity, root).glob("*.skops")):
+def prune_walk_forward_models(entity: str, root: Path, before: dt.date) -> None:
+    """Remove the block models fitted on a day before `before`: no later training evaluates that block."""
+    for path in walk_forward_models(entity, root).glob("*.skops"):
         if path.name[:10] < before.isoformat():
             path.unlink(missing_ok=True)
-            removed += 1
-    return removed
 
 
 def _trained_order(base: Path) -> list[str]:

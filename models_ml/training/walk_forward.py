@@ -39,7 +39,7 @@ def walk_forward_predictions(rows: pd.DataFrame, entity: str, as_of: dt.date, co
     Baselines get probabilities by isotonic calibration on the block's training rows, so Brier and
     ECE compare like with like (their AUC does not change).
     """
-    spec, model_settings = SPECS[entity], config.model[entity]
+    spec = SPECS[entity]
     minimum = config.minimum_labels_per_class[entity]
     scored, listed = [], []
     for block in training_rows.walk_forward(rows, as_of, config):
