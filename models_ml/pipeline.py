@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from targets.warehouse import Warehouse
 TREND_LOOKBACK_DAYS = 30
 # model_version of snapshots dated before an entity type's first training (the weighted rule scores).
 UNTRAINED_VERSION = "{entity}-untrained"
+_DONE = object()  # what next() returns for an exhausted iterator
 
 
 def training_cutoffs(start: dt.date, end: dt.date, every_days: int) -> list[dt.date]:
@@ -53,7 +54,8 @@ def first_run_cutoffs(start: dt.date, end: dt.date, every_days: int) -> list[dt.
 
 
 def train_all(con: Warehouse, cutoffs: list[dt.date], config: ScoringConfig,
-              models_root: Path, log: Callable[[str], None] = print) -> dict[str, TrainResult]:
+              models_root: Path, log: Callable[[str], None] = print,
+              meanwhile: Iterator[object] | None = None) -> dict[str, TrainResult]:
     """Train (or fall back to the rule for) every entity type as of each cut-off; save the artefacts.
 
     The last cut-off is always trained (the run's own day); an earlier one is skipped when a version
@@ -62,7 +64,11 @@ def train_all(con: Warehouse, cutoffs: list[dt.date], config: ScoringConfig,
     it may open); a model depends on its rows alone, so the artefacts are the same however many run
     at once. The walk-forward blocks' models are kept under `models_root` for the next training (a
     later cut-off shares all its blocks but the last); those older than the last cut-off's held-out
-    period are then removed. Returns the results of the last cut-off."""
+    period are then removed. Returns the results of the last cut-off.
+
+    `meanwhile` is other work of this process, one step per `next()`: while the workers fit, this
+    process takes its steps instead of waiting idle (it may use `con`: the same thread). What is
+    left of it when training ends is the caller's to finish."""
     tasks = [(cutoff, entity) for i, cutoff in enumerate(cutoffs) for entity in ENTITIES
              if i == len(cutoffs) - 1 or not any(c == cutoff.isoformat() for c, _ in artefacts.versions(entity, models_root))]
     last = cutoffs[-1] if cutoffs else None
@@ -97,6 +103,14 @@ def train_all(con: Warehouse, cutoffs: list[dt.date], config: ScoringConfig,
     # here, and the workers are started only once a model needs fitting: starting one costs seconds.
     submitted: deque[tuple[Future[TrainResult], dt.date]] = deque()
 
+    def step_or_wait(fitting: list[Future[TrainResult]]) -> None:
+        """One step of the other work while the workers fit, or, when there is none, wait for one."""
+        nonlocal meanwhile
+        if meanwhile is not None and next(meanwhile, _DONE) is not _DONE:
+            return
+        meanwhile = None
+        wait(fitting, return_when=FIRST_COMPLETED)
+
     def save_finished() -> None:
         while submitted and submitted[0][0].done():
             future, cutoff = submitted.popleft()
@@ -116,10 +130,11 @@ def train_all(con: Warehouse, cutoffs: list[dt.date], config: ScoringConfig,
                 pool = stack.enter_context(ProcessPoolExecutor(
                     max_workers=min(config.processes, len(tasks)), mp_context=multiprocessing.get_context("spawn")))
             while len(fitting := [future for future, _ in submitted if not future.done()]) >= config.processes:
-                wait(fitting, return_when=FIRST_COMPLETED)
+                step_or_wait(fitting)
             save_finished()
             submitted.append((pool.submit(train_entity, *ready), cutoff))
-        wait([future for future, _ in submitted])
+        while fitting := [future for future, _ in submitted if not future.done()]:
+            step_or_wait(fitting)
         save_finished()
     _forget_old_blocks(models_root, last, config)
     return results

@@ -22,6 +22,8 @@ from targets.warehouse import Warehouse
 from targets.warehouse import connect as connect_warehouse
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import pandas as pd
 
 INPUT_MODELS = [SPECS[e].inputs_model for e in ENTITIES]
@@ -60,25 +62,33 @@ def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 
 
 def _train(context: dg.AssetExecutionContext, con: Warehouse, cfg: settings.Settings,
-           first_run: bool = False) -> dict[str, Any]:
-    """Train the run's cut-offs (a first run's cover the trend window before its day too); the
-    materialisation metadata of the models asset."""
+           cutoffs: list[dt.date] | None = None, meanwhile: "Iterator[object] | None" = None) -> dict[str, Any]:
+    """Train the cut-offs (by default the run's: `_training_cutoffs`), taking steps of `meanwhile`
+    while the workers fit (pipeline.train_all); the materialisation metadata of the models asset."""
     from models_ml import pipeline
 
-    as_of = as_of_date(context)
     config = load_config(cfg.scoring_config)
-    cutoffs = (pipeline.first_run_cutoffs if first_run else pipeline.training_cutoffs)(
-        range_start(context), as_of, config.backfill_training_every_days)
-    results = pipeline.train_all(con, cutoffs, config, cfg.models_dir, context.log.info)
+    cutoffs = cutoffs or _training_cutoffs(context, cfg)
+    results = pipeline.train_all(con, cutoffs, config, cfg.models_dir, context.log.info, meanwhile)
     summary = {e: {"version": r.version, "method": r.card["method"], "fallback_reason": r.card["fallback_reason"],
                    "holdout": {k: {"roc_auc": m["roc_auc"], "ece": m["ece"]} for k, m in r.card["metrics"].items()}}
                for e, r in results.items()}
     return {
-        "as_of_date": as_of.isoformat(),
+        "as_of_date": as_of_date(context).isoformat(),
         "training_cutoffs": dg.MetadataValue.json([c.isoformat() for c in cutoffs]),
         "models_dir": dg.MetadataValue.path(str(cfg.models_dir)),
         "models": dg.MetadataValue.json(summary),
     }
+
+
+def _training_cutoffs(context: dg.AssetExecutionContext, cfg: settings.Settings, first_run: bool = False) -> list[dt.date]:
+    """The run's cut-offs: a range's weekly ones ending on its as-of date; a first run's also cover
+    the trend window before its day."""
+    from models_ml import pipeline
+
+    every = load_config(cfg.scoring_config).backfill_training_every_days
+    return (pipeline.first_run_cutoffs if first_run else pipeline.training_cutoffs)(
+        range_start(context), as_of_date(context), every)
 
 
 @dg.multi_asset(
@@ -104,26 +114,13 @@ def ml_scores(context: dg.AssetExecutionContext):
     start, end = range_start(context), as_of_date(context)
     cfg = settings.load()
     config = load_config(cfg.scoring_config)
-    with warehouse_step(context, cfg), connect_warehouse(cfg) as con:
-        if not pipeline.every_entity_trained(cfg.models_dir):
-            # Training belongs to the weekly job; a first run has no model yet, so it trains here
-            # the versions its dates would have had, and one covering the trend window before its
-            # day (its last day's trends compare models), and records them as the models asset's.
-            context.log.info("no trained model yet (first run): training before scoring")
-            context.log_event(dg.AssetMaterialization(asset_key=MODELS_KEY, partition=context.partition_key_range.end,
-                                                      metadata=_train(context, con, cfg, first_run=True)))
-        models = pipeline.PointInTimeModels(cfg.models_dir)
-        first = pipeline.first_run_start(con)
-        if first is not None and first < start:
-            # No snapshots yet: score the whole feature history once, each day with the model it
-            # would have had (dates before the first training: the weighted rule, saying so).
-            context.log.info(f"no snapshots yet: scoring the history from {first}")
-            start = first
-        # A block of days at a time, each written before the next is read: memory follows the
-        # entities, not the history; a block's trends read the days the blocks before it wrote.
-        summaries: dict[str, list[dict[str, Any]]] = {e: [] for e in ENTITIES}
-        last_frames: dict[str, pd.DataFrame] = {}
-        for block_start, block_end in pipeline.score_blocks(start, end, config.scoring_block_days):
+    summaries: dict[str, list[dict[str, Any]]] = {e: [] for e in ENTITIES}
+    last_frames: dict[str, pd.DataFrame] = {}
+
+    def score(con: Warehouse, first_day: dt.date, last_day: dt.date, models: "pipeline.PointInTimeModels") -> "Iterator[None]":
+        """Score and write first_day..last_day a block at a time, one block per step: memory follows the
+        entities, not the history; a block's trends read the days the blocks before it wrote."""
+        for block_start, block_end in pipeline.score_blocks(first_day, last_day, config.scoring_block_days):
             frames = pipeline.score_range(con, block_start, block_end, config, models, skip_written=True)
             pipeline.write_scores(con, frames)
             for entity, frame in frames.items():
@@ -133,6 +130,32 @@ def ml_scores(context: dg.AssetExecutionContext):
             if block_end < end:
                 context.log.info(f"scored {block_start} .. {block_end}: "
                                  + ", ".join(f"{len(f):,} {e} snapshots" for e, f in frames.items()))
+            yield
+
+    with warehouse_step(context, cfg), connect_warehouse(cfg) as con:
+        first = pipeline.first_run_start(con)
+        if first is not None and first < start:
+            # No snapshots yet: score the whole feature history once, each day with the model it
+            # would have had (dates before the first training: the weighted rule, saying so).
+            context.log.info(f"no snapshots yet: scoring the history from {first}")
+            start = first
+        scored_from = start
+        if not pipeline.every_entity_trained(cfg.models_dir):
+            # Training belongs to the weekly job; a first run has no model yet, so it trains here
+            # the versions its dates would have had, and one covering the trend window before its
+            # day (its last day's trends compare models), and records them as the models asset's.
+            # The days before the earliest cut-off take no model trained here: they are scored
+            # while the workers fit.
+            context.log.info("no trained model yet (first run): training before scoring")
+            cutoffs = _training_cutoffs(context, cfg, first_run=True)
+            scored_from = max(start, min(cutoffs))
+            before = score(con, start, scored_from - dt.timedelta(days=1), pipeline.PointInTimeModels(cfg.models_dir))
+            context.log_event(dg.AssetMaterialization(asset_key=MODELS_KEY, partition=context.partition_key_range.end,
+                                                      metadata=_train(context, con, cfg, cutoffs, before)))
+            for _ in before:
+                pass
+        for _ in score(con, scored_from, end, pipeline.PointInTimeModels(cfg.models_dir)):
+            pass
         expected = {e: warehouse.feature_rows(con, e, start, end) for e in ENTITIES}
         stored = {e: warehouse.snapshot_rows_between(con, e, start, end) for e in ENTITIES}
     for entity in ENTITIES:

@@ -7,6 +7,7 @@ import concurrent.futures
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -44,9 +45,17 @@ def saved(root: Path) -> dict[str, object]:
 def test_models_trained_in_worker_processes_equal_models_trained_one_at_a_time(sim, config, tmp_path) -> None:
     cutoffs = [sim.as_of - dt.timedelta(days=14), sim.as_of]
     lines: list[str] = []
+    saved_at_step: list[int] = []
+
+    def other_work() -> Iterator[None]:
+        """The process's own work, a step at a time (the scoring of days no model here will score)."""
+        for _ in range(3):
+            saved_at_step.append(sum(line.startswith("trained ") for line in lines))
+            yield
+
     with sim.connect() as con:
         one = pipeline.train_all(con, cutoffs, small_fits(config, 1), tmp_path / "one")
-        many = pipeline.train_all(con, cutoffs, small_fits(config, 2), tmp_path / "many", lines.append)
+        many = pipeline.train_all(con, cutoffs, small_fits(config, 2), tmp_path / "many", lines.append, other_work())
         features = {e: warehouse.load_features(con, e, sim.as_of, sim.as_of) for e in ENTITIES}
 
     assert saved(tmp_path / "one") == saved(tmp_path / "many")
@@ -59,6 +68,8 @@ def test_models_trained_in_worker_processes_equal_models_trained_one_at_a_time(s
     # Progress names each model as its rows are read and as it is saved.
     assert sum(line.startswith("training ") for line in lines) == len(cutoffs) * len(ENTITIES)
     assert sum(line.startswith("trained ") for line in lines) == len(cutoffs) * len(ENTITIES)
+    # The other work was done while the workers fitted, not after them, and it changed no model.
+    assert len(saved_at_step) == 3 and saved_at_step[0] < len(cutoffs) * len(ENTITIES)
 
 
 def test_no_worker_process_starts_when_no_model_has_the_outcomes_to_fit(sim, config, tmp_path,
