@@ -24,6 +24,10 @@ from targets.warehouse import connect as connect_warehouse
 # decline leads) or the news step's (landed news items, matches) build in a second step, after
 # scoring and the news step.
 SERVING_SELECTION = "source:ml+ source:news_landed+ source:news+"
+# dbt's unit tests check the models' SQL on fixed inputs, not the data: the test suite runs them
+# (tests/dbt/test_dbt_build.py), and a run's build runs the models and their data tests only. On
+# a server warehouse each unit test is a round of queries (Spark: 40 s for the six).
+RUN_EXCLUDES = ["--exclude-resource-type", "unit_test"]
 # A run tagged with this (`python -m orchestration.run DATE --full-refresh`) rebuilds every
 # incremental model whole: the day-grained models' history, the serving tables from the scorer's.
 FULL_REFRESH_TAG = "relintel/dbt_full_refresh"
@@ -118,7 +122,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, *, reads_extr
             else:
                 register_news(news_folders, cfg.spark, context.log.info)
         full_refresh = ["--full-refresh"] if context.run.tags.get(FULL_REFRESH_TAG) == "true" else []
-        invocation = dbt.cli(["build", *cfg.dbt_arguments(as_of), *full_refresh], context=context)
+        invocation = dbt.cli(["build", *cfg.dbt_arguments(as_of), *RUN_EXCLUDES, *full_refresh], context=context)
         events = list(invocation.stream())
         counts = _row_counts(cfg, _built_tables(events))
     _share_parse(Path(invocation.target_path))

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from ingest.extract_writer import write_batch
+from orchestration.dbt_project import DBT_PROJECT
 from orchestration.definitions import defs
 from orchestration.alerting import recent_alerts
 from orchestration.defs.alert_sensor import alert_delivery
@@ -126,6 +127,13 @@ def test_range_runs_once_and_publishes(data_root: Path, first_run: dg.ExecuteInP
     pages = release[0].materialization.metadata["pages"].value
     assert "error" not in pages and pages["opportunity"] >= 1, pages
     assert (data_root / "serving" / "current" / "site" / "index.html").exists()
+
+
+def test_a_runs_dbt_builds_test_the_data_and_leave_the_unit_tests_to_the_suite(first_run: dg.ExecuteInProcessResult) -> None:
+    """Unit tests check the models' SQL on fixed inputs (tests/dbt/test_dbt_build.py runs them)."""
+    builds = list((DBT_PROJECT.project_dir / "target").glob(f"*-{first_run.run_id[:7]}-*/run_results.json"))
+    kinds = {r["unique_id"].split(".")[0] for build in builds for r in json.loads(build.read_text())["results"]}
+    assert len(builds) == 2 and {"model", "test"} <= kinds and "unit_test" not in kinds
 
 
 def test_the_action_tables_are_published_and_the_sensor_delivers_their_alerts_once(
