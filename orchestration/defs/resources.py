@@ -20,7 +20,7 @@ class InstalledDbtCli(DbtCliResource):
     subprocess that imports dbt (seconds, before every run's first dbt step). The executable beside
     this interpreter is the installed dbt-core, whose version the package metadata gives at once.
 
-    It also loads the project and a dbt adapter into this process before every dbt command (about
+    It also loads the project and a dbt adapter into this process before every dbt command (one to
     two CPU-seconds), for `fetch_row_counts` and `fetch_column_metadata` alone. The steps call
     neither: they count the built tables themselves once dbt has exited (DuckDB has one writer)."""
 

@@ -11,7 +11,7 @@ import pyarrow as pa
 from dagster_dbt import get_asset_key_for_model
 
 from models_ml import report, warehouse
-from models_ml.config import load_config
+from models_ml.config import ScoringConfig, load_config
 from models_ml.entities import ENTITIES, SPECS
 from orchestration.defs.dbt_models import as_of_date, dbt_models, dbt_serving_models, range_start
 from orchestration.metadata import markdown_preview
@@ -56,19 +56,18 @@ def ml_models(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Train every entity's scorer on labels known by the run's as-of date; over a range (a backfill),
     also the versions its earlier dates would have had (`training.backfill_training_every_days`)."""
     cfg = settings.load()
+    config = load_config(cfg.scoring_config)
     with warehouse_step(context, cfg), connect_warehouse(cfg, read_only=True) as con:
-        metadata = _train(context, con, cfg)
+        metadata = _train(context, con, cfg, config, _training_cutoffs(context, config))
     return dg.MaterializeResult(metadata=metadata)
 
 
-def _train(context: dg.AssetExecutionContext, con: Warehouse, cfg: settings.Settings,
-           cutoffs: list[dt.date] | None = None, meanwhile: "Iterator[object] | None" = None) -> dict[str, Any]:
-    """Train the cut-offs (by default the run's: `_training_cutoffs`), taking steps of `meanwhile`
-    while the workers fit (pipeline.train_all); the materialisation metadata of the models asset."""
+def _train(context: dg.AssetExecutionContext, con: Warehouse, cfg: settings.Settings, config: ScoringConfig,
+           cutoffs: list[dt.date], meanwhile: "Iterator[object] | None" = None) -> dict[str, Any]:
+    """Train the cut-offs, taking steps of `meanwhile` while the workers fit (pipeline.train_all);
+    the materialisation metadata of the models asset."""
     from models_ml import pipeline
 
-    config = load_config(cfg.scoring_config)
-    cutoffs = cutoffs or _training_cutoffs(context, cfg)
     results = pipeline.train_all(con, cutoffs, config, cfg.models_dir, context.log.info, meanwhile)
     summary = {e: {"version": r.version, "method": r.card["method"], "fallback_reason": r.card["fallback_reason"],
                    "holdout": {k: {"roc_auc": m["roc_auc"], "ece": m["ece"]} for k, m in r.card["metrics"].items()}}
@@ -81,14 +80,13 @@ def _train(context: dg.AssetExecutionContext, con: Warehouse, cfg: settings.Sett
     }
 
 
-def _training_cutoffs(context: dg.AssetExecutionContext, cfg: settings.Settings, first_run: bool = False) -> list[dt.date]:
+def _training_cutoffs(context: dg.AssetExecutionContext, config: ScoringConfig, first_run: bool = False) -> list[dt.date]:
     """The run's cut-offs: a range's weekly ones ending on its as-of date; a first run's also cover
     the trend window before its day."""
     from models_ml import pipeline
 
-    every = load_config(cfg.scoring_config).backfill_training_every_days
     return (pipeline.first_run_cutoffs if first_run else pipeline.training_cutoffs)(
-        range_start(context), as_of_date(context), every)
+        range_start(context), as_of_date(context), config.backfill_training_every_days)
 
 
 @dg.multi_asset(
@@ -147,11 +145,11 @@ def ml_scores(context: dg.AssetExecutionContext):
             # The days before the earliest cut-off take no model trained here: they are scored
             # while the workers fit.
             context.log.info("no trained model yet (first run): training before scoring")
-            cutoffs = _training_cutoffs(context, cfg, first_run=True)
+            cutoffs = _training_cutoffs(context, config, first_run=True)
             scored_from = max(start, min(cutoffs))
             before = score(con, start, scored_from - dt.timedelta(days=1), pipeline.PointInTimeModels(cfg.models_dir))
             context.log_event(dg.AssetMaterialization(asset_key=MODELS_KEY, partition=context.partition_key_range.end,
-                                                      metadata=_train(context, con, cfg, cutoffs, before)))
+                                                      metadata=_train(context, con, cfg, config, cutoffs, before)))
             for _ in before:
                 pass
         for _ in score(con, scored_from, end, pipeline.PointInTimeModels(cfg.models_dir)):
