@@ -4,7 +4,8 @@
     <serving_dir>/current -> releases/<release_id>        (a symlink, replaced in one rename)
 
 A BI tool opens `current/relintel.duckdb` (read-only) or `current/parquet/*.parquet` (and
-`current/parquet/<table>/*.parquet` for the append-only health tables, one file a month). It never
+`current/parquet/<table>/*.parquet` for the tables published by month: the facts and the health
+snapshots, one file a month). It never
 sees half a run, and never waits on the pipeline's DuckDB lock, because the pipeline never
 writes a file that has already been published.
 """
@@ -12,6 +13,7 @@ writes a file that has already been published.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -29,6 +31,7 @@ from targets.warehouse import server_connection
 
 BUILDING_SUFFIX = ".building"  # a release folder while it is written: hidden, renamed when complete
 KEEP_RELEASES = 3  # older releases are pruned; a reader still holding one open keeps its data
+UNDATED = "undated"  # the month of rows whose month column is null
 
 
 @dataclass(frozen=True)
@@ -36,21 +39,27 @@ class Release:
     release_id: str
     path: Path
     tables: dict[str, int]  # published table -> row count
-    kept_until: dict[str, dt.date]  # append-only table -> last day kept from the previous release (absent: copied whole)
+    months: dict[str, MonthsWritten]  # table published by month -> which of its months were written
+
+
+@dataclass(frozen=True)
+class MonthsWritten:
+    written: tuple[str, ...]  # months copied from the warehouse ("YYYY-MM", or UNDATED)
+    kept: int  # months taken over unchanged from the previous release
 
 
 def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, relations: dict[str, Relation], release_id: str,
-            decorate: Callable[[Path], None] | None = None, append_only: frozenset[str] = frozenset()) -> Release:
+            decorate: Callable[[Path], None] | None = None) -> Release:
     """Copy each relation (published table name -> warehouse relation) into a new release, let
     `decorate` add to the folder (the static pages), then swap it in. The warehouse is the DuckDB
     file's path, or the server (Postgres, Spark) whose tables are read through Arrow.
 
-    The tables named in `append_only` (history never rewritten: the health snapshots) start from
-    the previous release: only their days after its last one are copied, and only the months of
-    Parquet that gained rows are written (the others are hard links to the previous release's
-    files). Whenever the previous release holds other columns, or not as many rows up to its last
-    day as the warehouse does (a full refresh that changed history, a changed model), the table is
-    copied whole."""
+    A relation with a `month_column` (the facts and the health snapshots, the tables that grow
+    with history) is published month by month: a month whose rows are the same as in the previous
+    release (same count and fingerprint, same columns) is kept from it: its rows in the release's
+    DuckDB file, its Parquet file as a hard link. Only the months that changed are copied, which
+    on a nightly run is the last one or two; after a full refresh that changed history, every
+    changed month is."""
     releases = serving_dir / "releases"
     target = releases / release_id
     building = releases / f".{release_id}{BUILDING_SUFFIX}"
@@ -59,39 +68,42 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     _remove_abandoned_builds(releases)
     (building / serving.PARQUET_DIR).mkdir(parents=True)
     previous = current_release(serving_dir)
-    if append_only and previous is not None and (previous / serving.DATABASE_FILE).exists():
+    previous_months = _read_months(previous)
+    if previous_months and (previous / serving.DATABASE_FILE).exists():
         shutil.copyfile(previous / serving.DATABASE_FILE, building / serving.DATABASE_FILE)
+    else:
+        previous_months = {}
     counts: dict[str, int] = {}
-    kept_until: dict[str, dt.date] = {}
+    months: dict[str, MonthsWritten] = {}
+    fingerprints: dict[str, dict[str, list]] = {}
     with local_duckdb.connect(building / serving.DATABASE_FILE) as con, _source(con, warehouse) as source_of:
         con.execute(f"create schema if not exists {quote_identifier(serving.SCHEMA)}")
         _drop_unpublished(con, set(relations))
         for name in sorted(relations):
+            relation = relations[name]
             table_sql = qualified(serving.SCHEMA, name)
-            source_sql = source_of(relations[name])
-            kept = _kept_until(con, table_sql, source_sql) if name in append_only else None
-            if kept is None:
+            source_sql = source_of(relation)
+            if relation.month_column is None:
                 con.execute(f"create or replace table {table_sql} as select * from {source_sql}")
-            else:
-                kept_until[name] = kept
-                date_sql = quote_identifier(serving.APPEND_DATE_COLUMN)
-                con.execute(f"insert into {table_sql} by name select * from {source_sql} where {date_sql} > ?", [kept])
-            if name in append_only:
-                _write_months(con, table_sql, building / serving.PARQUET_DIR / name,
-                              previous / serving.PARQUET_DIR / name if previous and kept else None, kept)
-            else:
                 parquet = building / serving.PARQUET_DIR / f"{name}.parquet"
                 con.execute(f"copy {table_sql} to ? (format parquet, compression zstd)", [str(parquet)])
-            for statement_sql in relations[name].comment_statements(table_sql):
+            else:
+                fingerprints[name] = _fingerprints(con, source_sql, relation.month_column)
+                kept = previous_months.get(name, {}) if _same_columns(con, table_sql, source_sql) else {}
+                months[name] = _copy_months(con, table_sql, source_sql, relation.month_column, fingerprints[name], kept,
+                                            building / serving.PARQUET_DIR / name,
+                                            previous / serving.PARQUET_DIR / name if kept else None)
+            for statement_sql in relation.comment_statements(table_sql):
                 con.execute(statement_sql)  # the dbt descriptions, where a BI tool shows them
             counts[name] = con.sql(f"select count(*) from {table_sql}").fetchall()[0][0]
+    (building / serving.MONTHS_FILE).write_text(json.dumps(fingerprints, indent=1, sort_keys=True))
     if decorate is not None:
         decorate(building)  # still invisible: what it writes becomes current with the tables
     shutil.rmtree(target, ignore_errors=True)
     os.replace(building, target)
     _swap_current(serving_dir, target)
     _prune(releases, keep=target)
-    return Release(release_id, target, counts, kept_until)
+    return Release(release_id, target, counts, months)
 
 
 @contextmanager
@@ -126,46 +138,71 @@ def _drop_unpublished(con: duckdb.DuckDBPyConnection, names: set[str]) -> None:
             con.execute(f"drop table {qualified(serving.SCHEMA, name)}")
 
 
-def _kept_until(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str) -> dt.date | None:
-    """The last day of an append-only table the release may keep from the previous one: it has the
-    warehouse's columns and as many rows up to that day. None: copy the table whole."""
+def _read_months(release: Path | None) -> dict[str, dict[str, list]]:
+    """The previous release's fingerprints by table and month; none for a release written before
+    they were kept (its tables are then copied whole once)."""
+    path = release / serving.MONTHS_FILE if release is not None else None
+    return json.loads(path.read_text()) if path is not None and path.exists() else {}
+
+
+def _fingerprints(con: duckdb.DuckDBPyConnection, relation_sql: str, month_column: str) -> dict[str, list]:
+    """month -> [rows, the sum of the rows' hashes as text]: equal for two copies of the same rows,
+    whatever their order. Rows without a date are the month UNDATED."""
+    date_sql = quote_identifier(month_column)
+    rows = con.execute(f"select coalesce(strftime({date_sql}, '%Y-%m'), ?) as month, count(*), "
+                       f"cast(sum(hash(published_row)) as varchar) from {relation_sql} as published_row "
+                       "group by all order by all", [UNDATED]).fetchall()
+    return {month: [count, fingerprint] for month, count, fingerprint in rows}
+
+
+def _same_columns(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str) -> bool:
+    """Whether the release's table (from the previous release) has the warehouse's columns: names
+    and types, in order. Not nullability: a release's copy (create table as) does not carry the NOT
+    NULL constraints of the warehouse's contracted tables."""
     try:
-        same_columns = _columns(con, table_sql) == _columns(con, source_sql)
+        return _columns(con, table_sql) == _columns(con, source_sql)
     except duckdb.CatalogException:
-        return None  # not in the previous release
-    date_sql = quote_identifier(serving.APPEND_DATE_COLUMN)
-    last = con.execute(f"select max({date_sql}) from {table_sql}").fetchall()[0][0]
-    if not same_columns or last is None:
-        return None
-    ours = con.execute(f"select count(*) from {table_sql}").fetchall()[0][0]
-    theirs = con.execute(f"select count(*) from {source_sql} where {date_sql} <= ?", [last]).fetchall()[0][0]
-    return last if ours == theirs else None
+        return False  # not in the previous release
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation_sql: str) -> list[tuple[str, str]]:
-    """Names and types, in order. Not nullability: a release's copy (create table as) does not carry
-    the NOT NULL constraints of the warehouse's contracted tables, and comparing them made every
-    release copy the append-only tables whole."""
     return [(name, column_type) for name, column_type, *_ in con.execute(f"describe {relation_sql}").fetchall()]
 
 
-def _write_months(con: duckdb.DuckDBPyConnection, table_sql: str, folder: Path, previous: Path | None,
-                  kept: dt.date | None) -> None:
-    """One Parquet file per month of an append-only table; months wholly up to `kept` are linked
-    from the previous release's folder, not written again."""
+def _copy_months(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str, month_column: str,
+                 fingerprints: dict[str, list], kept: dict[str, list], folder: Path, previous: Path | None) -> MonthsWritten:
+    """Bring the release's table to the warehouse's rows month by month, and write one Parquet file
+    per month into `folder`. `kept`: the previous release's fingerprints, whose table the release
+    file already holds (empty: the table is copied whole)."""
+    if not kept:
+        con.execute(f"create or replace table {table_sql} as select * from {source_sql}")
+    date_sql = quote_identifier(month_column)
     folder.mkdir()
-    date_sql = quote_identifier(serving.APPEND_DATE_COLUMN)
-    months = [m for (m,) in con.execute(f"select distinct strftime({date_sql}, '%Y-%m') from {table_sql} order by 1").fetchall()]
-    for month in months:
-        first = dt.date.fromisoformat(f"{month}-01")
-        after = (first + dt.timedelta(days=32)).replace(day=1)
+    written = []
+    for month in sorted(set(fingerprints) | set(kept)):
+        where_sql, params = _month_filter(date_sql, month)
+        unchanged = kept.get(month) == fingerprints.get(month)
+        if kept and not unchanged:
+            con.execute(f"delete from {table_sql} where {where_sql}", params)
+            con.execute(f"insert into {table_sql} select * from {source_sql} where {where_sql}", params)
+        if month not in fingerprints:
+            continue  # a month the warehouse no longer has: deleted above, no file
         target = folder / f"{month}.parquet"
-        unchanged = previous is not None and kept is not None and after <= kept + dt.timedelta(days=1)
-        if unchanged and (previous / target.name).exists():
+        if kept and unchanged and previous is not None and (previous / target.name).exists():
             os.link(previous / target.name, target)
             continue
-        con.execute(f"copy (select * from {table_sql} where {date_sql} >= ? and {date_sql} < ?) "
-                    "to ? (format parquet, compression zstd)", [first, after, str(target)])
+        written.append(month)
+        con.execute(f"copy (select * from {table_sql} where {where_sql}) to ? (format parquet, compression zstd)",
+                    [*params, str(target)])
+    return MonthsWritten(tuple(written), len(fingerprints) - len(written))
+
+
+def _month_filter(date_sql: str, month: str) -> tuple[str, list]:
+    """The SQL condition (and its parameters) selecting one month's rows of a date column."""
+    if month == UNDATED:
+        return f"{date_sql} is null", []
+    first = dt.date.fromisoformat(f"{month}-01")
+    return f"{date_sql} >= ? and {date_sql} < ?", [first, (first + dt.timedelta(days=32)).replace(day=1)]
 
 
 def _remove_abandoned_builds(releases: Path) -> None:

@@ -24,9 +24,9 @@ PUBLISHED_TAG = "published"
 # A published log of the runs themselves (when each feed was read): the one kind of table that
 # differs between two runs over the same data, so comparisons of releases leave it out.
 RUN_LOG_TAG = "run_log"
-# Published models whose history is never rewritten (the health snapshots): a release appends
-# their new days to the previous release's rows (orchestration/publishing.py).
-APPEND_ONLY_TAG = "append_only"
+# A published model's meta key naming its date column: the release publishes it month by month and
+# copies only the months that changed since the previous release (orchestration/publishing.py).
+MONTH_COLUMN_META = "published_by_month"
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Relation:
     tags: tuple[str, ...] = ()
     description: str = ""  # the model's dbt description
     column_descriptions: tuple[tuple[str, str], ...] = ()  # (column, its dbt description), in the contract's order
+    month_column: str | None = None  # meta `published_by_month`: the date column it is published by
 
     def comment_statements(self, table_sql: str) -> list[str]:
         """COMMENT ON statements giving a copy of this model (`table_sql`) its dbt descriptions, so
@@ -59,7 +60,8 @@ class Relations:
         self._models = {
             node["name"]: Relation(node["name"], node["schema"], node["alias"], tuple(node.get("tags", [])),
                                    node.get("description", ""),
-                                   tuple((c["name"], c.get("description", "")) for c in node.get("columns", {}).values()))
+                                   tuple((c["name"], c.get("description", "")) for c in node.get("columns", {}).values()),
+                                   node.get("config", {}).get("meta", {}).get(MONTH_COLUMN_META))
             for node in sorted(manifest["nodes"].values(), key=lambda n: n["unique_id"])
             if node["resource_type"] == "model" and node.get("config", {}).get("materialized") != "ephemeral"
         }
@@ -88,10 +90,6 @@ class Relations:
     def published(self) -> dict[str, Relation]:
         """Models tagged `published`, by their table name in the serving release."""
         return {r.identifier: r for r in self._models.values() if PUBLISHED_TAG in r.tags}
-
-    def append_only(self) -> frozenset[str]:
-        """Table names of the published models tagged `append_only`."""
-        return frozenset(r.identifier for r in self._models.values() if APPEND_ONLY_TAG in r.tags and PUBLISHED_TAG in r.tags)
 
     def run_logs(self) -> set[str]:
         """Table names of the models tagged `run_log` (in the warehouse and in a release)."""

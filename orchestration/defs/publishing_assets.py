@@ -75,7 +75,7 @@ def serving_release(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> d
             counts = publish_schema(cfg.postgres, manifest.published(), serving.SCHEMA, release_id)
             context.log.info(f"postgres: schema {serving.SCHEMA} now holds {len(counts)} tables of release {release_id}")
         source = {"postgres": cfg.postgres, "spark": cfg.spark}.get(cfg.target, cfg.warehouse_path)
-        release = publish(source, cfg.serving_dir, manifest.published(), release_id, decorate, manifest.append_only())
+        release = publish(source, cfg.serving_dir, manifest.published(), release_id, decorate)
     current = cfg.serving_dir / "current"
     return dg.MaterializeResult(
         metadata={
@@ -87,8 +87,10 @@ def serving_release(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> d
             "duckdb_file": dg.MetadataValue.path(str(current / serving.DATABASE_FILE)),
             "parquet_dir": dg.MetadataValue.path(str(current / serving.PARQUET_DIR)),
             "tables": dg.MetadataValue.json(release.tables),
-            # the append-only tables that took only their new days (the others were copied whole)
-            "kept_from_previous_release": dg.MetadataValue.json({t: d.isoformat() for t, d in release.kept_until.items()}),
+            # the tables published by month: the months copied from the warehouse, and how many
+            # were kept unchanged from the previous release
+            "months_written": dg.MetadataValue.json({t: list(m.written) for t, m in release.months.items()}),
+            "months_kept": dg.MetadataValue.json({t: m.kept for t, m in release.months.items()}),
             "dagster/row_count": sum(release.tables.values()),
         }
     )

@@ -245,10 +245,13 @@ def test_a_later_week_leaves_published_history_as_it_was(
                                      "dagster/asset_partition_range_end": later.isoformat()})
     assert week.success
     assert _contact_health(data_root, history, [d]) == before  # byte for byte, every column
-    # the release took the health tables' new days only: the previous release's rows were kept
+    # the release took the health tables' new month only: the previous release's months were kept
     release = [e for e in week.get_asset_materialization_events() if e.asset_key == dg.AssetKey(["serving", "release"])]
-    kept = release[0].materialization.metadata["kept_from_previous_release"].value
-    assert kept == {f"{entity}_health": d.isoformat() for entity in ("account", "contact", "opportunity")}
+    written = release[0].materialization.metadata["months_written"].value
+    kept = release[0].materialization.metadata["months_kept"].value
+    health = [f"{entity}_health" for entity in ("account", "contact", "opportunity")]
+    assert {table: written[table] for table in health} == dict.fromkeys(health, ["2025-04"])
+    assert all(kept[table] > 0 for table in health)
     # the daily job trains nothing once models exist: the new week is scored by the range's last version
     assert not [e for e in week.get_asset_materialization_events() if e.asset_key == dg.AssetKey(["ml", "models"])]
     versions = lambda: {json.loads(p.read_text())["as_of_date"]: p.parent.name  # noqa: E731

@@ -1,6 +1,6 @@
-"""Publishing appends what is new to the append-only tables: the previous release's rows and its
-untouched months of Parquet are kept (hard links), new days added; whenever the warehouse's
-history differs from what was published, the table is copied whole."""
+"""Publishing by month: a table with a month column keeps the previous release's months that did not
+change (its rows, and its Parquet files as hard links) and copies only the months that did,
+whether days were added or history was rewritten."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.publishing import publish
+from orchestration.publishing import MonthsWritten, publish
 from runtime import serving
 from runtime.relations import Relation
 
-HEALTH = Relation("contact_health", "main_serving", "contact_health")
+HEALTH = Relation("contact_health", "main_serving", "contact_health", month_column="snapshot_date")
 DIMENSION = Relation("dim_contacts", "main", "dim_contacts")
 
 
@@ -43,17 +43,17 @@ def _parquet_rows(folder: Path) -> list[tuple]:
     return duckdb.execute("select * from read_parquet(?) order by all", [str(folder / "*.parquet")]).fetchall()
 
 
-def test_a_release_appends_new_days_and_links_the_months_that_did_not_change(tmp_path: Path) -> None:
+def test_a_release_copies_the_months_that_changed_and_links_the_others(tmp_path: Path) -> None:
     warehouse, serving_dir = tmp_path / "warehouse.duckdb", tmp_path / "serving"
     tables = {"contact_health": HEALTH, "dim_contacts": DIMENSION}
-    append_only = frozenset({"contact_health"})
     _add_days(warehouse, dt.date(2025, 1, 1), dt.date(2025, 2, 10))
-    first = publish(warehouse, serving_dir, tables, "r1", append_only=append_only)
+    first = publish(warehouse, serving_dir, tables, "r1")
+    assert first.months["contact_health"] == MonthsWritten(("2025-01", "2025-02"), kept=0)
     assert sorted(p.name for p in (first.path / "parquet" / "contact_health").iterdir()) == ["2025-01.parquet", "2025-02.parquet"]
 
     _add_days(warehouse, dt.date(2025, 2, 11), dt.date(2025, 3, 2))
-    second = publish(warehouse, serving_dir, tables, "r2", append_only=append_only)
-    assert second.kept_until == {"contact_health": dt.date(2025, 2, 10)}
+    second = publish(warehouse, serving_dir, tables, "r2")
+    assert second.months["contact_health"] == MonthsWritten(("2025-02", "2025-03"), kept=1)
     assert _published(second.path, "contact_health") == _warehouse_rows(warehouse)
     assert second.tables["contact_health"] == 2 * 61
     months = second.path / "parquet" / "contact_health"
@@ -64,15 +64,38 @@ def test_a_release_appends_new_days_and_links_the_months_that_did_not_change(tmp
     assert (months / "2025-03.parquet").exists()
     assert (second.path / "parquet" / "dim_contacts.parquet").exists()
 
-    # history rewritten in the warehouse (a full refresh): the table is copied whole, and a table
-    # no longer published leaves the release
+    # history rewritten in the warehouse (a full refresh): a changed value and a removed day are
+    # found by the fingerprints, not the dates; only their month is copied again, and a table no
+    # longer published leaves the release
     with duckdb.connect(str(warehouse)) as con:
         con.execute("update main_serving.contact_health set score = score + 1 where snapshot_date = '2025-01-05'")
-        con.execute("delete from main_serving.contact_health where snapshot_date = '2025-01-06'")
-    third = publish(warehouse, serving_dir, {"contact_health": HEALTH}, "r3", append_only=append_only)
-    assert third.kept_until == {}
+        con.execute("delete from main_serving.contact_health where snapshot_date = '2025-03-02'")
+    third = publish(warehouse, serving_dir, {"contact_health": HEALTH}, "r3")
+    assert third.months["contact_health"] == MonthsWritten(("2025-01", "2025-03"), kept=1)
     assert _published(third.path, "contact_health") == _warehouse_rows(warehouse)
     assert _parquet_rows(third.path / "parquet" / "contact_health") == _warehouse_rows(warehouse)
     assert inode(third.path, "2025-01") != inode(second.path, "2025-01")
+    assert inode(third.path, "2025-02") == inode(second.path, "2025-02")
     with duckdb.connect(str(third.path / serving.DATABASE_FILE), read_only=True) as con:
         assert con.execute("select table_name from information_schema.tables").fetchall() == [("contact_health",)]
+
+    # a month gone from the warehouse leaves the release; rows without a date are a month of their own
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("alter table main_serving.contact_health alter snapshot_date drop not null")
+        con.execute("update main_serving.contact_health set snapshot_date = null where snapshot_date >= '2025-03-01'")
+    fourth = publish(warehouse, serving_dir, {"contact_health": HEALTH}, "r4")
+    assert fourth.months["contact_health"] == MonthsWritten(("undated",), kept=2)
+    assert _published(fourth.path, "contact_health") == _warehouse_rows(warehouse)
+    assert sorted(p.name for p in (fourth.path / "parquet" / "contact_health").iterdir()) == [
+        "2025-01.parquet", "2025-02.parquet", "undated.parquet"]
+
+
+def test_a_table_whose_columns_changed_is_copied_whole(tmp_path: Path) -> None:
+    warehouse, serving_dir = tmp_path / "warehouse.duckdb", tmp_path / "serving"
+    _add_days(warehouse, dt.date(2025, 1, 1), dt.date(2025, 2, 10))
+    publish(warehouse, serving_dir, {"contact_health": HEALTH}, "r1")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("alter table main_serving.contact_health add column reason varchar")
+    second = publish(warehouse, serving_dir, {"contact_health": HEALTH}, "r2")
+    assert second.months["contact_health"] == MonthsWritten(("2025-01", "2025-02"), kept=0)
+    assert _published(second.path, "contact_health") == _warehouse_rows(warehouse)
