@@ -174,9 +174,11 @@ def _copy_months(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str
     """Bring the release's table to the warehouse's rows month by month, and write one Parquet file
     per month into `folder`. `kept`: the previous release's fingerprints, whose table the release
     file already holds (empty: the table is copied whole)."""
-    if not kept:
-        con.execute(f"create or replace table {table_sql} as select * from {source_sql}")
     date_sql = quote_identifier(month_column)
+    if not kept:
+        # in date order, so each month is a contiguous range of the table: reading or deleting one
+        # month skips the others by their blocks' min/max dates instead of scanning the whole table
+        con.execute(f"create or replace table {table_sql} as select * from {source_sql} order by {date_sql}")
     folder.mkdir()
     written = []
     for month in sorted(set(fingerprints) | set(kept)):
