@@ -105,6 +105,22 @@
     {%- endif -%}
 {%- endmacro %}
 
+{% macro only_keys_of_new_batches(landed_relation, key_expression) -%}
+    {#- The `where` clause of a staging table's read of its landed entity when kept incrementally:
+        only the landed rows whose `key_expression` (a cheap expression of raw columns that every
+        row of one cleaned key shares, such as the trimmed activity_id) occurs in a batch the table
+        has not seen yet. The cleaning (regular expressions, the batches' versions) then runs over
+        those rows instead of every landed row each night, and rows_of_keys_in_new_batches finds the
+        exact keys among them. Nothing on a full build. -#}
+    {%- if is_incremental() %}
+    where {{ key_expression }} in (
+        select {{ key_expression }}
+        from {{ landed_relation }}
+        where _batch_id not in (select distinct batch_id from {{ this }})
+    )
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro latest_rows_of_new_batches(relation, entity, keys) -%}
     {#- The end of a staging table kept incrementally (materialized incremental, delete+insert on its
         unique_key `keys`, pre-hook forget_replaced_batches): after the CTE `relation` of the landed
