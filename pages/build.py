@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 import jinja2
+import numpy as np
 import pandas as pd
 
 from charts import svg
@@ -84,16 +85,30 @@ def _value(x: Any) -> Any:
     return x.item() if hasattr(x, "item") else x
 
 
-def _row(series: pd.Series) -> dict[str, Any]:
-    return {k: _value(v) for k, v in series.items()}
-
-
 def _percent(share: float | None) -> float | None:
     return None if share is None else 100 * share
 
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _value(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    """The frame's rows as dicts of _value's values, converted a column at a time."""
+    names = list(frame.columns)
+    columns = [_column_values(frame[name]) for name in names]
+    return [dict(zip(names, values)) for values in zip(*columns)]
+
+
+def _column_values(column: pd.Series) -> list[Any]:
+    """_value of every cell of a column. Numbers, booleans and timestamps in numpy's own types (what
+    DuckDB's frames hold) are converted by the column instead of by a call per cell: the trends and
+    timelines are hundreds of thousands of rows."""
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else None
+    if kind in ("i", "u", "b"):
+        return column.tolist()  # Python ints and bools; these dtypes hold no missing values
+    if kind == "f":
+        return [None if value != value else value for value in column.tolist()]  # NaN -> None
+    if kind == "M":
+        return [None if missing else day for day, missing in zip(column.dt.date.tolist(), column.isna().tolist())]
+    # text, missing values, lists: text needs no conversion, anything else _value's
+    return [value if type(value) is str else _value(value) for value in column.tolist()]
 
 
 # A rating change is marked when the new rating holds this many snapshots (a score hovering on a
@@ -150,7 +165,7 @@ class Site:
         self.account_names = dict(zip(pd_.accounts["account_id"], pd_.accounts["account_name"])) if len(pd_.accounts) else {}
         # Every table turned into plain rows grouped by entity once: per-page pandas look-ups cost
         # more than the pages themselves.
-        self.snapshots = {kind: {k: _row(r) for k, r in frame.iterrows()} if len(frame) else {}
+        self.snapshots = {kind: dict(zip(frame.index, _rows(frame))) if len(frame) else {}
                           for kind, frame in pd_.latest.items()}
         self.trends = {kind: _grouped(frame.sort_values("snapshot_date"), data.KEYS[kind]) if len(frame) else {}
                        for kind, frame in pd_.trends.items()}
