@@ -585,7 +585,8 @@ def timeline_chart(title: str, days: Sequence[dt.date], series: Mapping[str, Seq
         return _close(parts, source, height)
 
     def side_max(ours: bool) -> float:
-        most = max(sum(v[i] or 0 for name, v in series.items() if name.endswith(OURS) == ours) for i in range(n))
+        side = [values for name, values in series.items() if name.endswith(OURS) == ours]
+        most = max((sum(count or 0 for count in day) for day in zip(*side)), default=0)
         return _nice_max(most, (1, 2, 3, 4, 5, 6, 8)) if most > 0 else 0.0
 
     # One scale for both sides, so a column up and one down of the same height mean the same count.
