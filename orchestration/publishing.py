@@ -69,10 +69,8 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     (building / serving.PARQUET_DIR).mkdir(parents=True)
     previous = current_release(serving_dir)
     previous_months = _read_months(previous)
-    if previous_months and (previous / serving.DATABASE_FILE).exists():
+    if previous_months:
         shutil.copyfile(previous / serving.DATABASE_FILE, building / serving.DATABASE_FILE)
-    else:
-        previous_months = {}
     counts: dict[str, int] = {}
     months: dict[str, MonthsWritten] = {}
     fingerprints: dict[str, dict[str, list]] = {}
@@ -139,10 +137,12 @@ def _drop_unpublished(con: duckdb.DuckDBPyConnection, names: set[str]) -> None:
 
 
 def _read_months(release: Path | None) -> dict[str, dict[str, list]]:
-    """The previous release's fingerprints by table and month; none for a release written before
-    they were kept (its tables are then copied whole once)."""
-    path = release / serving.MONTHS_FILE if release is not None else None
-    return json.loads(path.read_text()) if path is not None and path.exists() else {}
+    """The previous release's fingerprints by table and month; none when there is no previous
+    release file to start from, or it was written before they were kept (its tables are then
+    copied whole once)."""
+    if release is None or not (release / serving.DATABASE_FILE).exists() or not (release / serving.MONTHS_FILE).exists():
+        return {}
+    return json.loads((release / serving.MONTHS_FILE).read_text())
 
 
 def _fingerprints(con: duckdb.DuckDBPyConnection, relation_sql: str, month_column: str) -> dict[str, list]:
@@ -173,27 +173,26 @@ def _copy_months(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str
                  fingerprints: dict[str, list], kept: dict[str, list], folder: Path, previous: Path | None) -> MonthsWritten:
     """Bring the release's table to the warehouse's rows month by month, and write one Parquet file
     per month into `folder`. `kept`: the previous release's fingerprints, whose table the release
-    file already holds (empty: the table is copied whole)."""
+    file already holds, and whose Parquet files are in `previous` (empty: the table is copied whole)."""
     date_sql = quote_identifier(month_column)
     if not kept:
         # in date order, so each month is a contiguous range of the table: reading or deleting one
         # month skips the others by their blocks' min/max dates instead of scanning the whole table
         con.execute(f"create or replace table {table_sql} as select * from {source_sql} order by {date_sql}")
+    changed = [m for m in sorted(set(fingerprints) | set(kept)) if kept.get(m) != fingerprints.get(m)] if kept else []
+    for month in changed:  # changed, new or gone: its rows replaced
+        where_sql, params = _month_filter(date_sql, month)
+        con.execute(f"delete from {table_sql} where {where_sql}", params)
+        con.execute(f"insert into {table_sql} select * from {source_sql} where {where_sql}", params)
     folder.mkdir()
     written = []
-    for month in sorted(set(fingerprints) | set(kept)):
-        where_sql, params = _month_filter(date_sql, month)
-        unchanged = kept.get(month) == fingerprints.get(month)
-        if kept and not unchanged:
-            con.execute(f"delete from {table_sql} where {where_sql}", params)
-            con.execute(f"insert into {table_sql} select * from {source_sql} where {where_sql}", params)
-        if month not in fingerprints:
-            continue  # a month the warehouse no longer has: deleted above, no file
+    for month in sorted(fingerprints):
         target = folder / f"{month}.parquet"
-        if kept and unchanged and previous is not None and (previous / target.name).exists():
+        if kept.get(month) == fingerprints[month] and previous is not None and (previous / target.name).exists():
             os.link(previous / target.name, target)
             continue
         written.append(month)
+        where_sql, params = _month_filter(date_sql, month)
         con.execute(f"copy (select * from {table_sql} where {where_sql}) to ? (format parquet, compression zstd)",
                     [*params, str(target)])
     return MonthsWritten(tuple(written), len(fingerprints) - len(written))

@@ -23,8 +23,13 @@
 
 {% macro batch_columns() -%}
     {#- The landing bookkeeping every landed row carries: its batch and its row in that batch's file -#}
-    _batch_id as batch_id,
+    {{ landed_batch_id() }} as batch_id,
         _source_row as source_row
+{%- endmacro %}
+
+{% macro landed_batch_id() -%}
+    {#- The landed column holding a row's batch (ingest/contract.py: BATCH_COLUMN) -#}
+    _batch_id
 {%- endmacro %}
 
 {% macro landed_batch_versions(entity) -%}
@@ -116,7 +121,7 @@
     where {{ key_expression }} in (
         select {{ key_expression }}
         from {{ landed_relation }}
-        where _batch_id not in (select distinct batch_id from {{ this }})
+        where {{ landed_batch_id() }} not in (select distinct batch_id from {{ this }})
     )
     {%- endif -%}
 {%- endmacro %}
