@@ -11,6 +11,7 @@ away is deleted. Each entity is loaded in one transaction, so a build never sees
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -215,13 +216,7 @@ def publish_schema(server: PostgresServer, tables: dict[str, relations.Relation]
                 counts[name] = cur.rowcount
                 for statement_sql in tables[name].comment_statements(target_sql):
                     cur.execute(statement_sql)  # the dbt descriptions, where a BI tool shows them
-        with con, con.cursor() as cur:
-            # What a killed publish left is removed first; then two renames, one commit.
-            cur.execute(f"drop schema if exists {previous_sql} cascade")
-            cur.execute("select count(*) from information_schema.schemata where schema_name = %s", (schema,))
-            if cur.fetchone()[0]:
-                cur.execute(f"alter schema {quote_identifier(schema)} rename to {previous_sql}")
-            cur.execute(f"alter schema {building_sql} rename to {quote_identifier(schema)}")
+        _swap_schemas(con, building_sql, schema, previous_sql)
         with con, con.cursor() as cur:
             # A reader still inside the old tables holds them; the next publish drops them then.
             cur.execute("set local lock_timeout = '5s'")
@@ -230,3 +225,40 @@ def publish_schema(server: PostgresServer, tables: dict[str, relations.Relation]
             except psycopg2.errors.LockNotAvailable:  # left for the next publish
                 con.rollback()
     return counts
+
+
+# The swap takes the published tables only when it can take them all within SWAP_LOCK_TIMEOUT;
+# otherwise it lets go of the ones it holds and tries again, for up to SWAP_WAIT_SECONDS in all.
+SWAP_LOCK_TIMEOUT = "200ms"
+SWAP_WAIT_SECONDS = 600
+
+
+def _swap_schemas(con: Any, building_sql: str, schema: str, previous_sql: str) -> None:
+    """Rename the published schema away and the built one in its place, in one transaction.
+
+    A statement resolves each table name on its own, as it reaches it: between two names the renames
+    could commit, and one statement would count a table of each release. So the swap first takes every
+    published table exclusively: a statement that has locked one old table finishes on the old
+    release before the swap goes on, and a statement that comes later waits and then finds only the
+    new tables. The swap never waits long while it holds some of them: a reader holding a later
+    table and waiting for an earlier one would be a deadlock, and the reader might be the one
+    Postgres cancels."""
+    deadline = time.monotonic() + SWAP_WAIT_SECONDS
+    while True:
+        try:
+            with con, con.cursor() as cur:
+                cur.execute("set local lock_timeout = %s", (SWAP_LOCK_TIMEOUT,))
+                # What a killed publish left is removed first; then two renames, one commit.
+                cur.execute(f"drop schema if exists {previous_sql} cascade")
+                cur.execute("select tablename from pg_catalog.pg_tables where schemaname = %s order by 1", (schema,))
+                published = [f"{quote_identifier(schema)}.{quote_identifier(name)}" for (name,) in cur.fetchall()]
+                if published:
+                    cur.execute(f"lock table {', '.join(published)} in access exclusive mode")
+                    cur.execute(f"alter schema {quote_identifier(schema)} rename to {previous_sql}")
+                cur.execute(f"alter schema {building_sql} rename to {quote_identifier(schema)}")
+            return
+        except psycopg2.errors.LockNotAvailable as exc:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"readers held the published schema {schema!r} for {SWAP_WAIT_SECONDS} s; "
+                                   "the new release is built, not swapped in") from exc
+            time.sleep(0.05)
