@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 export RI_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(RI_DATA_DIR)/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+# Python keeps each module's compiled bytecode beside it: an environment that turns that off
+# (PYTHONDONTWRITEBYTECODE, common in container images) makes every process (each dbt invocation,
+# each run, each training worker) compile dagster, dbt and scikit-learn from source again.
+unexport PYTHONDONTWRITEBYTECODE
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 # The private PostgreSQL server `make test` starts (scripts/postgres_server.sh) for the postgres
 # target's tests; RI_TARGET stays duckdb unless set.
