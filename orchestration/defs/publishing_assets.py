@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, get_asset_key_for_model
 
+from orchestration.dbt_project import DBT_PROJECT
 from orchestration.defs.dbt_models import as_of_date, dbt_models
 from orchestration.defs.quality_assets import published_quality_checks
 from orchestration.partitions import daily_asset
@@ -45,11 +46,17 @@ def serving_release(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> d
             pages["error"] = f"{type(exc).__name__}: {exc}"
 
     def write_docs(folder: Path) -> None:
-        # dbt's docs of the models (descriptions, columns, lineage) as one static page beside the
-        # tables; like the pages, never worth losing the release over.
+        # dbt's docs of the models (descriptions, columns, lineage, each model's SQL as written) as
+        # one static page beside the tables; like the pages, never worth losing the release over.
+        # Not compiled: compiling every model and test again is most of what generating costs, and
+        # compiled SQL only repeats the written SQL with this night's date filled in. Uncompiled,
+        # dbt embeds the manifest it finds in the target folder: the project's, which the code
+        # location runs (the catalog, the warehouse's columns, is read for this release).
         try:
             with tempfile.TemporaryDirectory(prefix="relintel-docs-") as tmp:
-                dbt.cli(["docs", "generate", "--static", *cfg.dbt_arguments(as_of)], target_path=Path(tmp)).wait()
+                shutil.copyfile(DBT_PROJECT.manifest_path, Path(tmp) / DBT_PROJECT.manifest_path.name)
+                dbt.cli(["docs", "generate", "--static", "--no-compile", *cfg.dbt_arguments(as_of)],
+                        target_path=Path(tmp)).wait()
                 (folder / serving.DOCS_DIR).mkdir()
                 shutil.copyfile(Path(tmp) / "static_index.html", folder / serving.DOCS_DIR / "index.html")
         except Exception as exc:  # noqa: BLE001 - reported in the log and the metadata, never fatal

@@ -21,7 +21,7 @@ from orchestration.definitions import defs
 from orchestration.alerting import recent_alerts
 from orchestration.defs.alert_sensor import alert_delivery
 from orchestration.defs.automation import new_extract_batches
-from runtime import relations, settings
+from runtime import relations, serving, settings
 from runtime.sql import qualified
 from tests.body_search import files_holding
 from tests.targets import descriptions
@@ -127,6 +127,10 @@ def test_range_runs_once_and_publishes(data_root: Path, first_run: dg.ExecuteInP
     pages = release[0].materialization.metadata["pages"].value
     assert "error" not in pages and pages["opportunity"] >= 1, pages
     assert (data_root / "serving" / "current" / "site" / "index.html").exists()
+    # and dbt's docs: every model (the manifest) with the warehouse's columns (the catalog)
+    docs = (data_root / "serving" / "current" / serving.DOCS_DIR / "index.html").read_text()
+    assert "docs_error" not in pages
+    assert docs.count('"unique_id": "model.relintel.contact_health"') == 2, "the model in the manifest and the catalog"
 
 
 def test_a_runs_dbt_builds_test_the_data_and_leave_the_unit_tests_to_the_suite(first_run: dg.ExecuteInProcessResult) -> None:
