@@ -36,12 +36,23 @@ distinct_parties as (
         party_role,
         email_address,
         display_name,
-        participation_status,
-        {{ email_base_address('email_address') }} as base_email_address,
-        {{ email_domain('email_address') }} as email_domain
+        participation_status
 
     from mapped_parties
     where copy_rank = 1
+
+),
+
+party_addresses as (
+
+    -- each address once: cleaning and matching it is the same for every party that uses it, and
+    -- there are far fewer addresses than parties
+    select
+        email_address,
+        {{ email_base_address('email_address') }} as base_email_address,
+        {{ email_domain('email_address') }} as email_domain
+
+    from (select distinct email_address from distinct_parties) as addresses
 
 ),
 
@@ -68,7 +79,7 @@ address_lookup as (
 
 party_domains as (
 
-    select distinct email_domain from distinct_parties
+    select distinct email_domain from party_addresses
 
 ),
 
@@ -83,10 +94,11 @@ internal_party_domains as (
 
 ),
 
-matched as (
+resolved_addresses as (
 
     select
-        distinct_parties.*,
+        party_addresses.email_address,
+        party_addresses.email_domain,
         case
             when exact_match.email_address is not null then 'exact'
             when base_match.email_address is not null then 'plus_address'
@@ -100,15 +112,39 @@ matched as (
         coalesce(exact_match.account_id, base_match.account_id) as matched_account_id,
         internal_party_domains.email_domain is not null as is_internal_domain
 
-    from distinct_parties
+    from party_addresses
     left join address_lookup as exact_match
-        on distinct_parties.email_address = exact_match.email_address
+        on party_addresses.email_address = exact_match.email_address
     left join address_lookup as base_match
-        on distinct_parties.base_email_address = base_match.email_address
-        and distinct_parties.base_email_address <> distinct_parties.email_address
+        on party_addresses.base_email_address = base_match.email_address
+        and party_addresses.base_email_address <> party_addresses.email_address
         and exact_match.email_address is null
     left join internal_party_domains
-        on distinct_parties.email_domain = internal_party_domains.email_domain
+        on party_addresses.email_domain = internal_party_domains.email_domain
+
+),
+
+matched as (
+
+    select
+        distinct_parties.activity_id,
+        distinct_parties.party_role,
+        distinct_parties.email_address,
+        distinct_parties.display_name,
+        distinct_parties.participation_status,
+        resolved_addresses.email_domain,
+        resolved_addresses.match_method,
+        resolved_addresses.matched_email_address,
+        resolved_addresses.user_count,
+        resolved_addresses.matched_user_id,
+        resolved_addresses.contact_count,
+        resolved_addresses.matched_contact_id,
+        resolved_addresses.matched_account_id,
+        resolved_addresses.is_internal_domain
+
+    from distinct_parties
+    inner join resolved_addresses
+        on distinct_parties.email_address = resolved_addresses.email_address
 
 ),
 
