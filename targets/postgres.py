@@ -250,10 +250,12 @@ def _swap_schemas(con: Any, building_sql: str, schema: str, previous_sql: str) -
                 cur.execute("set local lock_timeout = %s", (SWAP_LOCK_TIMEOUT,))
                 # What a killed publish left is removed first; then two renames, one commit.
                 cur.execute(f"drop schema if exists {previous_sql} cascade")
-                cur.execute("select tablename from pg_catalog.pg_tables where schemaname = %s order by 1", (schema,))
-                published = [f"{quote_identifier(schema)}.{quote_identifier(name)}" for (name,) in cur.fetchall()]
-                if published:
-                    cur.execute(f"lock table {', '.join(published)} in access exclusive mode")
+                cur.execute("select count(*) from information_schema.schemata where schema_name = %s", (schema,))
+                if cur.fetchone()[0]:
+                    cur.execute("select tablename from pg_catalog.pg_tables where schemaname = %s order by 1", (schema,))
+                    published = [f"{quote_identifier(schema)}.{quote_identifier(name)}" for (name,) in cur.fetchall()]
+                    if published:
+                        cur.execute(f"lock table {', '.join(published)} in access exclusive mode")
                     cur.execute(f"alter schema {quote_identifier(schema)} rename to {previous_sql}")
                 cur.execute(f"alter schema {building_sql} rename to {quote_identifier(schema)}")
             return

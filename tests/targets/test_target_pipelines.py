@@ -178,6 +178,18 @@ def test_a_bi_connection_never_sees_half_a_release(postgres: PostgresServer) -> 
     assert {counts[0] for counts in seen} == set(range(1, RELEASES + 1))
 
 
+def test_a_release_replaces_a_published_schema_without_tables(postgres: PostgresServer) -> None:
+    """A published schema left empty (a user's cleanup, a first release) is swapped out like any."""
+    source = Relation("only", "empty_release_inputs", "only")
+    with PostgresConnection(postgres) as con:
+        con.execute("create schema empty_release_inputs")
+        con.execute(f"create table {source.sql} as select 1 as n")
+        con.execute("create schema empty_serving")
+    assert publish_schema(postgres, {"only": source}, "empty_serving", "r1") == {"only": 1}
+    with PostgresConnection(postgres) as con:
+        assert con.execute(f"select n from {qualified('empty_serving', 'only')}").fetchall() == [(1,)]
+
+
 def test_the_published_tables_carry_the_dbt_descriptions_on_postgres(on_postgres: Path, postgres: PostgresServer) -> None:
     """A BI tool on the server, or on the release the postgres run wrote, sees every published
     table's and column's dbt description."""
