@@ -47,17 +47,31 @@ initiators as (
 
 ),
 
+participants as (
+
+    -- each person of an activity once: a person key is resolved from one address (or one user or
+    -- contact), so its side, type and contact are the same on every party row that carries it
+    select distinct
+        activity_id,
+        person_key,
+        party_side,
+        party_type,
+        contact_id
+
+    from {{ ref('int_activity_parties__resolved') }} as parties
+
+),
+
 participant_counts as (
 
     select
         activity_id,
-        count(distinct case when party_side = 'internal' then person_key end) as internal_participant_count,
-        count(distinct case when party_side = 'external' then person_key end) as external_participant_count,
-        count(distinct contact_id) as contact_participant_count,
-        count(distinct case when party_type = 'unknown_external' then person_key end)
-            as unknown_external_participant_count
+        count(case when party_side = 'internal' then 1 end) as internal_participant_count,
+        count(case when party_side = 'external' then 1 end) as external_participant_count,
+        count(contact_id) as contact_participant_count,
+        count(case when party_type = 'unknown_external' then 1 end) as unknown_external_participant_count
 
-    from {{ ref('int_activity_parties__resolved') }} as parties
+    from participants
     group by 1
 
 ),
