@@ -216,7 +216,12 @@ def publish_schema(server: PostgresServer, tables: dict[str, relations.Relation]
                 counts[name] = cur.rowcount
                 for statement_sql in tables[name].comment_statements(target_sql):
                     cur.execute(statement_sql)  # the dbt descriptions, where a BI tool shows them
-        _swap_schemas(con, building_sql, schema, previous_sql)
+        try:
+            _swap_schemas(con, building_sql, schema, previous_sql)
+        except RuntimeError:
+            with con, con.cursor() as cur:
+                cur.execute(f"drop schema if exists {building_sql} cascade")  # a whole copy nobody reads
+            raise
         with con, con.cursor() as cur:
             # A reader still inside the old tables holds them; the next publish drops them then.
             cur.execute("set local lock_timeout = '5s'")

@@ -18,6 +18,7 @@ from runtime import serving
 from runtime.relations import Relation
 from runtime.settings import PostgresServer, SparkServer
 from runtime.sql import qualified
+from targets import postgres as postgres_target
 from targets.postgres import publish_schema
 from targets.warehouse import PostgresConnection, SparkConnection
 from tests.targets import descriptions
@@ -188,6 +189,30 @@ def test_a_release_replaces_a_published_schema_without_tables(postgres: Postgres
     assert publish_schema(postgres, {"only": source}, "empty_serving", "r1") == {"only": 1}
     with PostgresConnection(postgres) as con:
         assert con.execute(f"select n from {qualified('empty_serving', 'only')}").fetchall() == [(1,)]
+
+
+def test_a_release_readers_never_let_go_of_fails_and_leaves_no_copy(postgres: PostgresServer,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader holding a published table past the swap's patience fails the release with a clear
+    error; the current release stays as it was and the built copy is dropped."""
+    source = Relation("held", "held_release_inputs", "held")
+    with PostgresConnection(postgres) as con:
+        con.execute("create schema held_release_inputs")
+        con.execute(f"create table {source.sql} as select 1 as n")
+    publish_schema(postgres, {"held": source}, "held_serving", "r1")
+    monkeypatch.setattr(postgres_target, "SWAP_WAIT_SECONDS", 1)
+    reader = postgres_target.open_connection(postgres)
+    try:
+        with reader.cursor() as cur:  # a transaction left open on the published table
+            cur.execute(f"select count(*) from {qualified('held_serving', 'held')}")
+        with pytest.raises(RuntimeError, match="readers held the published schema 'held_serving'"):
+            publish_schema(postgres, {"held": source}, "held_serving", "r2")
+    finally:
+        reader.close()
+    with PostgresConnection(postgres) as con:
+        schemas = {name for (name,) in con.execute(
+            "select schema_name from information_schema.schemata where schema_name like ?", ["held_serving%"]).fetchall()}
+    assert schemas == {"held_serving"}
 
 
 def test_the_published_tables_carry_the_dbt_descriptions_on_postgres(on_postgres: Path, postgres: PostgresServer) -> None:
