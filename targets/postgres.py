@@ -25,7 +25,7 @@ import pyarrow as pa
 from ingest import contract, landing
 from runtime import relations
 from runtime.settings import PostgresServer
-from runtime.sql import quote_identifier
+from runtime.sql import qualified, quote_identifier
 from targets.column_types import column_type
 from targets.landed import (BATCHES_TABLE, LANDED_SOURCE, NEWS_LANDED_SOURCE, QUARANTINE_TABLE, LandedBatch,
                             landed_batches, landed_news_tables)
@@ -258,7 +258,7 @@ def _swap_schemas(con: Any, building_sql: str, schema: str, previous_sql: str) -
                 cur.execute("select count(*) from information_schema.schemata where schema_name = %s", (schema,))
                 if cur.fetchone()[0]:
                     cur.execute("select tablename from pg_catalog.pg_tables where schemaname = %s order by 1", (schema,))
-                    published = [f"{quote_identifier(schema)}.{quote_identifier(name)}" for (name,) in cur.fetchall()]
+                    published = [qualified(schema, name) for (name,) in cur.fetchall()]
                     if published:
                         cur.execute(f"lock table {', '.join(published)} in access exclusive mode")
                     cur.execute(f"alter schema {quote_identifier(schema)} rename to {previous_sql}")
@@ -267,5 +267,5 @@ def _swap_schemas(con: Any, building_sql: str, schema: str, previous_sql: str) -
         except psycopg2.errors.LockNotAvailable as exc:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"readers held the published schema {schema!r} for {SWAP_WAIT_SECONDS} s; "
-                                   "the new release is built, not swapped in") from exc
+                                   "the new release was not swapped in") from exc
             time.sleep(0.05)

@@ -128,8 +128,8 @@ def test_range_runs_once_and_publishes(data_root: Path, first_run: dg.ExecuteInP
     assert "error" not in pages and pages["opportunity"] >= 1, pages
     assert (data_root / "serving" / "current" / "site" / "index.html").exists()
     # and dbt's docs: every model (the manifest) with the warehouse's columns (the catalog)
-    docs = (data_root / "serving" / "current" / serving.DOCS_DIR / "index.html").read_text()
     assert "docs_error" not in pages
+    docs = (data_root / "serving" / "current" / serving.DOCS_DIR / "index.html").read_text()
     assert docs.count('"unique_id": "model.relintel.contact_health"') == 2, "the model in the manifest and the catalog"
 
 
