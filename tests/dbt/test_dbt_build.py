@@ -298,3 +298,13 @@ def test_the_memory_limit_setting_bounds_duckdb_in_dbt(build: Build) -> None:
     assert re.search(r'"memory_limit": "(667\.5 MiB|700\.0 MB|700MB)"', shown.stdout), shown.stdout[-2000:]
     with pytest.raises(ValueError, match="RI_DUCKDB_MEMORY_LIMIT"):
         settings.load({"RI_DUCKDB_MEMORY_LIMIT": "lots"})
+
+
+def test_dbt_writes_its_file_log_only_when_asked(build: Build, tmp_path: Path) -> None:
+    """The pipeline's dbt commands write no dbt.log (its debug events cost an eighth of a build);
+    DBT_LOG_LEVEL_FILE=debug brings it back, with the SQL run."""
+    assert not (build.root / "logs" / "dbt.log").exists()
+    cfg = settings.load({"RI_DATA_DIR": str(build.root), "DBT_LOG_LEVEL_FILE": "debug"})
+    shown = dbt(["show", "--inline", "select 42 as answer"], cfg.dbt_arguments(), tmp_path)
+    assert shown.returncode == 0, shown.stdout[-3000:]
+    assert "select 42 as answer" in (tmp_path / "logs" / "dbt.log").read_text()
