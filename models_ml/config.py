@@ -33,6 +33,7 @@ class ScoringConfig:
     backfill_training_every_days: int  # a range run trains the models its dates would have had, this often
     training_window_days: int  # training rows from this many days before a cut-off only
     scoring_block_days: int  # scoring reads and writes this many days at a time
+    scoring_block_rows: int  # or more days, while a block holds at most this many rows of an entity type
     seed: int
     threads: int  # at most this many threads per fit or scoring pass (OpenMP, BLAS)
     processes: int  # training fits this many (entity type, cut-off) models at once, each in its own process
@@ -81,8 +82,9 @@ def load_config(path: Path) -> ScoringConfig:
     for name in ("refit_every_days", "holdout_days", "backfill_training_every_days", "window_days"):
         if int(raw["training"][name]) < 1:
             raise ValueError(f"scoring.yml: training.{name} must be at least 1")
-    if int(raw["scoring_block_days"]) < 1:
-        raise ValueError("scoring.yml: scoring_block_days must be at least 1")
+    for name in ("scoring_block_days", "scoring_block_rows"):
+        if int(raw[name]) < 1:
+            raise ValueError(f"scoring.yml: {name} must be at least 1")
     return ScoringConfig(
         weights={k: float(v) for k, v in raw["weights"].items()},
         thresholds=thresholds,
@@ -97,6 +99,7 @@ def load_config(path: Path) -> ScoringConfig:
         backfill_training_every_days=int(raw["training"]["backfill_training_every_days"]),
         training_window_days=int(raw["training"]["window_days"]),
         scoring_block_days=int(raw["scoring_block_days"]),
+        scoring_block_rows=int(raw["scoring_block_rows"]),
         seed=int(raw["training"]["seed"]),
         threads=int(raw["training"].get("threads", 1)),
         processes=int(raw["training"].get("processes", 1)),

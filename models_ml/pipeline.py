@@ -147,6 +147,18 @@ def _forget_old_blocks(models_root: Path, last: dt.date | None, config: ScoringC
             artefacts.prune_walk_forward_models(entity, models_root, holdout_start(last, config))
 
 
+def block_days(con: Warehouse, start: dt.date, end: dt.date, config: ScoringConfig) -> int:
+    """Days per scoring block of start..end: `scoring_block_days`, or more when the entities are few,
+    as many as keep a block within `scoring_block_rows` rows of the largest entity type at the
+    range's average rows per day (an organisation that grows through the range may pass it by its
+    growth). Memory still follows the entities: a block never holds fewer days than the setting."""
+    days = (end - start).days + 1
+    if days <= config.scoring_block_days:
+        return config.scoring_block_days  # one block whatever the counts: no need to ask
+    rows_per_day = max(warehouse.feature_rows(con, entity, start, end) for entity in ENTITIES) / days
+    return max(config.scoring_block_days, int(config.scoring_block_rows // max(rows_per_day, 1)))
+
+
 def score_blocks(start: dt.date, end: dt.date, block_days: int) -> list[tuple[dt.date, dt.date]]:
     """start..end cut into consecutive ranges of at most `block_days` days, in date order."""
     blocks, day = [], start

@@ -144,6 +144,22 @@ def test_a_deliberate_rescore_writes_beside_the_published_snapshots(sim: Warehou
         rescore_table("contact", "x; drop table y")
 
 
+def test_a_block_holds_more_days_when_the_entities_are_few(sim: Warehouse, config: ScoringConfig) -> None:
+    """Blocks are `scoring_block_days` long, longer when the rows a day are few (fewer reads and
+    writes), never shorter; a range within one block asks the warehouse nothing."""
+    import dataclasses
+
+    start, end = sim.as_of - dt.timedelta(days=120), sim.as_of
+    with sim.connect() as con:
+        contacts_a_day = warehouse.feature_rows(con, "contact", start, end) / 121
+        assert contacts_a_day > 50
+        few = dataclasses.replace(config, scoring_block_days=7, scoring_block_rows=int(contacts_a_day * 60))
+        assert 55 <= pipeline.block_days(con, start, end, few) <= 65
+        many = dataclasses.replace(config, scoring_block_days=7, scoring_block_rows=int(contacts_a_day * 3))
+        assert pipeline.block_days(con, start, end, many) == 7
+    assert pipeline.block_days(None, end, end, config) == config.scoring_block_days  # type: ignore[arg-type]
+
+
 def test_scoring_block_by_block_equals_scoring_the_range_at_once(sim: Warehouse, trained: dict, config: ScoringConfig,
                                                                   tmp_path: Path) -> None:
     """A first run scores the history a block of days at a time (memory bounded by the entities);
