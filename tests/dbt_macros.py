@@ -3,6 +3,7 @@ compare a Python rule with the SQL the models run (e-mail clean-up, plus-address
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -27,6 +28,11 @@ def _duckdb_dateadd(datepart: str, interval: int | str, from_date: str) -> str:
     return f"({from_date} + cast({interval} as bigint) * interval 1 {datepart})"
 
 
+def _raise_compiler_error(message: str) -> None:
+    """dbt's exceptions.raise_compiler_error: a ValueError here."""
+    raise ValueError(message)
+
+
 def render_macros(*files: str) -> SimpleNamespace:
     """The macros of dbt_project/macros/<file> for each file (with the project's vars), by name."""
     project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
@@ -34,6 +40,8 @@ def render_macros(*files: str) -> SimpleNamespace:
     environment.globals["var"] = lambda name, default=None: project["vars"].get(name, default)
     environment.globals["adapter"] = _DuckDBAdapter(environment)
     environment.globals["dbt"] = SimpleNamespace(dateadd=_duckdb_dateadd)
+    environment.globals["modules"] = SimpleNamespace(re=re)
+    environment.globals["exceptions"] = SimpleNamespace(raise_compiler_error=_raise_compiler_error)
     for file in files:
         module = environment.from_string((DBT_PROJECT_DIR / "macros" / file).read_text(encoding="utf-8")).module
         environment.globals.update({name: getattr(module, name) for name in dir(module) if not name.startswith("_")})

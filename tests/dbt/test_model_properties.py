@@ -1,7 +1,8 @@
 """The dbt models' property files say what they mean: a column holds only keys dbt knows (an unquoted
 comma in a one-line `{name: ..., description: ...}` cuts the description short and makes the rest
-a key of its own, silently), and a model's not-null columns are checked by one not_null_columns
-test, not a not_null test per column (a node, a query and a round trip each)."""
+a key of its own, silently), and a model's not-null, enumerated, non-negative and bounded columns
+are checked by one test of each kind (not_null_columns, accepted_values_columns, ...), not a test
+per column (a node, a query and a round trip each)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,21 @@ def test_every_column_holds_only_keys_dbt_reads() -> None:
     assert strays == []
 
 
-def test_a_models_not_null_columns_are_checked_in_one_test() -> None:
-    several = {f"{path}: {model['name']}": names for path, model in models()
-               if len(names := [c["name"] for c in model.get("columns") or [] if "not_null" in (c.get("data_tests") or [])]) > 1}
+# column tests whose columns of one model are checked in one model-level `<kind>_columns` test
+COMBINED_KINDS = ("not_null", "accepted_values", "non_negative", "between")
+
+
+def kind(test: object) -> str:
+    """A column test's name, written as `name` or as `{name: {arguments: ...}}`."""
+    return test if isinstance(test, str) else next(iter(test))  # type: ignore[call-overload]
+
+
+def test_a_models_columns_of_one_kind_are_checked_in_one_test() -> None:
+    several = {}
+    for path, model in models():
+        for test_kind in COMBINED_KINDS:
+            names = [c["name"] for c in model.get("columns") or []
+                     if any(kind(t) == test_kind for t in c.get("data_tests") or [])]
+            if len(names) > 1:
+                several[f"{path}: {model['name']}: {test_kind}"] = names
     assert several == {}
