@@ -44,11 +44,9 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 demo: setup
 	$(BIN)/python -m orchestration.demo
 
-# The suite runs on a worker per core and one more, at most four (pytest-xdist): several tests wait on
-# a server (Spark, PostgreSQL) or on pipeline runs of their own, and the extra worker keeps the
-# cores busy meanwhile. tests/conftest.py groups the tests that share fixtures. `make test
-# TEST_WORKERS=0` runs it in one process.
-TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+# The suite runs on a worker per core, at most four (pytest-xdist); tests/conftest.py groups the tests
+# that share fixtures. `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
 test: setup browser axe postgres spark
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4
 
