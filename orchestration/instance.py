@@ -3,8 +3,8 @@ under $DAGSTER_HOME, written through a connection kept open per database file.
 
 Dagster's SQLite event log opens a database engine and a connection for every event it stores and
 closes them again. A run stores about two thousand events (a dbt build reports each model and each
-data test, planned and done), and the opening and closing was a fifth of a small organisation's
-whole run: 71.5 against 57.3 CPU-s, the same run with the connections kept. Files, tables and rows
+data test, planned and done), and the opening and closing was a quarter of a small organisation's
+whole run: 71.5 against 52.7 CPU-s, the same run with the connections kept. Files, tables and rows
 are Dagster's own, so the UI, the daemon and a plain Dagster install read and write the same
 history. With `storage:` set in dagster.yaml (the PostgreSQL storage) that storage is used instead.
 """
