@@ -2,7 +2,7 @@
 under $DAGSTER_HOME, written through a connection kept open per database file.
 
 Dagster's SQLite event log opens a database engine and a connection for every event it stores and
-closes them again. A run stores about two thousand events (a dbt build reports each model and each
+closes them again. A run stores over a thousand events (a dbt build reports each model and each
 data test, planned and done), and the opening and closing was a quarter of a small organisation's
 whole run: 71.5 against 52.7 CPU-s, the same run with the connections kept. Files, tables and rows
 are Dagster's own, so the UI, the daemon and a plain Dagster install read and write the same
