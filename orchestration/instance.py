@@ -49,21 +49,16 @@ class KeptConnectionEventLogStorage(SqliteEventLogStorage):
                                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
         if shard not in self._initialized_dbs:
             # Dagster's set-up of a new database opens connections of its own: a throwaway engine
-            with self._throwaway_engine(shard) as setup:
+            setup = create_engine(self.conn_string_for_shard(shard), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+            try:
                 self._initdb(setup)
+            finally:
+                setup.dispose()
             self._initialized_dbs.add(shard)
         self._engines[shard] = engine
         while len(self._engines) > OPEN_DATABASES:
             self._engines.popitem(last=False)[1].dispose()
         return engine
-
-    @contextmanager
-    def _throwaway_engine(self, shard: str) -> Iterator[Engine]:
-        engine = create_engine(self.conn_string_for_shard(shard), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
-        try:
-            yield engine
-        finally:
-            engine.dispose()
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:

@@ -118,8 +118,6 @@ def ml_scores(context: dg.AssetExecutionContext):
     def score(con: Warehouse, first_day: dt.date, last_day: dt.date, models: "pipeline.PointInTimeModels") -> "Iterator[None]":
         """Score and write first_day..last_day a block at a time, one block per step: memory follows the
         entities, not the history; a block's trends read the days the blocks before it wrote."""
-        if first_day > last_day:
-            return
         days = pipeline.block_days(con, first_day, last_day, config)
         for block_start, block_end in pipeline.score_blocks(first_day, last_day, days):
             frames = pipeline.score_range(con, block_start, block_end, config, models, skip_written=True)
