@@ -78,7 +78,7 @@ def main() -> None:
     rule = weighted_rule(factor_scores("contact", train, config.factors), config.weights)
     train["label"] = (np.random.default_rng(2).random(len(train)) < rule / 110).astype(int)
     started = time.perf_counter()
-    model = fit_calibrated(train, CONTACT, config.seed, config.model["contact"]["params"], "isotonic")
+    model = fit_calibrated(train, CONTACT, config.seed, config.model["contact"])
     fit_seconds = time.perf_counter() - started
 
     rows = synthetic_contacts(args.contacts)

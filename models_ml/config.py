@@ -79,6 +79,12 @@ def load_config(path: Path) -> ScoringConfig:
     for name in ("threads", "processes"):
         if int(raw["training"].get(name, 1)) < 1:
             raise ValueError(f"scoring.yml: training.{name} must be at least 1")
+    model = {e: {"params": dict(training["model"][e].get("params", {})),
+                 "calibration": str(training["model"][e].get("calibration", "isotonic")),
+                 "calibration_folds": int(training["model"][e].get("calibration_folds", 5))} for e in ENTITIES}
+    for entity, settings in model.items():
+        if settings["calibration_folds"] < 2:
+            raise ValueError(f"scoring.yml: training.model.{entity}.calibration_folds must be at least 2")
     for name in ("refit_every_days", "holdout_days", "backfill_training_every_days", "window_days"):
         if int(raw["training"][name]) < 1:
             raise ValueError(f"scoring.yml: training.{name} must be at least 1")
@@ -92,8 +98,7 @@ def load_config(path: Path) -> ScoringConfig:
         history_minimum={e: int(hist[e]) for e in ENTITIES},
         minimum_labels_per_class={e: int(raw["minimum_labels_per_class"][e]) for e in ENTITIES},
         step_days={e: int(raw["training"]["step_days"][e]) for e in ENTITIES},
-        model={e: {"params": dict(raw["training"]["model"][e].get("params", {})),
-                   "calibration": str(raw["training"]["model"][e].get("calibration", "isotonic"))} for e in ENTITIES},
+        model=model,
         holdout_days=int(raw["training"]["holdout_days"]),
         refit_every_days=int(raw["training"]["refit_every_days"]),
         backfill_training_every_days=int(raw["training"]["backfill_training_every_days"]),

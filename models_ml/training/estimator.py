@@ -44,9 +44,6 @@ def build_pipeline(spec: EntitySpec, seed: int, params: dict[str, Any] | None = 
     return WeightedPipeline([("preprocess", pre), ("bins", WeightedBins(tuple(spec.features))), ("model", model)])
 
 
-CALIBRATION_FOLDS = 5
-
-
 class WeightedPipeline(Pipeline):
     """A Pipeline whose fit takes `sample_weight` and hands it to its steps that take weights (the
     bins and the model).
@@ -63,11 +60,12 @@ class WeightedPipeline(Pipeline):
         return super().fit(X, y, **params)
 
 
-def fit_calibrated(train: pd.DataFrame, spec: EntitySpec, seed: int, params: dict[str, Any] | None = None,
-                   method: str = "isotonic") -> CalibratedClassifierCV:
-    """Fit the pipeline on all training rows; calibrate on its out-of-fold predictions in time blocks."""
-    calibrated = CalibratedClassifierCV(build_pipeline(spec, seed, params), method=method,
-                                        cv=KFold(CALIBRATION_FOLDS, shuffle=False), ensemble=False)
+def fit_calibrated(train: pd.DataFrame, spec: EntitySpec, seed: int, settings: dict[str, Any]) -> CalibratedClassifierCV:
+    """Fit the pipeline on all training rows; calibrate on its out-of-fold predictions in
+    `calibration_folds` time blocks. `settings`: the entity type's `training.model` entry of
+    scoring.yml (params, calibration, calibration_folds; models_ml/config.py)."""
+    calibrated = CalibratedClassifierCV(build_pipeline(spec, seed, settings["params"]), method=settings["calibration"],
+                                        cv=KFold(settings["calibration_folds"], shuffle=False), ensemble=False)
     weights = row_weights(train, spec)
     # Equal weights are passed as none: with weights, gradient boosting bins every feature by
     # weighted percentiles, half of a contact model's fitting time, to the same model but for the

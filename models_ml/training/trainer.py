@@ -52,11 +52,12 @@ def _train_entity(features: pd.DataFrame, label_frame: pd.DataFrame, entity: str
     # Enough labels to train at all, then the walk-forward evidence that the model beats the rule.
     reason = training_rows.fallback_reason(outcomes, minimum) or model_choice_reason(
         blocks, metrics, config.minimum_evaluated_blocks, config.auc_margin, config.ece_tolerance)
-    model = None if reason else estimator.fit_calibrated(rows, spec, config.seed, model_settings["params"], model_settings["calibration"])
+    model = None if reason else estimator.fit_calibrated(rows, spec, config.seed, model_settings)
     card = {
         "entity": entity, "version": version, "as_of_date": as_of.isoformat(),
         "method": "weighted_rule" if model is None else
             f"HistGradientBoostingClassifier, {model_settings['calibration']} calibration on time-blocked out-of-fold predictions"
+            f" ({model_settings['calibration_folds']} folds)"
             + (", every deal weighted as one outcome" if spec.one_outcome_per_entity else ""),
         "model_params": model_settings,
         "fallback_reason": reason, "label": spec.label_text,

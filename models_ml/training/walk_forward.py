@@ -79,7 +79,7 @@ def block_model(train: pd.DataFrame, entity: str, trained_until: dt.date, config
     spec, model_settings = SPECS[entity], config.model[entity]
 
     def fit() -> Any:
-        return estimator.fit_calibrated(train, spec, config.seed, model_settings["params"], model_settings["calibration"])
+        return estimator.fit_calibrated(train, spec, config.seed, model_settings)
 
     if folder is None:
         return fit()

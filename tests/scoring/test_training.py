@@ -8,14 +8,15 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 from threadpoolctl import threadpool_info
 
 from models_ml.config import load_config
 from models_ml.entities import SPECS
 from models_ml.evaluation import ece_noise_floor
 from models_ml.scoring import contact_rollup, deal_contact_links
-from models_ml.training import trainer
-from models_ml.training.rows import holdout_start, labelled_outcomes, row_weights, training_dates, walk_forward
+from models_ml.training import estimator, trainer
+from models_ml.training.rows import SEGMENT, holdout_start, labelled_outcomes, row_weights, training_dates, walk_forward
 from runtime import settings
 
 SCORING_CONFIG = settings.load().scoring_config
@@ -153,3 +154,31 @@ def test_fits_use_the_configured_number_of_threads(monkeypatch) -> None:
     assert config.threads == load_config(SCORING_CONFIG).threads == 1
     assert trainer.train_entity(None, None, "contact", dt.date(2026, 3, 31), config) == "trained"
     assert seen["openmp"] and set(seen["openmp"]) == {1}
+
+
+def test_each_entity_type_is_calibrated_on_its_configured_number_of_folds(monkeypatch, tmp_path) -> None:
+    """A calibrated model costs its folds plus one final fit: scoring.yml's calibration_folds per entity
+    type (3 for contacts and accounts, 5 for deals), and a setting under 2 is refused."""
+    config = load_config(SCORING_CONFIG)
+    fits: list[int] = []
+    fit = estimator.WeightedPipeline.fit
+
+    def counted(self, X, y=None, **params):  # noqa: ANN001, ANN003, ANN202 - WeightedPipeline.fit's own
+        fits.append(len(X))
+        return fit(self, X, y, **params)
+
+    monkeypatch.setattr(estimator.WeightedPipeline, "fit", counted)
+    rng = np.random.default_rng(3)
+    for entity, spec in SPECS.items():
+        rows = pd.DataFrame({feature: rng.random(300) for feature in spec.features})
+        rows[SEGMENT] = "smb"
+        rows[spec.key] = [f"{entity}-{i % 60}" for i in range(300)]
+        rows["label"] = (rng.random(300) < 0.5).astype(int)
+        fits.clear()
+        estimator.fit_calibrated(rows, spec, config.seed, {**config.model[entity], "params": {"max_iter": 5}})
+        assert len(fits) == config.model[entity]["calibration_folds"] + 1, entity
+        assert fits[-1] == len(rows)  # the published model is fitted on every row
+    text = SCORING_CONFIG.read_text().replace("calibration: sigmoid, calibration_folds: 5", "calibration: sigmoid, calibration_folds: 1")
+    (tmp_path / "scoring.yml").write_text(text)
+    with pytest.raises(ValueError, match="training.model.opportunity.calibration_folds must be at least 2"):
+        load_config(tmp_path / "scoring.yml")
