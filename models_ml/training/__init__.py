@@ -13,8 +13,8 @@ training over the same days reads the same rows. Time decides everything, never 
                       which hold the same block (walk_forward.block_model)
 
 Calibration uses out-of-fold predictions over a model's training rows in contiguous time blocks
-(`calibration_folds` per entity type in scoring.yml, rows in date order, no shuffling): a separate calibration period would hold only a few
-dozen closed deals, too few to estimate a calibration curve.
+(`calibration_folds` per entity type in scoring.yml, rows in date order, no shuffling): a separate
+calibration period would hold only a few dozen closed deals, too few to estimate a calibration curve.
 
 A deal is won or lost once, however many days it was open; its rows share one outcome. Training
 therefore weighs each deal as one (its rows' weights sum to the same total), so long deals do not
