@@ -45,16 +45,17 @@ class KeptConnectionEventLogStorage(SqliteEventLogStorage):
         if engine is not None:
             self._engines.move_to_end(shard)
             return engine
-        engine = create_engine(self.conn_string_for_shard(shard), poolclass=QueuePool, pool_size=1, max_overflow=0,
-                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+        url = self.conn_string_for_shard(shard)
         if shard not in self._initialized_dbs:
             # Dagster's set-up of a new database opens connections of its own: a throwaway engine
-            setup = create_engine(self.conn_string_for_shard(shard), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+            setup = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
             try:
                 self._initdb(setup)
             finally:
                 setup.dispose()
             self._initialized_dbs.add(shard)
+        engine = create_engine(url, poolclass=QueuePool, pool_size=1, max_overflow=0,
+                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
         self._engines[shard] = engine
         while len(self._engines) > OPEN_DATABASES:
             self._engines.popitem(last=False)[1].dispose()
