@@ -469,7 +469,7 @@ def trend_chart(title: str, dates: Sequence[dt.date], scores: Sequence[float | N
     known = [(d, float(s)) for d, s in points if s is not None]
     thresholds = sorted(bands.items(), key=lambda band: -band[1])
     plot = _Plot(36, 28, width - 36 - 64, height - 28 - 24 - (FOOTNOTE if source else 0))
-    generated = _trend_summary(title, points, known, thresholds, transitions)
+    generated = "" if desc else _trend_summary(title, points, known, thresholds, transitions)  # the caller's wins
     parts = [*_open(title, _describe(desc, generated, source), _resolve_id(title, chart_id), width, height),
              *_band_shading(plot, thresholds), *_score_grid(plot), *_threshold_lines(plot, thresholds)]
     if not known:
@@ -577,7 +577,7 @@ def timeline_chart(title: str, days: Sequence[dt.date], series: Mapping[str, Seq
     left, right = 36, 8
     rows = _legend_rows(names, left, width - right)
     plot = _Plot(left, 28, width - left - right, height - 28 - 20 - LEGEND_ROW * rows - (FOOTNOTE if source else 0))
-    generated = _timeline_summary(title, days, series)
+    generated = "" if desc else _timeline_summary(title, days, series)  # the caller's wins
     parts = [*_open(title, _describe(desc, generated, source), chart_id, width, height), *defs,
              f"<text x='{width - right}' y='16' {SMALL} text-anchor='end'>above the line: theirs · below: ours</text>"]
     if not n or not series:
@@ -586,7 +586,7 @@ def timeline_chart(title: str, days: Sequence[dt.date], series: Mapping[str, Seq
 
     def side_max(ours: bool) -> float:
         side = [values for name, values in series.items() if name.endswith(OURS) == ours]
-        most = max((sum(count or 0 for count in day) for day in zip(*side)), default=0)
+        most = max((sum(filter(None, day)) for day in zip(*side)), default=0)  # None: a gap, counts as 0
         return _nice_max(most, (1, 2, 3, 4, 5, 6, 8)) if most > 0 else 0.0
 
     # One scale for both sides, so a column up and one down of the same height mean the same count.
@@ -596,14 +596,16 @@ def timeline_chart(title: str, days: Sequence[dt.date], series: Mapping[str, Seq
     zero = plot.top + up * unit
     col_w = plot.width / n
     gap = 1.0 if col_w > 3 else 0.0
-    parts += [_column_stack(plot.left + i * col_w + gap / 2, max(col_w - gap, 0.5), zero, unit, day, i, series, fills)
-              for i, day in enumerate(days)]
+    # a day without interactions draws nothing: only the days with some are stacked (most are empty)
+    busy = [i for i, day in enumerate(zip(*series.values())) if any(day)]
+    parts += [_column_stack(plot.left + i * col_w + gap / 2, max(col_w - gap, 0.5), zero, unit, days[i], i, series, fills)
+              for i in busy]
     parts.append(f"<line class='zero' x1='{plot.left}' y1='{zero:.1f}' x2='{plot.right}' y2='{zero:.1f}' "
                  f"stroke='{INK}'/>")
     ticks = [(up, plot.top)] * bool(up) + [(0.0, zero)] + [(down, plot.bottom)] * bool(down)
     parts += [f"<text x='{plot.left - 4}' y='{y + 4:.1f}' {FONT} text-anchor='end'>{_fmt(value)}</text>"
               for value, y in ticks]
-    if not any(v for values in series.values() for v in values):
+    if not busy:
         parts.append(f"<text x='{plot.x(0.5):.1f}' y='{zero - 6:.1f}' {FONT} text-anchor='middle'>"
                      "no interactions in this window</text>")
     parts += [_x_label(plot.left + (i + 0.5) * col_w, plot.bottom + 14, days[i].isoformat(), i, n) for i in _spread(n)]

@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,36 @@ def _lasting_changes(dates: list[dt.date], ratings: list[str | None]) -> list[tu
     return changes[-MARKED_CHANGES:]
 
 
+def _day(value: Any) -> dt.date:
+    """A date column's value as a date (what _column_values gives a date column, or a timestamp)."""
+    return value if type(value) is dt.date else pd.Timestamp(value).date()
+
+
+@dataclass(frozen=True)
+class Trend:
+    """An entity's health snapshots in date order."""
+
+    dates: list[dt.date]
+    scores: list[float | None]
+    ratings: list[str | None]
+
+
+def _trends(frame: pd.DataFrame, key: str) -> dict[Any, Trend]:
+    """Each entity's snapshots (columns snapshot_date, score, rating), as three lists per entity
+    rather than a dict per snapshot: a release's trends are a million snapshots."""
+    if not len(frame):
+        return {}
+    ordered = frame.sort_values([key, "snapshot_date"])
+    dates = [_day(d) for d in _column_values(ordered["snapshot_date"])]
+    scores, ratings = _column_values(ordered["score"]), _column_values(ordered["rating"])
+    out, start = {}, 0
+    for entity_id, snapshots in groupby(ordered[key].tolist()):
+        end = start + sum(1 for _ in snapshots)
+        out[entity_id] = Trend(dates[start:end], scores[start:end], ratings[start:end])
+        start = end
+    return out
+
+
 def _grouped(frame: pd.DataFrame, *keys: str) -> dict[Any, list[dict[str, Any]]]:
     """Rows (in the frame's order) per value of `keys` (one key: the value; several: a tuple)."""
     out: dict[Any, list[dict[str, Any]]] = {}
@@ -167,12 +198,13 @@ class Site:
         # more than the pages themselves.
         self.snapshots = {kind: dict(zip(frame.index, _rows(frame))) if len(frame) else {}
                           for kind, frame in pd_.latest.items()}
-        self.trends = {kind: _grouped(frame.sort_values("snapshot_date"), data.KEYS[kind]) if len(frame) else {}
-                       for kind, frame in pd_.trends.items()}
+        self.trends = {kind: _trends(frame, data.KEYS[kind]) for kind, frame in pd_.trends.items()}
         self.timeline: dict[tuple[str, str], dict[tuple[str, str], dict[dt.date, int]]] = {}
-        for r in _rows(pd_.timeline):
-            per_day = self.timeline.setdefault((r["entity_type"], r["entity_id"]), {}).setdefault((r["channel"], r["side"]), {})
-            per_day[pd.Timestamp(r["activity_date"]).date()] = int(r["interactions"])
+        timeline_columns = ("entity_type", "entity_id", "channel", "side", "activity_date", "interactions")
+        for kind, entity_id, channel, side, day, interactions in zip(
+                *(_column_values(pd_.timeline[c]) for c in timeline_columns)) if len(pd_.timeline) else ():
+            per_day = self.timeline.setdefault((kind, entity_id), {}).setdefault((channel, side), {})
+            per_day[_day(day)] = int(interactions)
         self.colleagues = _grouped(pd_.colleagues.sort_values(["colleague_rank", "user_id"]), "contact_id") \
             if len(pd_.colleagues) else {}
         recos = pd_.recommendations
@@ -182,6 +214,8 @@ class Site:
         self.deal_score_cutoff = float(project_var("opportunity_quadrant")["deal_score_cutoff"])
         self.account_news = _grouped(_newest(pd_.account_news), "account_id")
         self.contact_news = _grouped(_newest(pd_.contact_news), "contact_id")
+        # the days every timeline draws, oldest first
+        self.timeline_days = [pd_.as_of - dt.timedelta(days=n) for n in range(config.trend_days - 1, -1, -1)]
         self.written: dict[str, int] = {}
 
     # ---- helpers -----------------------------------------------------------------------------
@@ -206,10 +240,8 @@ class Site:
         self.written[kind] = self.written.get(kind, 0) + 1
 
     def trend_svg(self, kind: str, entity_id: str, title: str, h: dict[str, Any]) -> str:
-        rows = self.trends[kind].get(entity_id, [])
-        dates = [pd.Timestamp(r["snapshot_date"]).date() for r in rows]
-        scores = [r["score"] for r in rows]
-        ratings = [r["rating"] for r in rows]
+        trend = self.trends[kind].get(entity_id) or Trend([], [], [])
+        dates, scores, ratings = trend.dates, trend.scores, trend.ratings
         transitions = _lasting_changes(dates, ratings)
         bands = {"Excellent": h.get("threshold_excellent") or 80, "Good": h.get("threshold_good") or 60,
                  "Fair": h.get("threshold_fair") or 40}
@@ -222,12 +254,12 @@ class Site:
 
     def timeline_svg(self, kind: str, entity_id: str, title: str) -> str:
         known = self.timeline.get((kind, entity_id), {})
-        days = [self.d.as_of - dt.timedelta(days=n) for n in range(self.config.trend_days - 1, -1, -1)]
+        days = self.timeline_days
         series: dict[str, list[int]] = {}
         for channel in CHANNELS:
             for side in ("theirs", "ours"):
                 counts = known.get((channel, side), {})
-                series[f"{channel} ({side})"] = [counts.get(day, 0) for day in days]
+                series[f"{channel} ({side})"] = [counts.get(day, 0) for day in days] if counts else [0] * len(days)
         total = {side: sum(sum(v) for k, v in series.items() if k.endswith(f"({side})")) for side in ("theirs", "ours")}
         desc = (f"Interactions with {title} per day over {len(days)} days: {total['theirs']} started by them, "
                 f"{total['ours']} by us")
@@ -372,7 +404,8 @@ class Site:
         return owners
 
     def _spark(self, account_id: str, name: str) -> str:
-        values = [r["score"] for r in self.trends["account"].get(account_id, [])]
+        trend = self.trends["account"].get(account_id)
+        values = trend.scores if trend else []
         if not values:
             return ""
         return svg.sparkline(values, label=f"{name}: health over the last {len(values)} days")
