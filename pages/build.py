@@ -285,14 +285,14 @@ class Site:
     # ---- pages -------------------------------------------------------------------------------
     def opportunity_pages(self) -> None:
         contacts = self.d.deal_contacts.merge(self._all_contacts(), on="contact_id", how="left", suffixes=("", "_contact"))
-        by_deal = dict(tuple(contacts.groupby("opportunity_id"))) if len(contacts) else {}
+        by_deal = _grouped(contacts, "opportunity_id") if len(contacts) else {}
         for deal in _rows(self.d.opportunities):
             oid = deal["opportunity_id"]
             h = self.latest("opportunity", oid)
             deal = {**deal, "account_name": self.account_names.get(deal["account_id"], deal["account_id"]),
                     "owner_name": self.user_name(deal["owner_user_id"])}
             people = []
-            for c in _rows(by_deal[oid]) if oid in by_deal else []:
+            for c in by_deal.get(oid, []):
                 p = self.person(c, 1)
                 p.update(deal_role_label=ROLE_LABELS.get(c.get("deal_role") or "", c.get("deal_role") or "unknown"),
                          colleagues=self.known_by(c["contact_id"]))
@@ -341,16 +341,16 @@ class Site:
         return self.d.contacts[cols] if len(self.d.contacts) else pd.DataFrame(columns=cols)
 
     def account_pages(self) -> None:
-        contacts = dict(tuple(self.d.contacts.groupby("account_id"))) if len(self.d.contacts) else {}
-        deals = dict(tuple(self.d.opportunities.groupby("account_id"))) if len(self.d.opportunities) else {}
+        contacts = _grouped(self.d.contacts, "account_id") if len(self.d.contacts) else {}
+        deals = _grouped(self.d.opportunities, "account_id") if len(self.d.opportunities) else {}
         for account in _rows(self.d.accounts):
             aid = account["account_id"]
             h = self.latest("account", aid)
             h["reply_rate_pct"] = _percent(h.get("reply_rate_90d"))
-            people = sorted((self.person(c, 1) for c in _rows(contacts[aid])) if aid in contacts else [],
+            people = sorted((self.person(c, 1) for c in contacts.get(aid, [])),
                             key=lambda p: (p.get("score") is None, -(p.get("score") or 0), p["full_name"] or ""))
             open_deals = [{**d, **{k: self.latest("opportunity", d["opportunity_id"]).get(k) for k in ("score", "rating")},
-                           "href": self.href("opportunity", d["opportunity_id"], 1)} for d in _rows(deals.get(aid, pd.DataFrame()))]
+                           "href": self.href("opportunity", d["opportunity_id"], 1)} for d in deals.get(aid, [])]
             self.write(page_path("account", aid), "account.html.j2", 1, title=account["account_name"], crumbs=[],
                        account={**account, "owner_name": self.user_name(account.get("owner_user_id"))}, h=h,
                        trend_svg=self.trend_svg("account", aid, account["account_name"], h),
