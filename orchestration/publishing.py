@@ -109,19 +109,26 @@ def _source(con: duckdb.DuckDBPyConnection, warehouse: Path | PostgresServer | S
     """relation -> what the release connection reads it as. A DuckDB warehouse is attached
     read-only under its own database name (the file's stem), which is how dbt's relation names
     refer to it; a server's relation (Postgres, Spark) is read into Arrow and registered under a name of its own.
+    Either way only the columns a release publishes are read (Relation.published_columns_sql).
     Paths are bound parameters, names quoted identifiers."""
     if isinstance(warehouse, Path):
         database_sql = quote_identifier(warehouse.stem)
         con.execute(f"attach ? as {database_sql} (read_only)", [str(warehouse)])
+
+        def attached(relation: Relation) -> str:
+            columns_sql = relation.published_columns_sql
+            table_sql = f"{database_sql}.{relation.sql}"
+            return table_sql if columns_sql == "*" else f"(select {columns_sql} from {table_sql})"
+
         try:
-            yield lambda relation: f"{database_sql}.{relation.sql}"
+            yield attached
         finally:
             con.execute(f"detach {database_sql}")
         return
     with server_connection(warehouse, read_only=True) as server:
         def read(relation: Relation) -> str:
             name = f"published_{relation.identifier}"
-            con.register(name, server.execute(f"select * from {relation.sql}").arrow())
+            con.register(name, server.execute(f"select {relation.published_columns_sql} from {relation.sql}").arrow())
             return quote_identifier(name)
 
         yield read

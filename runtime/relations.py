@@ -21,12 +21,16 @@ MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 # Models carrying this dbt tag are copied to the serving release for BI tools.
 PUBLISHED_TAG = "published"
-# A published log of the runs themselves (when each feed was read): the one kind of table that
-# differs between two runs over the same data, so comparisons of releases leave it out.
+# A log of the runs themselves (when each feed was read, published; which activities a run rebuilt
+# and what it built them from, in the warehouse): the one kind of table that differs between two
+# runs over the same data, so comparisons of releases and warehouses leave it out.
 RUN_LOG_TAG = "run_log"
 # A published model's meta key naming its date column: the release publishes it month by month and
 # copies only the months that changed since the previous release (orchestration/publishing.py).
 MONTH_COLUMN_META = "published_by_month"
+# A column's meta key: `published: false` keeps the column (the warehouse's own bookkeeping, such as
+# which dbt invocation wrote a row) out of the serving release.
+COLUMN_PUBLISHED_META = "published"
 
 
 @dataclass(frozen=True)
@@ -38,13 +42,24 @@ class Relation:
     description: str = ""  # the model's dbt description
     column_descriptions: tuple[tuple[str, str], ...] = ()  # (column, its dbt description), in the contract's order
     month_column: str | None = None  # meta `published_by_month`: the date column it is published by
+    unpublished_columns: tuple[str, ...] = ()  # column meta `published: false`: left out of a release
 
     def comment_statements(self, table_sql: str) -> list[str]:
         """COMMENT ON statements giving a copy of this model (`table_sql`) its dbt descriptions, so
         a BI tool shows them beside the table and its columns."""
         statements = [f"comment on table {table_sql} is {quote_literal(self.description.strip())}"] if self.description.strip() else []
         return statements + [f"comment on column {table_sql}.{quote_identifier(column)} is {quote_literal(text.strip())}"
-                             for column, text in self.column_descriptions if text.strip()]
+                             for column, text in self.column_descriptions
+                             if text.strip() and column not in self.unpublished_columns]
+
+    @property
+    def published_columns_sql(self) -> str:
+        """The select list of what a release copies of this model: every column but the unpublished
+        ones, in the contract's order (`*` when none is unpublished)."""
+        if not self.unpublished_columns:
+            return "*"
+        return ", ".join(quote_identifier(column) for column, _ in self.column_descriptions
+                         if column not in self.unpublished_columns)
 
     @property
     def sql(self) -> str:
@@ -61,7 +76,8 @@ class Relations:
             node["name"]: Relation(node["name"], node["schema"], node["alias"], tuple(node.get("tags", [])),
                                    node.get("description", ""),
                                    tuple((c["name"], c.get("description", "")) for c in node.get("columns", {}).values()),
-                                   node.get("config", {}).get("meta", {}).get(MONTH_COLUMN_META))
+                                   node.get("config", {}).get("meta", {}).get(MONTH_COLUMN_META),
+                                   tuple(c["name"] for c in node.get("columns", {}).values() if _column_meta(c).get(COLUMN_PUBLISHED_META) is False))
             for node in sorted(manifest["nodes"].values(), key=lambda n: n["unique_id"])
             if node["resource_type"] == "model" and node.get("config", {}).get("materialized") != "ephemeral"
         }
@@ -94,6 +110,11 @@ class Relations:
     def run_logs(self) -> set[str]:
         """Table names of the models tagged `run_log` (in the warehouse and in a release)."""
         return {r.identifier for r in self._models.values() if RUN_LOG_TAG in r.tags}
+
+
+def _column_meta(column: dict[str, Any]) -> dict[str, Any]:
+    """A manifest column's meta, written under `meta` or under `config: meta`."""
+    return {**column.get("meta", {}), **column.get("config", {}).get("meta", {})}
 
 
 def load(manifest_path: Path = MANIFEST_PATH) -> Relations:

@@ -212,7 +212,7 @@ def publish_schema(server: PostgresServer, tables: dict[str, relations.Relation]
             counts = {}
             for name in sorted(tables):
                 target_sql = f"{building_sql}.{quote_identifier(name)}"
-                cur.execute(f"create table {target_sql} as select * from {tables[name].sql}")
+                cur.execute(f"create table {target_sql} as select {tables[name].published_columns_sql} from {tables[name].sql}")
                 counts[name] = cur.rowcount
                 for statement_sql in tables[name].comment_statements(target_sql):
                     cur.execute(statement_sql)  # the dbt descriptions, where a BI tool shows them

@@ -9,8 +9,8 @@
 {%- endmaterialization %}
 
 {% macro is_incremental() %}
-    {#- dbt's own, and never on Spark (above) -#}
-    {% if not execute or target.type == 'spark' %}
+    {#- dbt's own, and never on Spark (above) nor in a unit test (which has no `this`) -#}
+    {% if not execute or target.type == 'spark' or this is none %}
         {{ return(False) }}
     {% else %}
         {% set relation = adapter.get_relation(this.database, this.schema, this.table) %}

@@ -4,6 +4,9 @@ Every case the resolution and reply logic must handle appears at least once: a r
 time zones, a CC'd contact who answers, an unknown address, an internal-only thread, one contact
 with two addresses, plus-addressing, case differences, an address two contacts share, the same
 e-mail captured in two mailboxes, a later batch that supersedes a row, and a row landing refuses.
+The later batches also change earlier activities (a new contact for an old address, a third copy of
+an old message with a smaller id, replies and opens of old e-mails, an e-mail moved to another
+thread), so a night that takes them in must rebuild more than its own activities.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from ingest.extract_writer import write_batch
 
 BATCH_1 = "2025-10-01"
 BATCH_2 = "2025-10-02"
+BATCH_3 = "2025-10-04"
 AS_OF_DATE = "2025-10-05"
 INTERNAL_DOMAINS = "harborline.co.uk"
 
@@ -24,6 +28,8 @@ SAM = "sam.ito@harborline.io"
 JORDAN = "jordan.ellis@blueridgehotels.com"
 PRIYA = "priya.shah@blueridgehotels.com"
 LEE = "lee.chen@coastalinns.com"
+PAT = "pat.doe@gmail.com"
+MORGAN = "morgan.lee@coastalinns.com"
 
 
 def ts(text: str) -> dt.datetime:
@@ -57,12 +63,14 @@ CONTACTS = [
     dict(contact_id="c-005", account_id="a-0002", full_name="Dana Fox", email="dana.fox@coastalinns.com",
          email_aliases=["INFO@coastalinns.com"]),
     # a title a spreadsheet would run as a formula: lands as written, flagged by hygiene
-    dict(contact_id="c-006", full_name="Pat Doe", email="pat.doe@gmail.com", title='=HYPERLINK("http://x.example")'),
+    dict(contact_id="c-006", full_name="Pat Doe", email=PAT, title='=HYPERLINK("http://x.example")'),
 ]
 
 CONTACTS_BATCH_2 = [
     dict(contact_id="c-002", account_id="a-0001", full_name="Priya Shah", email=PRIYA,
          title="Director of Operations", role="influencer"),
+    # a contact added after we first wrote to her: the earlier e-mail (e-017) is hers now
+    dict(contact_id="c-007", account_id="a-0002", full_name="Morgan Lee", email=MORGAN),
 ]
 
 OPPORTUNITIES = [
@@ -143,6 +151,11 @@ ACTIVITY_BATCH_1 = [
     _email("e-021", "2025-10-04T12:30:00+00:00", "t-10", "ops@harborline.co.uk", [LEE]),
     # a contact without an account writes in from a personal address
     _email("e-022", "2025-10-04T13:00:00+00:00", "t-11", "Pat.Doe@Gmail.com", [AVERY]),
+    # the contact writes in, we answer in the thread (a later batch moves our answer elsewhere)
+    _email("e-014", "2025-10-04T14:00:00+00:00", "t-12", PAT, [AVERY]),
+    _email("e-015", "2025-10-04T15:00:00+00:00", "t-12", AVERY, [PAT]),
+    # to an address no contact had yet (CONTACTS_BATCH_2 adds her)
+    _email("e-017", "2025-10-04T16:00:00+00:00", "t-14", AVERY, [MORGAN]),
     # meetings and calls
     _meeting("m-001", "2025-10-02T14:00:00-04:00", "2025-10-02T15:00:00-04:00", "scheduled", AVERY,
              {JORDAN: "accepted", PRIYA: "accepted", SAM: "accepted"}, regarding_opportunity_id="o-001"),
@@ -161,6 +174,25 @@ ACTIVITY_BATCH_1 = [
 ACTIVITY_BATCH_2 = [
     _meeting("m-001", "2025-10-02T14:00:00-04:00", "2025-10-02T15:00:00-04:00", "completed", AVERY,
              {JORDAN: "attended", PRIYA: "no_show", SAM: "attended"}, regarding_opportunity_id="o-001"),
+]
+
+# The next day's mail, and changes to earlier e-mails.
+ACTIVITY_BATCH_3 = [
+    # a third mailbox's copy of e-011, with a smaller activity_id: the message's canonical activity now
+    _email("e-0109", "2025-10-04T09:00:00-04:00", "t-7", AVERY, [LEE], [SAM], owner="u-sam",
+           message_id="<m11@harborline.io>"),
+    # Lee answers e-011, naming the copy in her mailbox as its parent
+    _email("e-016", "2025-10-04T16:00:00-04:00", "t-7", LEE, [AVERY], parent="e-011-copy"),
+    # Jordan answers the new colleague's e-mail in its thread
+    _email("e-030", "2025-10-04T18:00:00+00:00", "t-9", JORDAN, ["newhire@harborline.io"]),
+    # our answer to e-014 filed again under another thread: e-014 is unanswered now
+    _email("e-015", "2025-10-04T15:00:00+00:00", "t-13", AVERY, [PAT]),
+]
+
+EMAIL_EVENTS_BATCH_3 = [
+    # an open of an e-mail sent before
+    dict(event_id="ev-8", activity_id="e-012", event_type="open", occurred_at=ts("2025-10-04T17:00:00-04:00"),
+         recipient_email=JORDAN, is_machine_open=False),
 ]
 
 EMAIL_EVENTS = [
@@ -189,10 +221,11 @@ def write_extracts(extract_dir: Path) -> None:
     write_batch(extract_dir, "contacts", BATCH_2, CONTACTS_BATCH_2)
     write_batch(extract_dir, "opportunities", BATCH_1, OPPORTUNITIES)
     write_batch(extract_dir, "opportunity_contacts", BATCH_1, OPPORTUNITY_CONTACTS)
-    for batch, items in ((BATCH_1, ACTIVITY_BATCH_1), (BATCH_2, ACTIVITY_BATCH_2)):
+    for batch, items in ((BATCH_1, ACTIVITY_BATCH_1), (BATCH_2, ACTIVITY_BATCH_2), (BATCH_3, ACTIVITY_BATCH_3)):
         write_batch(extract_dir, "activities", batch, [a for a, _ in items])
         write_batch(extract_dir, "activity_parties", batch, [p for _, ps in items for p in ps])
     write_batch(extract_dir, "email_events", BATCH_1, EMAIL_EVENTS)
+    write_batch(extract_dir, "email_events", BATCH_3, EMAIL_EVENTS_BATCH_3)
     # A row landing must refuse (no UTC offset): it goes to the quarantine, not into the models.
     bad = extract_dir / "activities" / "2025-10-03.csv"
     bad.write_text(

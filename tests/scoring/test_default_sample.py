@@ -138,6 +138,8 @@ def test_a_nightly_build_equals_a_full_rebuild(default_sample: tuple) -> None:
         # every column but the mark of the dbt invocation that wrote a row (written_by_this_build)
         columns_sql = "columns(lambda c: c <> 'dbt_invocation_id')"
         for schema, table in tables:
+            if table in relations.load().run_logs():
+                continue  # which activities a run rebuilt differs between a night and a full build, by design
             differing = con.sql(f'select count(*) from (select {columns_sql} from "{schema}"."{table}" '
                                 f'except all select {columns_sql} from first."{schema}"."{table}")').fetchall()[0][0]
             assert differing == 0, f"{schema}.{table}: {differing} rows differ between two builds"

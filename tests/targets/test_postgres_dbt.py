@@ -128,8 +128,8 @@ def assert_same_tables(duckdb_warehouse: Path, server: PostgresServer) -> None:
     with duckdb.connect(str(duckdb_warehouse), read_only=True) as on_duckdb, PostgresConnection(server) as on_postgres:
         built = {name for (name,) in on_postgres.execute("select table_name from information_schema.tables").fetchall()}
         for relation in tables:
-            if relation.identifier not in built:
-                continue  # the serving step's models are not built here
+            if relation.identifier not in built or relation.identifier in manifest.run_logs():
+                continue  # the serving step's models are not built here; a run's own log differs by design
             assert rows_of(on_postgres, relation) == rows_of(on_duckdb, relation), relation.name
             compared += 1
     assert compared >= 30
@@ -141,15 +141,17 @@ def test_postgres_builds_the_tables_duckdb_builds(builds: Builds) -> None:
 
 def test_a_night_after_new_batches_gives_the_tables_of_a_build_of_everything(builds: Builds, another_database: PostgresServer,
                                                                               tmp_path: Path) -> None:
-    """The first batches, then the rest, built on the server: the incremental staging, the day
-    windows and the batch-wise loading leave the tables DuckDB's build of everything has."""
+    """The first batches, then the rest, built on the server: the incremental staging, the
+    activities rebuilt per activity, the day windows and the batch-wise loading leave the tables
+    DuckDB's build of everything has."""
     as_of = dt.date.fromisoformat(fixture_org.AS_OF_DATE)
     build = ["build", "--exclude", SERVING_SELECTION]
 
     nightly, held = tmp_path / "nightly", tmp_path / "held"
     extracts = nightly / "extracts"
     fixture_org.write_extracts(extracts)
-    for path in sorted(extracts.rglob(f"{fixture_org.BATCH_2}*")) + [extracts / "activities" / "2025-10-03.csv"]:
+    later = [path for batch in (fixture_org.BATCH_2, fixture_org.BATCH_3) for path in sorted(extracts.rglob(f"{batch}*"))]
+    for path in later + [extracts / "activities" / "2025-10-03.csv"]:
         (held / path.parent.name).mkdir(parents=True, exist_ok=True)
         path.rename(held / path.parent.name / path.name)
     on_postgres = dataclasses.replace(settings.load({"RI_DATA_DIR": str(nightly), "RI_INTERNAL_DOMAINS": fixture_org.INTERNAL_DOMAINS}),
@@ -164,5 +166,8 @@ def test_a_night_after_new_batches_gives_the_tables_of_a_build_of_everything(bui
     assert load_landed(nightly / "landed", another_database, QUIET).loaded > 0
     second = dbt(build, on_postgres.dbt_arguments(as_of), nightly / "second")
     assert second.returncode == 0, second.stdout[-5000:]
+    with PostgresConnection(another_database) as con:
+        rebuilt = con.execute(f"select count(*), bool_or(rebuild_all) from {relations.load().model('int_activities__to_rebuild').sql}").fetchall()
+    assert rebuilt == [(12, False)]  # the night rebuilt the activities it changed, not all of them
 
     assert_same_tables(builds.duckdb_warehouse, another_database)

@@ -1,5 +1,7 @@
 -- One row per canonical activity (copies of the same e-mail removed); reply links point at
--- canonical activities too.
+-- canonical activities too. Kept per activity (macros/activity_rebuild.sql).
+{{ kept_per_activity() }}
+{%- set to_rebuild = activities_to_rebuild() %}
 
 with
 
@@ -10,6 +12,7 @@ copy_counts as (
         count(*) as copy_count
 
     from {{ ref('int_activity_ids__mapped') }} as id_map
+    where {{ is_rebuilt('canonical_activity_id', to_rebuild) }}
     group by 1
 
 ),
@@ -31,7 +34,8 @@ final as (
         activities.regarding_account_id,
         activities.owner_user_id,
         activities.body_sentiment,
-        copy_counts.copy_count
+        copy_counts.copy_count,
+        {{ written_by_this_build() }}
 
     from {{ ref('stg_landed__activities') }} as activities
     inner join {{ ref('int_activity_ids__mapped') }} as id_map
@@ -41,6 +45,7 @@ final as (
         on activities.activity_id = copy_counts.canonical_activity_id
     left join {{ ref('int_activity_ids__mapped') }} as parent_map
         on activities.parent_activity_id = parent_map.activity_id
+    where {{ is_rebuilt('activities.activity_id', to_rebuild) }}
 
 )
 

@@ -7,6 +7,9 @@
 --                             (sender / organizer / caller)
 --   account:   the activity's regarding account, else the regarding opportunity's account, else
 --              the account most of its contacts belong to (ties: smallest account_id).
+-- Kept per activity (macros/activity_rebuild.sql).
+{{ kept_per_activity() }}
+{%- set to_rebuild = activities_to_rebuild() %}
 
 with
 
@@ -38,6 +41,7 @@ ranked_initiators as (
     inner join {{ ref('int_activities__deduplicated') }} as activities
         on parties.activity_id = activities.activity_id
     where parties.is_initiator_role
+        and {{ is_rebuilt('parties.activity_id', to_rebuild) }}
 
 ),
 
@@ -59,6 +63,7 @@ participants as (
         contact_id
 
     from {{ ref('int_activity_parties__resolved') }} as parties
+    where {{ is_rebuilt('activity_id', to_rebuild) }}
 
 ),
 
@@ -87,6 +92,7 @@ participant_accounts as (
     inner join {{ ref('stg_landed__accounts') }} as accounts
         on parties.account_id = accounts.account_id
     where parties.party_side = 'external'
+        and {{ is_rebuilt('parties.activity_id', to_rebuild) }}
     group by 1, 2
 
 ),
@@ -140,6 +146,7 @@ joined as (
     left join top_participant_accounts
         on activities.activity_id = top_participant_accounts.activity_id
         and top_participant_accounts.account_rank = 1
+    where {{ is_rebuilt('activities.activity_id', to_rebuild) }}
 
 ),
 
@@ -190,7 +197,8 @@ final as (
             when known_regarding_account_id is not null then 'regarding_account'
             when opportunity_account_id is not null then 'regarding_opportunity'
             when participant_account_id is not null then 'participants'
-        end as account_source
+        end as account_source,
+        {{ written_by_this_build() }}
 
     from joined
 

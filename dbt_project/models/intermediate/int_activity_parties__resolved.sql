@@ -5,7 +5,9 @@
 --   ambiguous_contact  an address several contacts share: reported, not guessed
 --   unknown_external   anything else
 -- Addresses are compared after clean-up (case, display names); "name+tag@domain" falls back to
--- "name@domain" when the exact address is not known.
+-- "name@domain" when the exact address is not known. Kept per activity (macros/activity_rebuild.sql).
+{{ kept_per_activity() }}
+{%- set to_rebuild = activities_to_rebuild() %}
 
 with
 
@@ -26,6 +28,7 @@ mapped_parties as (
     from {{ ref('stg_landed__activity_parties') }} as parties
     inner join {{ ref('int_activity_ids__mapped') }} as id_map
         on parties.activity_id = id_map.activity_id
+    where {{ is_rebuilt('id_map.canonical_activity_id', to_rebuild) }}
 
 ),
 
@@ -192,7 +195,8 @@ final as (
         end as person_key,
         party_role in ('sender', 'organizer', 'caller') as is_initiator_role,
         is_internal_domain,
-        contact_count > 1 as is_ambiguous_address
+        contact_count > 1 as is_ambiguous_address,
+        {{ written_by_this_build() }}
 
     from typed
 

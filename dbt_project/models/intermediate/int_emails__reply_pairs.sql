@@ -7,6 +7,10 @@
 -- Timestamps are UTC, so replies across time zones are ordered and timed correctly.
 -- reply_business_minutes counts only working time on the calendar of our user in the pair (the
 -- one who answered, or the one who was answered): the only calendar the extracts tell us.
+-- Kept per activity (macros/activity_rebuild.sql): a run pairs the e-mails it rebuilds, with the
+-- replies of their threads and the replies that name them as parent.
+{{ kept_per_activity() }}
+{%- set to_rebuild = activities_to_rebuild() %}
 
 {#- what a reply candidate carries, whichever way it was linked -#}
 {%- set candidate_columns -%}
@@ -45,7 +49,9 @@ emails as (
 
 customer_facing_emails as (
 
-    select * from emails where direction in ('outbound', 'inbound')
+    select * from emails
+    where direction in ('outbound', 'inbound')
+        and {{ is_rebuilt('activity_id', to_rebuild) }}
 
 ),
 
@@ -57,6 +63,7 @@ recipients as (
 
     from {{ ref('int_activity_parties__resolved') }} as parties
     where party_role in ('to', 'cc', 'bcc')
+        and {{ is_rebuilt('activity_id', to_rebuild) }}
 
 ),
 
@@ -70,6 +77,10 @@ replies as (
     from emails
     left join emails as parents
         on emails.parent_activity_id = parents.activity_id
+    {%- if to_rebuild is not none %}
+    where emails.parent_activity_id in (select activity_id from customer_facing_emails)
+        or emails.thread_id in (select thread_id from customer_facing_emails)
+    {%- endif %}
 
 ),
 
@@ -175,7 +186,8 @@ final as (
             when paired.is_replied and users.timezone is not null
                 then {{ business_minutes(local_time('paired.sent_at', 'users.timezone'),
                                          local_time('paired.replied_at', 'users.timezone')) }}
-        end as reply_business_minutes
+        end as reply_business_minutes,
+        {{ written_by_this_build() }}
 
     from paired
     left join {{ ref('stg_landed__users') }} as users

@@ -1,9 +1,13 @@
+-- Kept per activity (macros/activity_rebuild.sql).
+{{ kept_per_activity() }}
+{%- set to_rebuild = activities_to_rebuild() %}
+
 with
 
 final as (
 
     select
-        {{ contract_columns(except=['started_at_local', 'duration_minutes', 'body_sentiment']) }}
+        {{ contract_columns(except=['started_at_local', 'duration_minutes', 'body_sentiment', 'dbt_invocation_id']) }}
         cast(
             {{ dbt.dateadd('minute', 'coalesce(started_at_offset_minutes, 0)', utc_timestamp('started_at')) }}
             as timestamp
@@ -21,8 +25,10 @@ final as (
                 when activity_type = 'email' and initiated_by = 'customer' then body_sentiment
             end
             as {{ type_double() }}
-        ) as body_sentiment
+        ) as body_sentiment,
+        {{ written_by_this_build() }}
     from {{ ref('int_activities__directed') }} as activities
+    where {{ is_rebuilt('activity_id', to_rebuild) }}
 
 )
 

@@ -1,11 +1,15 @@
 -- One row per outbound e-mail: tracking (opens split into human and machine, clicks, bounces)
--- and the customer's first reply.
+-- and the customer's first reply. Kept per activity (macros/activity_rebuild.sql).
+{{ kept_per_activity() }}
+{%- set to_rebuild = activities_to_rebuild() %}
 
 with
 
 outbound_emails as (
 
-    select * from {{ ref('int_emails__reply_pairs') }} as emails where direction = 'outbound'
+    select * from {{ ref('int_emails__reply_pairs') }} as emails
+    where direction = 'outbound'
+        and {{ is_rebuilt('activity_id', to_rebuild) }}
 
 ),
 
@@ -23,6 +27,7 @@ mapped_events as (
     from {{ ref('stg_landed__email_events') }} as events
     inner join {{ ref('int_activity_ids__mapped') }} as id_map
         on events.activity_id = id_map.activity_id
+    where {{ is_rebuilt('id_map.canonical_activity_id', to_rebuild) }}
 
 ),
 
@@ -87,7 +92,7 @@ joined as (
 final as (
 
     select
-        {{ contract_columns(except=['sent_date', 'external_recipient_count', 'contact_recipient_count', 'is_delivered', 'is_opened', 'is_clicked', 'is_bounced', 'is_replied', 'first_reply_activity_id', 'first_reply_contact_id', 'reply_minutes']) }}
+        {{ contract_columns(except=['sent_date', 'external_recipient_count', 'contact_recipient_count', 'is_delivered', 'is_opened', 'is_clicked', 'is_bounced', 'is_replied', 'first_reply_activity_id', 'first_reply_contact_id', 'reply_minutes', 'dbt_invocation_id']) }}
         cast({{ utc_date('sent_at') }} as date) as sent_date,
         cast(external_participant_count as bigint) as external_recipient_count,
         cast(contact_participant_count as bigint) as contact_recipient_count,
@@ -104,7 +109,8 @@ final as (
                     then greatest({{ dbt.datediff('sent_at', 'first_replied_at', 'second') }}, 0) / 60.0
             end
             as {{ type_double() }}
-        ) as reply_minutes
+        ) as reply_minutes,
+        {{ written_by_this_build() }}
     from joined
 
 )
