@@ -24,7 +24,7 @@ from runtime.sql import qualified
 from targets.postgres import load_landed
 from targets.warehouse import PostgresConnection
 from tests.dbt import fixture_org
-from tests.dbt.test_dbt_build import dbt
+from tests.dbt.test_dbt_build import WITHOUT_UNIT_TESTS, dbt
 
 QUIET = lambda message: None  # noqa: E731 - progress lines are not what these tests check
 
@@ -98,7 +98,8 @@ class Builds:
 
 @pytest.fixture(scope="module")
 def builds(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    """The fixture organisation built by `dbt build` on both targets from the same landed folder."""
+    """The fixture organisation built by `dbt build` on the server and by `dbt run` on DuckDB (whose
+    build and tests tests/dbt/test_dbt_build.py runs) from the same landed folder."""
     root = tmp_path_factory.mktemp("targets")
     fixture_org.write_extracts(root / "extracts")
     land_all(root / "extracts", root / "landed")
@@ -106,10 +107,9 @@ def builds(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -
     on_postgres = dataclasses.replace(on_duckdb, target="postgres", postgres=postgres)
     load_landed(root / "landed", postgres, QUIET)
     as_of = dt.date.fromisoformat(fixture_org.AS_OF_DATE)
-    build = ["build", "--exclude", SERVING_SELECTION]
     return Builds(on_duckdb.warehouse_path, postgres,
-                  dbt(build, on_duckdb.dbt_arguments(as_of), root / "duckdb"),
-                  dbt(build, on_postgres.dbt_arguments(as_of), root / "postgres"))
+                  dbt(["run", "--exclude", SERVING_SELECTION], on_duckdb.dbt_arguments(as_of), root / "duckdb"),
+                  dbt(["build", "--exclude", SERVING_SELECTION], on_postgres.dbt_arguments(as_of), root / "postgres"))
 
 
 def test_every_model_contract_and_test_passes_on_postgres(builds: Builds) -> None:
@@ -145,8 +145,6 @@ def test_a_night_after_new_batches_gives_the_tables_of_a_build_of_everything(bui
     activities rebuilt per activity, the day windows and the batch-wise loading leave the tables
     DuckDB's build of everything has."""
     as_of = dt.date.fromisoformat(fixture_org.AS_OF_DATE)
-    build = ["build", "--exclude", SERVING_SELECTION]
-
     nightly, held = tmp_path / "nightly", tmp_path / "held"
     extracts = nightly / "extracts"
     fixture_org.write_extracts(extracts)
@@ -158,13 +156,13 @@ def test_a_night_after_new_batches_gives_the_tables_of_a_build_of_everything(bui
                                       target="postgres", postgres=another_database)
     land_all(extracts, nightly / "landed")
     load_landed(nightly / "landed", another_database, QUIET)
-    first = dbt(build, on_postgres.dbt_arguments(as_of), nightly / "first")
+    first = dbt(["run", "--exclude", SERVING_SELECTION], on_postgres.dbt_arguments(as_of), nightly / "first")
     assert first.returncode == 0, first.stdout[-5000:]
     for path in sorted(held.rglob("*.csv")):
         path.rename(extracts / path.parent.name / path.name)
     land_all(extracts, nightly / "landed")
     assert load_landed(nightly / "landed", another_database, QUIET).loaded > 0
-    second = dbt(build, on_postgres.dbt_arguments(as_of), nightly / "second")
+    second = dbt(["build", "--exclude", SERVING_SELECTION, *WITHOUT_UNIT_TESTS], on_postgres.dbt_arguments(as_of), nightly / "second")
     assert second.returncode == 0, second.stdout[-5000:]
     with PostgresConnection(another_database) as con:
         rebuilt = con.execute(f"select count(*), bool_or(rebuild_all) from {relations.load().model('int_activities__to_rebuild').sql}").fetchall()
