@@ -285,6 +285,14 @@ def test_a_build_after_new_batches_gives_the_tables_of_a_build_of_everything(bui
     assert dbt(["run", "--select", "stg_landed__activities", "int_activities__to_rebuild"], cfg.dbt_arguments(as_of), tmp_path).returncode == 0
     assert query_at(tmp_path, status) == [("cancelled",)]
     assert query_at(tmp_path, rebuild_all) == [(True,)]
+    # The batch delivered as it was again: nothing differs from what the activity-grain models were
+    # built from, but the run before decided to rebuild them and stopped before recording that it
+    # had (as a killed run does), so this run rebuilds every activity too.
+    write_batch(extracts, "activities", fixture_org.BATCH_2, [a for a, _ in fixture_org.ACTIVITY_BATCH_2])
+    assert [b.status for b in land_all(extracts, tmp_path / "landed").batches if b.status != "unchanged"] == ["replaced"]
+    assert dbt(["run", "--select", "stg_landed__activities", "int_activities__to_rebuild"], cfg.dbt_arguments(as_of), tmp_path).returncode == 0
+    assert query_at(tmp_path, status) == [("completed",)]
+    assert query_at(tmp_path, rebuild_all) == [(True,)]
     for path in (tmp_path / "landed").rglob(f"activities/{fixture_org.BATCH_2}.*"):
         path.unlink()
     assert dbt(["run", "--select", "stg_landed__activities"], cfg.dbt_arguments(as_of), tmp_path).returncode == 0
