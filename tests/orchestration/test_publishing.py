@@ -99,3 +99,26 @@ def test_a_table_whose_columns_changed_is_copied_whole(tmp_path: Path) -> None:
     second = publish(warehouse, serving_dir, {"contact_health": HEALTH}, "r2")
     assert second.months["contact_health"] == MonthsWritten(("2025-01", "2025-02"), kept=0)
     assert _published(second.path, "contact_health") == _warehouse_rows(warehouse)
+
+
+def test_an_unpublished_column_stays_in_the_warehouse_and_a_rewrite_of_it_copies_nothing(tmp_path: Path) -> None:
+    """A column marked `published: false` (which dbt invocation wrote a row) is left out of the
+    release's table and Parquet files, and a night that rewrote a month's rows as they were, with
+    only that column new, keeps the month from the previous release."""
+    warehouse, serving_dir = tmp_path / "warehouse.duckdb", tmp_path / "serving"
+    _add_days(warehouse, dt.date(2025, 1, 1), dt.date(2025, 2, 10))
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("alter table main_serving.contact_health add column dbt_invocation_id varchar default 'first'")
+    marked = Relation("contact_health", "main_serving", "contact_health",
+                      column_descriptions=(("snapshot_date", ""), ("contact_id", ""), ("score", ""), ("dbt_invocation_id", "")),
+                      month_column="snapshot_date", unpublished_columns=("dbt_invocation_id",))
+    first = publish(warehouse, serving_dir, {"contact_health": marked}, "r1")
+    published = ["snapshot_date", "contact_id", "score"]
+    with duckdb.connect(str(first.path / serving.DATABASE_FILE), read_only=True) as con:
+        assert [c for c, *_ in con.execute("describe serving.contact_health").fetchall()] == published
+    parquet = str(first.path / "parquet" / "contact_health" / "*.parquet")
+    assert [c for c, *_ in duckdb.execute("describe select * from read_parquet(?)", [parquet]).fetchall()] == published
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update main_serving.contact_health set dbt_invocation_id = 'second' where snapshot_date >= '2025-02-01'")
+    second = publish(warehouse, serving_dir, {"contact_health": marked}, "r2")
+    assert second.months["contact_health"] == MonthsWritten((), kept=2)
