@@ -44,6 +44,13 @@
     {{ return(adapter.get_relation(node.database, node.schema, node.alias)) }}
 {%- endmacro %}
 
+{% macro activity_grain_staging() -%}
+    {#- (entity, staging model) of the activity-grain staging tables kept by batch (macros/batches.sql) -#}
+    {{ return([('activities', 'stg_landed__activities'),
+               ('activity_parties', 'stg_landed__activity_parties'),
+               ('email_events', 'stg_landed__email_events')]) }}
+{%- endmacro %}
+
 {% macro activity_chain_inputs() -%}
     {#- What the chain is built from, as rows (input_kind, input_key, input_version):
           activities, activity_parties, email_events   each staged batch and its version;
@@ -61,9 +68,7 @@
     {%- endfor -%}
     {%- do code.append('plus_addressing:' ~ var('plus_addressing') | tojson) -%}
     {%- do code.append('business_hours:' ~ numeric_var('business_day_start_hour', 9) ~ '-' ~ numeric_var('business_day_end_hour', 17)) -%}
-    {%- for entity, model in [('activities', 'stg_landed__activities'),
-                              ('activity_parties', 'stg_landed__activity_parties'),
-                              ('email_events', 'stg_landed__email_events')] %}
+    {%- for entity, model in activity_grain_staging() %}
     select distinct {{ sql_string(entity) }} as input_kind, batch_id as input_key, batch_version as input_version
     from {{ ref(model) }} as staged
     union all

@@ -76,9 +76,7 @@ changed_opportunities as (
 
 new_batch_activities as (
 
-    {%- for entity, model in [('activities', 'stg_landed__activities'),
-                              ('activity_parties', 'stg_landed__activity_parties'),
-                              ('email_events', 'stg_landed__email_events')] %}
+    {%- for entity, model in activity_grain_staging() %}
     select activity_id
     from {{ ref(model) }} as staged
     where batch_id not in (select input_key from {{ built }} as built where input_kind = {{ sql_string(entity) }})
