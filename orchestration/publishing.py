@@ -49,7 +49,7 @@ class MonthsWritten:
 
 
 def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, relations: dict[str, Relation], release_id: str,
-            decorate: Callable[[Path], None] | None = None) -> Release:
+            decorate: Callable[[Path], None] | None = None, *, memory_limit: str | None = None) -> Release:
     """Copy each relation (published table name -> warehouse relation) into a new release, let
     `decorate` add to the folder (the static pages), then swap it in. The warehouse is the DuckDB
     file's path, or the server (Postgres, Spark) whose tables are read through Arrow.
@@ -59,7 +59,10 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     release (same count and fingerprint, same columns) is kept from it: its rows in the release's
     DuckDB file, its Parquet file as a hard link. Only the months that changed are copied, which
     on a nightly run is the last one or two; after a full refresh that changed history, every
-    changed month is."""
+    changed month is.
+
+    `memory_limit` bounds the release's DuckDB (the pipeline's setting by default): beyond it the
+    copies, sorted by month, spill to disk."""
     releases = serving_dir / "releases"
     target = releases / release_id
     building = releases / f".{release_id}{BUILDING_SUFFIX}"
@@ -74,7 +77,7 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     counts: dict[str, int] = {}
     months: dict[str, MonthsWritten] = {}
     fingerprints: dict[str, dict[str, list]] = {}
-    with local_duckdb.connect(building / serving.DATABASE_FILE) as con, _source(con, warehouse) as source_of:
+    with local_duckdb.connect(building / serving.DATABASE_FILE, memory_limit=memory_limit) as con, _source(con, warehouse) as source_of:
         con.execute(f"create schema if not exists {quote_identifier(serving.SCHEMA)}")
         _drop_unpublished(con, set(relations))
         for name in sorted(relations):

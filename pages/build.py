@@ -477,10 +477,12 @@ def build_site(con: duckdb.DuckDBPyConnection, table_sql: data.TableSql, availab
     return result
 
 
-def build_release_site(release_dir: Path, out_dir: Path | None = None, log: Callable[[str], None] = print) -> SiteResult:
-    """The pages of a serving release folder (its DuckDB file, schema `serving`), by default in its `site` folder."""
+def build_release_site(release_dir: Path, out_dir: Path | None = None, log: Callable[[str], None] = print, *,
+                       memory_limit: str | None = None) -> SiteResult:
+    """The pages of a serving release folder (its DuckDB file, schema `serving`), by default in its
+    `site` folder; `memory_limit` bounds the DuckDB reading it (the pipeline's setting by default)."""
     database = release_dir / serving.DATABASE_FILE
-    with local_duckdb.connect(database, read_only=True) as con:
+    with local_duckdb.connect(database, read_only=True, memory_limit=memory_limit) as con:
         available = {name for (name,) in con.execute(
             "select table_name from information_schema.tables where table_schema = ?", [serving.SCHEMA]).fetchall()}
         return build_site(con, lambda table: qualified(serving.SCHEMA, table), available,

@@ -39,7 +39,7 @@ def serving_release(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> d
 
         # The pages are a view of the tables: if they cannot be drawn, BI tools still get the tables.
         try:
-            result = build_release_site(folder, log=context.log.info)
+            result = build_release_site(folder, log=context.log.info, memory_limit=cfg.duckdb_frames_memory_limit)
             pages.update(result.pages, seconds=result.seconds)
         except Exception as exc:  # noqa: BLE001 - reported in the log and the metadata, never fatal
             context.log.error(f"the static pages could not be written: {type(exc).__name__}: {exc}")
@@ -82,7 +82,9 @@ def serving_release(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> d
             counts = publish_schema(cfg.postgres, manifest.published(), serving.SCHEMA, release_id)
             context.log.info(f"postgres: schema {serving.SCHEMA} now holds {len(counts)} tables of release {release_id}")
         source = {"postgres": cfg.postgres, "spark": cfg.spark}.get(cfg.target, cfg.warehouse_path)
-        release = publish(source, cfg.serving_dir, manifest.published(), release_id, decorate)
+        # DuckDB's in-process share, as for the pages: this process holds what earlier steps left
+        release = publish(source, cfg.serving_dir, manifest.published(), release_id, decorate,
+                          memory_limit=cfg.duckdb_frames_memory_limit)
     current = cfg.serving_dir / "current"
     return dg.MaterializeResult(
         metadata={

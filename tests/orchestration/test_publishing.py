@@ -122,3 +122,23 @@ def test_an_unpublished_column_stays_in_the_warehouse_and_a_rewrite_of_it_copies
         con.execute("update main_serving.contact_health set dbt_invocation_id = 'second' where snapshot_date >= '2025-02-01'")
     second = publish(warehouse, serving_dir, {"contact_health": marked}, "r2")
     assert second.months["contact_health"] == MonthsWritten((), kept=2)
+
+
+def test_the_release_is_copied_within_the_memory_limit_it_is_given(tmp_path: Path, monkeypatch) -> None:
+    """The release step runs in the pipeline's own process, beside what earlier steps left there:
+    its DuckDB gets the smaller share it is given, not the dbt builds' limit."""
+    from runtime import local_duckdb
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    _add_days(warehouse, dt.date(2026, 1, 30), dt.date(2026, 2, 2))
+    limits: list[str] = []
+    connect = local_duckdb.connect
+
+    def observed(*args, **kwargs) -> duckdb.DuckDBPyConnection:
+        con = connect(*args, **kwargs)
+        limits.append(con.execute("select current_setting('memory_limit')").fetchall()[0][0])
+        return con
+
+    monkeypatch.setattr(local_duckdb, "connect", observed)
+    publish(warehouse, tmp_path / "serving", {"contact_health": HEALTH}, "r1", memory_limit="300MB")
+    assert limits == [limits[0]] and limits[0] in {"286.1 MiB", "300.0 MB"}
