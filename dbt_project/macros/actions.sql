@@ -1,21 +1,51 @@
 {#- What the action models (models/actions) share: runs of a daily condition, ratings in order,
     numbers in words. -#}
 
-{% macro condition_runs(relation, keys) -%}
-    {#- Runs of consecutive rows where a condition holds, per `keys`, from `relation` (columns: the
-        keys, `day`, `holds` boolean). Rows are consecutive in `day` order whatever the calendar gap
-        between them (an entity unscored for a while keeps its run). A run only counts when its first
-        row follows a row where the condition did not hold: a condition already true on the first day
-        known is not news, and its start is unknown. Returns the keys, `opened_date` (first day),
-        `last_seen_date` (last day it held) and `cleared_date` (the first day after the run, null
-        while it still holds on the latest day of the relation). Alerts and recommendations share this rule: one open
-        item per run, closed when it clears, a new one when it returns.
-        One ordering of the rows finds each run's first and last rows (its edges); the runs are read
-        from the edges alone, a few rows per key rather than one per day. -#}
+{% macro condition_runs(relation, keys, label_columns, conditions) -%}
+    {#- Runs of consecutive rows where a condition holds, per `keys` and condition, from `relation`:
+        one row per key and `day`, with a boolean column per condition. `conditions`: a list of
+        (the values of `label_columns` that name the condition, its column in `relation`; a null is
+        false). Rows are consecutive in `day` order whatever the calendar gap between them (an
+        entity unscored for a while keeps its run). A run only counts when its first row follows a
+        row where the condition did not hold: a condition already true on the first day known is not
+        news, and its start is unknown. Returns the keys, the label columns, `opened_date` (first
+        day), `last_seen_date` (last day it held) and `cleared_date` (the first day after the run,
+        null while it still holds on the latest day of the relation), and `day_before_run` (the day
+        of the row before its first, where it did not hold). Alerts and recommendations
+        share this rule: one open item per run, closed when it clears, a new one when it returns.
+        One ordering of the rows per key finds, for every condition at once, each run's first and
+        last rows (its edges); only the edges are told apart by condition, and the runs are read
+        from them, a few rows per key and condition rather than one per day and condition. -#}
     {%- set key_list = keys | join(', ') %}
+    {%- set by_condition = (keys + label_columns) | join(', ') %}
+    with condition_neighbours as (
+        select
+            {{ key_list }},
+            day,
+            {%- for labels, column in conditions %}
+            condition_{{ loop.index }},
+            lag(condition_{{ loop.index }}) over by_key as previous_condition_{{ loop.index }},
+            lead(condition_{{ loop.index }}) over by_key as next_condition_{{ loop.index }},
+            {%- endfor %}
+            lag(day) over by_key as previous_day,
+            lead(day) over by_key as next_day,
+            max(day) over () as latest_day
+        from (
+            select
+                {{ key_list }},
+                {%- for labels, column in conditions %}
+                coalesce({{ column }}, false) as condition_{{ loop.index }},
+                {%- endfor %}
+                day
+            from {{ relation }}
+        ) as conditions
+        window by_key as (partition by {{ key_list }} order by day)
+    )
+
     select
-        {{ key_list }},
+        {{ by_condition }},
         opened_date,
+        previous_day as day_before_run,
         last_seen_date,
         case
             when day_after_run is not null then day_after_run
@@ -25,7 +55,7 @@
     from (
         -- each run's first row, with its last row: the same row, or the next edge
         select
-            {{ key_list }},
+            {{ by_condition }},
             day as opened_date,
             previous_day,
             previous_holds,
@@ -33,23 +63,34 @@
             case when next_holds is distinct from true then day else lead(day) over by_key end as last_seen_date,
             case when next_holds is distinct from true then next_day else lead(next_day) over by_key end as day_after_run
         from (
-            select *
-            from (
-                select
-                    {{ key_list }},
-                    day,
-                    holds,
-                    lag(day) over by_key as previous_day,
-                    lag(holds) over by_key as previous_holds,
-                    lead(day) over by_key as next_day,
-                    lead(holds) over by_key as next_holds,
-                    max(day) over () as latest_day
-                from {{ relation }}
-                window by_key as (partition by {{ key_list }} order by day)
-            ) as neighbours
-            where holds and (previous_holds is distinct from true or next_holds is distinct from true)
+            {%- for labels, column in conditions %}
+            select
+                {{ key_list }},
+                {%- for label in labels %}
+                {{ label }} as {{ label_columns[loop.index0] }},
+                {%- endfor %}
+                day,
+                previous_day,
+                previous_condition_{{ loop.index }} as previous_holds,
+                next_day,
+                next_condition_{{ loop.index }} as next_holds,
+                latest_day
+            from condition_neighbours
+            where condition_{{ loop.index }}
+              and (previous_condition_{{ loop.index }} is distinct from true or next_condition_{{ loop.index }} is distinct from true)
+            union all
+            {%- endfor %}
+            -- keeps the union well formed however many conditions there are
+            select
+                {{ key_list }},
+                {%- for label in label_columns %}
+                null as {{ label }},
+                {%- endfor %}
+                day, previous_day, false as previous_holds, next_day, false as next_holds, latest_day
+            from condition_neighbours
+            where false
         ) as edges
-        window by_key as (partition by {{ key_list }} order by day)
+        window by_key as (partition by {{ by_condition }} order by day)
     ) as runs
     where previous_holds is distinct from true and previous_day is not null
 {%- endmacro %}

@@ -11,30 +11,31 @@ import duckdb
 
 from tests.dbt_macros import render_macros
 
-Run = tuple[str, str, dt.date, dt.date, dt.date | None]  # entity, rule, opened, last seen, cleared
+# entity, rule, opened, the day before it opened, last seen, cleared
+Run = tuple[str, str, dt.date, dt.date, dt.date, dt.date | None]
+RULES = ("quiet", "slow", "late")
 
 
-def conditions(seed: int) -> list[tuple[str, str, dt.date, bool | None]]:
-    """Rows of entities and rules on days with gaps, entities that stop early, and holds that is
-    sometimes null (not known)."""
+def conditions(seed: int) -> list[tuple[str, dt.date, bool | None, bool | None, bool | None]]:
+    """Rows of entities on days with gaps, entities that stop early, and for each rule whether it
+    holds, sometimes null (not known)."""
     rng = random.Random(seed)
     rows = []
     for entity in range(12):
-        for rule in ("quiet", "slow"):
-            day, last = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(20)), dt.date(2025, 6, 30) - dt.timedelta(days=rng.choice((0, 0, 40)))
-            share = rng.choice((0.0, 0.2, 0.7, 1.0))
-            while day <= last:
-                holds = None if rng.random() < 0.02 else rng.random() < share
-                rows.append((f"e-{entity}", rule, day, holds))
-                day += dt.timedelta(days=rng.choice((1, 1, 1, 3)))
+        day, last = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(20)), dt.date(2025, 6, 30) - dt.timedelta(days=rng.choice((0, 0, 40)))
+        shares = [rng.choice((0.0, 0.2, 0.7, 1.0)) for _ in RULES]
+        while day <= last:
+            rows.append((f"e-{entity}", day, *(None if rng.random() < 0.02 else rng.random() < share for share in shares)))
+            day += dt.timedelta(days=rng.choice((1, 1, 1, 3)))
     return rows
 
 
-def walked_runs(rows: list[tuple[str, str, dt.date, bool | None]]) -> list[Run]:
+def walked_runs(wide: list[tuple[str, dt.date, bool | None, bool | None, bool | None]], rules: tuple[str, ...]) -> list[Run]:
     """The rule, one row after another: consecutive holding rows make a run; it counts when a row
     came before it; it clears on the next row's day, or the day after its last when the entity has
     no later row and the relation does."""
-    latest = max(day for *_, day, _ in rows)
+    latest = max(day for _, day, *_ in wide)
+    rows = [(entity, rule, day, holds[RULES.index(rule)]) for entity, day, *holds in wide for rule in rules]
     runs = []
     for (entity, rule), keyed in groupby(sorted(rows, key=lambda r: r[:3]), key=lambda r: r[:2]):
         keyed = list(keyed)
@@ -52,20 +53,24 @@ def walked_runs(rows: list[tuple[str, str, dt.date, bool | None]]) -> list[Run]:
                     cleared = keyed[j + 1][2]
                 else:
                     cleared = last_seen + dt.timedelta(days=1) if last_seen < latest else None
-                runs.append((entity, rule, keyed[i][2], last_seen, cleared))
+                runs.append((entity, rule, keyed[i][2], keyed[i - 1][2], last_seen, cleared))
             i = j + 1
     return sorted(runs)
 
 
 def test_the_runs_are_those_a_walk_over_the_rows_finds() -> None:
-    runs_sql = render_macros("actions.sql").condition_runs("conditions", ["entity_id", "rule"])
-    for seed in range(4):
-        rows = conditions(seed)
-        con = duckdb.connect()
-        con.execute("create table conditions (entity_id varchar, rule varchar, day date, holds boolean)")
-        con.executemany("insert into conditions values (?, ?, ?, ?)", rows)
-        found = con.execute(f"select entity_id, rule, opened_date, last_seen_date, cleared_date from ({runs_sql}) "
-                            "order by all").fetchall()
-        expected = walked_runs(rows)
-        assert len(expected) > 20 and any(run[4] is None for run in expected)
-        assert found == expected
+    """Each rule's runs, whichever of the relation's conditions are asked for."""
+    for rules in (RULES, ("slow",), ("late", "quiet")):
+        chosen = [([f"'{rule}'"], f"holds_{rule}") for rule in rules]
+        runs_sql = render_macros("actions.sql").condition_runs("conditions", ["entity_id"], ["rule"], chosen)
+        for seed in range(4):
+            rows = conditions(seed)
+            con = duckdb.connect()
+            con.execute("create table conditions (entity_id varchar, day date, "
+                        + ", ".join(f"holds_{rule} boolean" for rule in RULES) + ")")
+            con.executemany("insert into conditions values (?, ?, ?, ?, ?)", rows)
+            found = con.execute(f"select entity_id, rule, opened_date, day_before_run, last_seen_date, cleared_date "
+                                f"from ({runs_sql}) order by all").fetchall()
+            expected = walked_runs(rows, rules)
+            assert len(expected) > 8 * len(rules) and any(run[5] is None for run in expected)
+            assert found == expected

@@ -52,16 +52,18 @@ def run_features(landed: Path, warehouse: Path, root: Path, as_of: dt.date) -> N
     run_models(landed, warehouse, root, as_of, ["--select", "+path:models/scoring", "--exclude", "source:ml+"])
 
 
-def run_models(landed: Path, warehouse: Path, root: Path, as_of: dt.date, selection: list[str]) -> None:
-    """dbt run of the selected models (`selection`: dbt's --select / --exclude arguments) into `warehouse`."""
+def run_models(landed: Path, warehouse: Path, root: Path, as_of: dt.date, selection: list[str], command: str = "run") -> str:
+    """dbt run (or another `command`) of the selected models (`selection`: dbt's --select /
+    --exclude arguments) into `warehouse`; dbt's output."""
     run_settings = settings.load({"RI_LANDED_DIR": str(landed), "RI_WAREHOUSE": str(warehouse)})
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RI_", "DBT_"))}
     result = subprocess.run(
-        [DBT, "run", *selection, *run_settings.dbt_arguments(as_of), "--project-dir", str(PROJECT_DIR),
+        [DBT, command, *selection, *run_settings.dbt_arguments(as_of), "--project-dir", str(PROJECT_DIR),
          "--profiles-dir", str(PROJECT_DIR), "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
         env=env | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:]
+    return result.stdout
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ from news.analysis import analyse, landed_items, read_matcher, write_analysis
 from news.collecting import collect
 from news.feeds_config import load_feeds_config
 from news.matching import load_rules
+from orchestration.defs.dbt_models import SERVING_SELECTION
 from pages.build import SiteResult, build_site, page_path
 from runtime import relations, settings
 from runtime.settings import PROJECT_ROOT
@@ -169,6 +170,16 @@ def acted(default_sample: tuple, last_month: dict) -> Warehouse:
                ["--select", "relationship_strength+", "source:ml+", "source:news+", "source:news_landed+", "+hygiene_capture_gap_days",
                 "interaction_timeline"])
     return sim
+
+
+def test_the_unit_tests_of_the_models_reading_scores_and_news_pass(acted: Warehouse) -> None:
+    """The unit tests of the models built after scoring and the news step (alerts, recommendations,
+    the 2x2): the dbt build of tests/dbt leaves those models out, a run's builds leave every unit
+    test out, so they run here, where their inputs' tables exist."""
+    output = run_models(acted.root / "landed", acted.path, acted.root, acted.as_of,
+                        ["--select", SERVING_SELECTION, "--resource-type", "unit_test"], command="test")
+    done = re.search(r"Done\. PASS=(\d+) WARN=0 ERROR=0", output)
+    assert done and int(done.group(1)) >= 5, output[-3000:]
 
 
 def _rows(sim: Warehouse, model: str, where_sql: str = "true", params: tuple = ()) -> list[dict]:

@@ -32,36 +32,33 @@ snapshots as (
 ),
 
 ranked as (
-    select
-        *,
-        {{ rating_rank('rating') }} as rating_rank,
-        lag(score) over (partition by entity_type, entity_id order by snapshot_date) as previous_score,
-        lag(rating) over (partition by entity_type, entity_id order by snapshot_date) as previous_rating
+    select *, {{ rating_rank('rating') }} as rating_rank
     from snapshots
 ),
 
 conditions as (
-    select entity_type, entity_id, 'below_threshold' as rule, 0 as band_rank, snapshot_date as day,
-        coalesce(score < threshold_good, false) as holds
+    -- a column per rule and band: rated in this band or lower (Good 3, Fair 2, Poor 1) holds from
+    -- the day it fell into it
+    select
+        entity_type,
+        entity_id,
+        snapshot_date as day,
+        score < threshold_good as below_threshold,
+        score_delta_7d <= -{{ numeric_value(p.drop_points, 'alerts.drop_points') }} as sharp_drop,
+        rating_rank <= 3 as rating_drop_3,
+        rating_rank <= 2 as rating_drop_2,
+        rating_rank <= 1 as rating_drop_1
     from ranked
-    union all
-    select entity_type, entity_id, 'sharp_drop' as rule, 0 as band_rank, snapshot_date as day,
-        coalesce(score_delta_7d <= -{{ numeric_value(p.drop_points, 'alerts.drop_points') }}, false) as holds
-    from ranked
-    union all
-    -- rated in this band or lower (Good 3, Fair 2, Poor 1): holds from the day it fell into it
-    select ranked.entity_type, ranked.entity_id, 'rating_drop' as rule, bands.band_rank, ranked.snapshot_date as day,
-        coalesce(ranked.rating_rank <= bands.band_rank, false) as holds
-    from ranked
-    cross join (select 3 as band_rank union all select 2 union all select 1) as bands
-),
-
-chosen_conditions as (
-    select * from conditions where rule in ({{ sql_string_list(p.rules) }})
 ),
 
 runs as (
-    {{ condition_runs('chosen_conditions', ['entity_type', 'entity_id', 'rule', 'band_rank']) }}
+    {%- set chosen = [] %}
+    {%- for rule, band_rank, column in [('below_threshold', 0, 'below_threshold'), ('sharp_drop', 0, 'sharp_drop'),
+                                        ('rating_drop', 3, 'rating_drop_3'), ('rating_drop', 2, 'rating_drop_2'),
+                                        ('rating_drop', 1, 'rating_drop_1')] if rule in p.rules %}
+    {%- do chosen.append(([sql_string(rule), band_rank], column)) %}
+    {%- endfor %}
+    {{ condition_runs('conditions', ['entity_type', 'entity_id'], ['rule', 'band_rank'], chosen) }}
 ),
 
 opened as (
@@ -79,15 +76,19 @@ opened as (
         ranked.score,
         ranked.rating,
         ranked.threshold_good,
-        ranked.previous_score,
+        day_before.score as previous_score,
         ranked.score_delta_7d,
-        ranked.previous_rating,
+        day_before.rating as previous_rating,
         nullif(split_part(coalesce(ranked.reasons_down, ''), '; ', 1), '') as top_reason
     from runs
     inner join ranked
         on runs.entity_type = ranked.entity_type
         and runs.entity_id = ranked.entity_id
         and runs.opened_date = ranked.snapshot_date
+    inner join snapshots as day_before
+        on runs.entity_type = day_before.entity_type
+        and runs.entity_id = day_before.entity_id
+        and runs.day_before_run = day_before.snapshot_date
 ),
 
 worded as (

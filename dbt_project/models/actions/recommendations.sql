@@ -68,6 +68,7 @@ meetings_skipped_per_day as (
 ),
 
 skipped_meetings as (
+    -- of the deals' primary contacts, the only ones the introduction rule asks about
     select
         contact_days.contact_id,
         contact_days.day,
@@ -77,6 +78,7 @@ skipped_meetings as (
     from contact_days
     left join meetings_skipped_per_day as per_day
         on contact_days.contact_id = per_day.contact_id and contact_days.day = per_day.day
+    where contact_days.contact_id in (select primary_contact_id from {{ ref('dim_opportunities') }})
 ),
 
 engaged_colleague as (
@@ -100,25 +102,6 @@ engaged_colleague as (
     left join {{ ref('dim_opportunity_contacts') }} as deal_contacts
         on deal_days.opportunity_id = deal_contacts.opportunity_id and contact_days.contact_id = deal_contacts.contact_id
     where contact_days.days_since_customer_touch <= {{ numeric_value(intro.engaged_within_days, 'recommendations.introduction.engaged_within_days') }}
-),
-
-introduction_days as (
-    select
-        'opportunity' as entity_type,
-        deal_days.opportunity_id as entity_id,
-        'introduction' as rule,
-        deal_days.day,
-        coalesce(
-            deal_days.primary_unanswered_streak >= {{ numeric_value(intro.unanswered_streak, 'recommendations.introduction.unanswered_streak') }}
-            and skipped.skipped_meetings_30d >= {{ numeric_value(intro.skipped_meetings_30d, 'recommendations.introduction.skipped_meetings_30d') }}
-            and engaged.engaged_contact_id is not null,
-            false
-        ) as holds
-    from deal_days
-    left join skipped_meetings as skipped
-        on deal_days.primary_contact_id = skipped.contact_id and deal_days.day = skipped.day
-    left join engaged_colleague as engaged
-        on deal_days.opportunity_id = engaged.opportunity_id and deal_days.day = engaged.day and engaged.pick = 1
 ),
 
 account_days as (
@@ -191,9 +174,7 @@ leadership_items as (
 
 leadership_days as (
     select
-        'opportunity' as entity_type,
-        deal_days.opportunity_id as entity_id,
-        'leadership_news' as rule,
+        deal_days.opportunity_id,
         deal_days.day,
         count(items.item_id) > 0 as holds
     from deal_days
@@ -201,60 +182,84 @@ leadership_days as (
         on deal_days.opportunity_id = items.opportunity_id
         and items.event_date <= deal_days.day
         and items.event_date > {{ dbt.dateadd('day', -news_days, 'deal_days.day') }}
-    group by 1, 2, 3, 4
+    group by 1, 2
+),
+
+{%- set deal_rules = [] %}
+{%- set account_rules = [] %}
+{%- for rule in ['introduction', 'single_threaded', 'no_decision_maker', 'leadership_news'] if p[rule].enabled %}
+{%- do deal_rules.append(rule) %}
+{%- endfor %}
+{%- for rule in ['single_threaded', 'quiet_account', 'waiting_on_us'] if p[rule].enabled %}
+{%- do account_rules.append(rule) %}
+{%- endfor %}
+
+deal_conditions as (
+    -- per deal and day, whether each rule on deals holds
+    select
+        deal_days.opportunity_id,
+        deal_days.day,
+        deal_days.primary_unanswered_streak >= {{ numeric_value(intro.unanswered_streak, 'recommendations.introduction.unanswered_streak') }}
+            and skipped.skipped_meetings_30d >= {{ numeric_value(intro.skipped_meetings_30d, 'recommendations.introduction.skipped_meetings_30d') }}
+            and engaged.engaged_contact_id is not null as introduction,
+        deal_days.contacts_engaged_90d = 1 as single_threaded,
+        coalesce(deal_days.decision_maker_days_since_meaningful, {{ numeric_value(p.no_decision_maker.days, 'recommendations.no_decision_maker.days') }} + 1)
+            > {{ numeric_value(p.no_decision_maker.days, 'recommendations.no_decision_maker.days') }} as no_decision_maker,
+        leadership.holds as leadership_news
+    from deal_days
+    left join skipped_meetings as skipped
+        on deal_days.primary_contact_id = skipped.contact_id and deal_days.day = skipped.day
+    left join engaged_colleague as engaged
+        on deal_days.opportunity_id = engaged.opportunity_id and deal_days.day = engaged.day and engaged.pick = 1
+    left join leadership_days as leadership
+        on deal_days.opportunity_id = leadership.opportunity_id and deal_days.day = leadership.day
+),
+
+account_conditions as (
+    -- per account and day, whether each rule on accounts holds
+    select
+        account_days.account_id,
+        account_days.day,
+        account_days.is_single_threaded as single_threaded,
+        account_days.is_going_quiet and account_days.open_opportunity_count > 0 as quiet_account,
+        waiting.replies_recent >= {{ numeric_value(waiting.minimum_replies, 'recommendations.waiting_on_us.minimum_replies') }}
+            and waiting.hours_recent >= {{ numeric_value(waiting.minimum_business_hours, 'recommendations.waiting_on_us.minimum_business_hours') }}
+            and waiting.hours_recent > {{ numeric_value(waiting.slower_than_norm, 'recommendations.waiting_on_us.slower_than_norm') }} * waiting.hours_norm
+            as waiting_on_us
+    from account_days
+    left join waiting_days as waiting on account_days.account_id = waiting.account_id and account_days.day = waiting.day
 ),
 
 conditions as (
-    {%- if intro.enabled %}
-    select entity_type, entity_id, rule, day, holds from introduction_days
+    -- one row per deal or account and day, a column per rule (null where the rule is not about that
+    -- kind of entity); the entity types without an enabled rule are left out
+    {%- set all_rules = ['introduction', 'single_threaded', 'no_decision_maker', 'leadership_news', 'quiet_account', 'waiting_on_us'] %}
+    {%- for entity_type, relation, id_column, rules in [('opportunity', 'deal_conditions', 'opportunity_id', deal_rules),
+                                                       ('account', 'account_conditions', 'account_id', account_rules)] if rules %}
+    select
+        {{ sql_string(entity_type) }} as entity_type,
+        {{ id_column }} as entity_id,
+        day,
+        {%- for rule in all_rules %}
+        {{ rule if rule in rules else 'cast(null as boolean)' }} as {{ rule }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ relation }}
     union all
-    {%- endif %}
-    {%- if p.single_threaded.enabled %}
-    select 'account' as entity_type, account_id as entity_id, 'single_threaded' as rule, day,
-        coalesce(is_single_threaded, false) as holds
-    from account_days
-    union all
-    select 'opportunity' as entity_type, opportunity_id as entity_id, 'single_threaded' as rule, day,
-        coalesce(contacts_engaged_90d = 1, false) as holds
-    from deal_days
-    union all
-    {%- endif %}
-    {%- if p.no_decision_maker.enabled %}
-    select 'opportunity' as entity_type, opportunity_id as entity_id, 'no_decision_maker' as rule, day,
-        coalesce(decision_maker_days_since_meaningful, {{ numeric_value(p.no_decision_maker.days, 'recommendations.no_decision_maker.days') }} + 1)
-            > {{ numeric_value(p.no_decision_maker.days, 'recommendations.no_decision_maker.days') }} as holds
-    from deal_days
-    union all
-    {%- endif %}
-    {%- if p.quiet_account.enabled %}
-    select 'account' as entity_type, account_id as entity_id, 'quiet_account' as rule, day,
-        coalesce(is_going_quiet and open_opportunity_count > 0, false) as holds
-    from account_days
-    union all
-    {%- endif %}
-    {%- if p.leadership_news.enabled %}
-    select entity_type, entity_id, rule, day, holds from leadership_days
-    union all
-    {%- endif %}
-    {%- if waiting.enabled %}
-    select 'account' as entity_type, account_id as entity_id, 'waiting_on_us' as rule, day,
-        coalesce(
-            replies_recent >= {{ numeric_value(waiting.minimum_replies, 'recommendations.waiting_on_us.minimum_replies') }}
-            and hours_recent >= {{ numeric_value(waiting.minimum_business_hours, 'recommendations.waiting_on_us.minimum_business_hours') }}
-            and hours_recent > {{ numeric_value(waiting.slower_than_norm, 'recommendations.waiting_on_us.slower_than_norm') }} * hours_norm,
-            false
-        ) as holds
-    from waiting_days
-    union all
-    {%- endif %}
-    -- keeps the unions above well formed whichever rules are enabled
-    select cast(null as {{ type_text() }}) as entity_type, cast(null as {{ type_text() }}) as entity_id, cast(null as {{ type_text() }}) as rule,
-        cast(null as date) as day, false as holds
+    {%- endfor %}
+    -- keeps the union well formed whichever rules are enabled
+    select cast(null as {{ type_text() }}) as entity_type, cast(null as {{ type_text() }}) as entity_id, cast(null as date) as day,
+        {%- for rule in all_rules %}
+        cast(null as boolean) as {{ rule }}{{ ',' if not loop.last }}
+        {%- endfor %}
     where false
 ),
 
 runs as (
-    {{ condition_runs('conditions', ['entity_type', 'entity_id', 'rule']) }}
+    {%- set chosen = [] %}
+    {%- for rule in all_rules if rule in deal_rules or rule in account_rules %}
+    {%- do chosen.append(([sql_string(rule)], rule)) %}
+    {%- endfor %}
+    {{ condition_runs('conditions', ['entity_type', 'entity_id'], ['rule'], chosen) }}
 ),
 
 recent_runs as (
@@ -273,35 +278,56 @@ people as (
     from {{ ref('dim_contacts') }}
 ),
 
+introduction_deals as (
+    select distinct deals.opportunity_id, deals.account_id, deals.primary_contact_id, deals.owner_user_id, owners.manager_user_id
+    from recent_runs as runs
+    inner join {{ ref('dim_opportunities') }} as deals on runs.entity_id = deals.opportunity_id
+    inner join {{ ref('dim_users') }} as owners on deals.owner_user_id = owners.user_id
+    where runs.rule = 'introduction'
+),
+
+introducer_candidates as (
+    -- route 1: a colleague (never the owner) who knows the primary contact
+    select deals.opportunity_id, strengths.user_id, strengths.user_name, strengths.contact_id, strengths.strength, 1 as route
+    from introduction_deals as deals
+    inner join {{ ref('relationship_strength') }} as strengths
+        on strengths.contact_id = deals.primary_contact_id and strengths.user_id <> deals.owner_user_id
+    union all
+    -- route 2: someone in the owner's manager's team (the manager, or whoever reports to them) who
+    -- knows another contact at the account
+    select deals.opportunity_id, strengths.user_id, strengths.user_name, strengths.contact_id, strengths.strength, 2 as route
+    from introduction_deals as deals
+    inner join {{ ref('dim_users') }} as team
+        on team.user_id = deals.manager_user_id or team.manager_user_id = deals.manager_user_id
+    inner join {{ ref('relationship_strength') }} as strengths
+        on strengths.account_id = deals.account_id and strengths.user_id = team.user_id
+    where strengths.user_id <> deals.owner_user_id
+      and not coalesce(strengths.contact_id = deals.primary_contact_id, false)
+),
+
 introducers as (
     -- who could introduce the owner to a deal's primary contact: the colleague who knows them best
     -- (never the owner), else whoever in the owner's manager's team knows someone at the account best
     select
-        runs.entity_id as opportunity_id,
-        strengths.user_id,
-        strengths.user_name,
-        strengths.contact_id as known_contact_id,
-        strengths.strength,
-        case when strengths.contact_id = deals.primary_contact_id then 1 else 2 end as route,
+        opportunity_id,
+        user_id,
+        user_name,
+        contact_id as known_contact_id,
+        strength,
+        route,
         row_number() over (
-            partition by runs.entity_id
-            order by case when strengths.contact_id = deals.primary_contact_id then 1 else 2 end,
-                strengths.strength desc, strengths.user_id, strengths.contact_id
+            partition by opportunity_id order by route, strength desc, user_id, contact_id
         ) as pick
-    from recent_runs as runs
-    inner join {{ ref('dim_opportunities') }} as deals on runs.entity_id = deals.opportunity_id
-    inner join {{ ref('dim_users') }} as owners on deals.owner_user_id = owners.user_id
-    inner join {{ ref('relationship_strength') }} as strengths
-        on strengths.user_id <> deals.owner_user_id
-        and (
-            strengths.contact_id = deals.primary_contact_id
-            or (strengths.account_id = deals.account_id
-                and strengths.user_id in (
-                    select team.user_id from {{ ref('dim_users') }} as team
-                    where team.user_id = owners.manager_user_id or team.manager_user_id = owners.manager_user_id
-                ))
-        )
-    where runs.rule = 'introduction'
+    from introducer_candidates
+),
+
+engaged_on_last_days as (
+    -- the contacts engaged in 90 days on the last days of the single-threaded runs, with their role
+    select contact_days.account_id, contact_days.day, people.contact_role
+    from contact_days
+    inner join people on contact_days.contact_id = people.contact_id
+    where contact_days.meaningful_days_90d > 0
+      and contact_days.day in (select last_seen_date from recent_runs where rule = 'single_threaded')
 ),
 
 uncovered_roles as (
@@ -320,12 +346,10 @@ uncovered_roles as (
     where runs.rule = 'single_threaded'
       and not exists (
         select 1
-        from contact_days
-        inner join people on contact_days.contact_id = people.contact_id
-        where contact_days.account_id = coalesce(deals.account_id, runs.entity_id)
-          and contact_days.day = runs.last_seen_date
-          and contact_days.meaningful_days_90d > 0
-          and people.contact_role = roles.role
+        from engaged_on_last_days as engaged
+        where engaged.account_id = coalesce(deals.account_id, runs.entity_id)
+          and engaged.day = runs.last_seen_date
+          and engaged.contact_role = roles.role
       )
     group by runs.entity_type, runs.entity_id
 ),
