@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from runtime import local_duckdb, serving
-from runtime.relations import Relation
+from runtime.relations import WRITER_COLUMN, Relation
 from runtime.settings import PostgresServer, SparkServer
 from runtime.sql import qualified, quote_identifier
 from targets.warehouse import server_connection
@@ -59,7 +59,8 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     release (same count and fingerprint, same columns) is kept from it: its rows in the release's
     DuckDB file, its Parquet file as a hard link. Only the months that changed are copied, which
     on a nightly run is the last one or two; after a full refresh that changed history, every
-    changed month is.
+    changed month is. The rows of a month are hashed for its fingerprint only when a build may
+    have written them since the previous release (_month_fingerprints).
 
     `memory_limit` bounds the release's DuckDB (the pipeline's setting by default): beyond it the
     copies, sorted by month, spill to disk."""
@@ -77,7 +78,8 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     counts: dict[str, int] = {}
     months: dict[str, MonthsWritten] = {}
     fingerprints: dict[str, dict[str, list]] = {}
-    with local_duckdb.connect(building / serving.DATABASE_FILE, memory_limit=memory_limit) as con, _source(con, warehouse) as source_of:
+    with (local_duckdb.connect(building / serving.DATABASE_FILE, memory_limit=memory_limit) as con,
+          _source(con, warehouse) as (source_of, whole_of)):
         con.execute(f"create schema if not exists {quote_identifier(serving.SCHEMA)}")
         _drop_unpublished(con, set(relations))
         for name in sorted(relations):
@@ -89,7 +91,9 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
                 parquet = building / serving.PARQUET_DIR / f"{name}.parquet"
                 con.execute(f"copy {table_sql} to ? (format parquet, compression zstd)", [str(parquet)])
             else:
-                fingerprints[name] = _fingerprints(con, source_sql, relation.month_column)
+                whole_sql = whole_of(relation) if relation.marks_writers else None
+                fingerprints[name] = _month_fingerprints(con, source_sql, whole_sql, relation.month_column,
+                                                         previous_months.get(name, {}))
                 kept = previous_months.get(name, {}) if _same_columns(con, table_sql, source_sql) else {}
                 months[name] = _copy_months(con, table_sql, source_sql, relation.month_column, fingerprints[name], kept,
                                             building / serving.PARQUET_DIR / name,
@@ -107,24 +111,31 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     return Release(release_id, target, counts, months)
 
 
+SourceOf = Callable[[Relation], str]
+WholeOf = Callable[[Relation], str | None]
+
+
 @contextmanager
-def _source(con: duckdb.DuckDBPyConnection, warehouse: Path | PostgresServer | SparkServer) -> Iterator[Callable[[Relation], str]]:
-    """relation -> what the release connection reads it as. A DuckDB warehouse is attached
+def _source(con: duckdb.DuckDBPyConnection, warehouse: Path | PostgresServer | SparkServer) -> Iterator[tuple[SourceOf, WholeOf]]:
+    """(relation -> what the release connection reads it as, relation -> its whole table with the
+    unpublished columns too, or None where that is not at hand). A DuckDB warehouse is attached
     read-only under its own database name (the file's stem), which is how dbt's relation names
-    refer to it; a server's relation (Postgres, Spark) is read into Arrow and registered under a name of its own.
-    Either way only the columns a release publishes are read (Relation.published_columns_sql).
+    refer to it; a server's relation (Postgres, Spark) is read into Arrow and registered under a
+    name of its own, and only the columns a release publishes are read (Relation.published_columns_sql).
     Paths are bound parameters, names quoted identifiers."""
     if isinstance(warehouse, Path):
         database_sql = quote_identifier(warehouse.stem)
         con.execute(f"attach ? as {database_sql} (read_only)", [str(warehouse)])
 
+        def whole(relation: Relation) -> str:
+            return f"{database_sql}.{relation.sql}"
+
         def attached(relation: Relation) -> str:
             columns_sql = relation.published_columns_sql
-            table_sql = f"{database_sql}.{relation.sql}"
-            return table_sql if columns_sql == "*" else f"(select {columns_sql} from {table_sql})"
+            return whole(relation) if columns_sql == "*" else f"(select {columns_sql} from {whole(relation)})"
 
         try:
-            yield attached
+            yield attached, whole
         finally:
             con.execute(f"detach {database_sql}")
         return
@@ -134,7 +145,7 @@ def _source(con: duckdb.DuckDBPyConnection, warehouse: Path | PostgresServer | S
             con.register(name, server.execute(f"select {relation.published_columns_sql} from {relation.sql}").arrow())
             return quote_identifier(name)
 
-        yield read
+        yield read, lambda relation: None
 
 
 def _drop_unpublished(con: duckdb.DuckDBPyConnection, names: set[str]) -> None:
@@ -155,13 +166,46 @@ def _read_months(release: Path | None) -> dict[str, dict[str, list]]:
     return json.loads((release / serving.MONTHS_FILE).read_text())
 
 
-def _fingerprints(con: duckdb.DuckDBPyConnection, relation_sql: str, month_column: str) -> dict[str, list]:
+def _month_fingerprints(con: duckdb.DuckDBPyConnection, relation_sql: str, whole_sql: str | None, month_column: str,
+                        previous: dict[str, list]) -> dict[str, list]:
+    """month -> [rows, fingerprint (_fingerprints), the dbt invocations that wrote its rows (a
+    digest; None when unknown)]. `whole_sql`, when given, is the relation with its writer column
+    (Relation.marks_writers): every build marks the rows it writes, so a month with the same rows
+    count and the same writers as the `previous` release recorded has not been written since and
+    keeps its recorded fingerprint. Only the other months' rows are hashed: on a nightly run the
+    last one or two, not the history."""
+    if whole_sql is None:
+        return {month: [*counted, None] for month, counted in _fingerprints(con, relation_sql, month_column).items()}
+    writers = _writers(con, whole_sql, month_column)
+    known = {month: previous[month][:2] for month, (count, written_by) in writers.items()
+             if len(previous.get(month, ())) == 3 and previous[month][0] == count and previous[month][2] == written_by}
+    unknown = sorted(set(writers) - set(known))
+    since = min((month for month in unknown if month != UNDATED), default=None)
+    hashed = _fingerprints(con, relation_sql, month_column, since) if unknown else {}
+    return {month: [*(known[month] if month in known else hashed[month]), written_by]
+            for month, (_, written_by) in writers.items()}
+
+
+def _writers(con: duckdb.DuckDBPyConnection, whole_sql: str, month_column: str) -> dict[str, list]:
+    """month -> [rows, a digest of the distinct dbt invocations that wrote them]: a read of two
+    columns, not of the rows."""
+    date_sql, writer_sql = quote_identifier(month_column), quote_identifier(WRITER_COLUMN)
+    rows = con.execute(f"select coalesce(strftime({date_sql}, '%Y-%m'), ?) as month, count(*), "
+                       f"md5(coalesce(string_agg(distinct {writer_sql}, ',' order by {writer_sql}), '')) "
+                       f"from {whole_sql} group by all order by all", [UNDATED]).fetchall()
+    return {month: [count, written_by] for month, count, written_by in rows}
+
+
+def _fingerprints(con: duckdb.DuckDBPyConnection, relation_sql: str, month_column: str,
+                  since: str | None = None) -> dict[str, list]:
     """month -> [rows, the sum of the rows' hashes as text]: equal for two copies of the same rows,
-    whatever their order. Rows without a date are the month UNDATED."""
+    whatever their order. Rows without a date are the month UNDATED. With `since` (a month), only
+    that month, the later ones and UNDATED."""
     date_sql = quote_identifier(month_column)
+    where_sql, params = (f"{date_sql} is null or {date_sql} >= ?", [dt.date.fromisoformat(f"{since}-01")]) if since else ("true", [])
     rows = con.execute(f"select coalesce(strftime({date_sql}, '%Y-%m'), ?) as month, count(*), "
                        f"cast(sum(hash(published_row)) as varchar) from {relation_sql} as published_row "
-                       "group by all order by all", [UNDATED]).fetchall()
+                       f"where {where_sql} group by all order by all", [UNDATED, *params]).fetchall()
     return {month: [count, fingerprint] for month, count, fingerprint in rows}
 
 
@@ -189,7 +233,7 @@ def _copy_months(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str
         # in date order, so each month is a contiguous range of the table: reading or deleting one
         # month skips the others by their blocks' min/max dates instead of scanning the whole table
         con.execute(f"create or replace table {table_sql} as select * from {source_sql} order by {date_sql}")
-    changed = [m for m in sorted(set(fingerprints) | set(kept)) if kept.get(m) != fingerprints.get(m)] if kept else []
+    changed = [m for m in sorted(set(fingerprints) | set(kept)) if not _same_rows(kept.get(m), fingerprints.get(m))] if kept else []
     for month in changed:  # changed, new or gone: its rows replaced
         where_sql, params = _month_filter(date_sql, month)
         con.execute(f"delete from {table_sql} where {where_sql}", params)
@@ -198,7 +242,7 @@ def _copy_months(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str
     written = []
     for month in sorted(fingerprints):
         target = folder / f"{month}.parquet"
-        if kept.get(month) == fingerprints[month] and previous is not None and (previous / target.name).exists():
+        if _same_rows(kept.get(month), fingerprints[month]) and previous is not None and (previous / target.name).exists():
             os.link(previous / target.name, target)
             continue
         written.append(month)
@@ -206,6 +250,12 @@ def _copy_months(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str
         con.execute(f"copy (select * from {table_sql} where {where_sql}) to ? (format parquet, compression zstd)",
                     [*params, str(target)])
     return MonthsWritten(tuple(written), len(fingerprints) - len(written))
+
+
+def _same_rows(recorded: list | None, found: list | None) -> bool:
+    """Whether two records of a month (rows, fingerprint, writers) are of the same rows, whoever
+    wrote them: a night rewriting a month's rows as they were leaves it as it was."""
+    return recorded is not None and found is not None and recorded[:2] == found[:2]
 
 
 def _month_filter(date_sql: str, month: str) -> tuple[str, list]:

@@ -31,6 +31,9 @@ MONTH_COLUMN_META = "published_by_month"
 # A column's meta key: `published: false` keeps the column (the warehouse's own bookkeeping, such as
 # which dbt invocation wrote a row) out of the serving release.
 COLUMN_PUBLISHED_META = "published"
+# The column marking which dbt invocation wrote a row (dbt macro written_by_this_build): a release
+# finds by it the months no build has written since the previous release.
+WRITER_COLUMN = "dbt_invocation_id"
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,11 @@ class Relation:
             return "*"
         return ", ".join(quote_identifier(column) for column, _ in self.column_descriptions
                          if column not in self.unpublished_columns)
+
+    @property
+    def marks_writers(self) -> bool:
+        """Whether its rows carry the dbt invocation that wrote them (WRITER_COLUMN)."""
+        return any(column == WRITER_COLUMN for column, _ in self.column_descriptions)
 
     @property
     def sql(self) -> str:

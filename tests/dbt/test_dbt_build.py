@@ -269,7 +269,7 @@ def test_a_build_after_new_batches_gives_the_tables_of_a_build_of_everything(bui
     not_null = [sql for name, sql in compiled.items() if name.startswith(("not_null_columns_stg_landed__", "not_null_columns_int_", "not_null_columns_fct_"))]
     scoped = {model for sql in not_null if "dbt_invocation_id = '" in sql for model in re.findall(r"(?:stg_landed|int|fct)_\w+", sql)}
     assert len(not_null) >= 15
-    assert sorted(scoped) == ["fct_activities", "fct_activity_participants", "fct_email_engagement",
+    assert sorted(scoped) == ["fct_activities", "fct_activity_participants", "fct_contact_daily_engagement", "fct_email_engagement",
                               "int_activities__deduplicated", "int_activities__directed", "int_activities__to_rebuild",
                               "int_activity_ids__mapped", "int_activity_inputs__built", "int_activity_parties__resolved",
                               "int_emails__reply_pairs", "stg_landed__activities", "stg_landed__activity_parties",

@@ -24,7 +24,7 @@ def _add_days(warehouse: Path, first: dt.date, last: dt.date) -> None:
         con.execute("create table if not exists main_serving.contact_health "
                     "(snapshot_date date not null, contact_id varchar not null, score double)")
         con.execute("create table if not exists main.dim_contacts (contact_id varchar)")
-        con.execute("insert into main_serving.contact_health select d::date, c, 50 + (hash(d, c) % 50) "
+        con.execute("insert into main_serving.contact_health (snapshot_date, contact_id, score) select d::date, c, 50 + (hash(d, c) % 50) "
                     "from generate_series(?::timestamp, ?::timestamp, interval 1 day) t(d), (values ('c-1'), ('c-2')) v(c)",
                     [first, last])
 
@@ -122,6 +122,61 @@ def test_an_unpublished_column_stays_in_the_warehouse_and_a_rewrite_of_it_copies
         con.execute("update main_serving.contact_health set dbt_invocation_id = 'second' where snapshot_date >= '2025-02-01'")
     second = publish(warehouse, serving_dir, {"contact_health": marked}, "r2")
     assert second.months["contact_health"] == MonthsWritten((), kept=2)
+
+
+def test_only_the_months_a_build_wrote_since_the_previous_release_are_hashed(tmp_path: Path, monkeypatch) -> None:
+    """Every build marks the rows it writes: a month whose rows count and writers are those the
+    previous release recorded keeps its fingerprint unhashed, so a night hashes the months it
+    wrote, not the history; a month written again, whether to the same rows or to others, is
+    hashed and copied only if its rows changed."""
+    from orchestration import publishing
+
+    warehouse, serving_dir = tmp_path / "warehouse.duckdb", tmp_path / "serving"
+    _add_days(warehouse, dt.date(2025, 1, 1), dt.date(2025, 2, 10))
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("alter table main_serving.contact_health add column dbt_invocation_id varchar default 'build-1'")
+    marked = {"contact_health": Relation(
+        "contact_health", "main_serving", "contact_health",
+        column_descriptions=(("snapshot_date", ""), ("contact_id", ""), ("score", ""), ("dbt_invocation_id", "")),
+        month_column="snapshot_date", unpublished_columns=("dbt_invocation_id",))}
+    hashed_since: list[str | None] = []
+    fingerprints = publishing._fingerprints
+
+    def observed(con, relation_sql, month_column, since=None):
+        hashed_since.append(since)
+        return fingerprints(con, relation_sql, month_column, since)
+
+    monkeypatch.setattr(publishing, "_fingerprints", observed)
+
+    def night(release_id: str, sql: str | None = None, params: tuple = ()) -> MonthsWritten:
+        if sql:
+            with duckdb.connect(str(warehouse)) as con:
+                con.execute(sql, list(params))
+        release = publish(warehouse, serving_dir, marked, release_id)
+        published = [row[:3] for row in _warehouse_rows(warehouse)]  # all but the writer
+        assert _published(release.path, "contact_health") == published
+        assert _parquet_rows(release.path / "parquet" / "contact_health") == published
+        return release.months["contact_health"]
+
+    assert night("r1") == MonthsWritten(("2025-01", "2025-02"), kept=0) and hashed_since == ["2025-01"]
+    # new days written by another build: January is neither hashed nor copied
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("alter table main_serving.contact_health alter dbt_invocation_id set default 'build-2'")
+    _add_days(warehouse, dt.date(2025, 2, 11), dt.date(2025, 3, 2))
+    assert night("r2") == MonthsWritten(("2025-02", "2025-03"), kept=1) and hashed_since[1:] == ["2025-02"]
+    # nothing written: nothing hashed
+    assert night("r3") == MonthsWritten((), kept=3) and hashed_since[2:] == []
+    # January rewritten as it was: hashed, kept
+    assert night("r4", "update main_serving.contact_health set dbt_invocation_id = 'build-3' "
+                       "where snapshot_date < '2025-02-01'") == MonthsWritten((), kept=3)
+    assert hashed_since[2:] == ["2025-01"]
+    # January rewritten with a changed score: hashed, copied
+    assert night("r5", "update main_serving.contact_health set score = score + 1, dbt_invocation_id = 'build-4' "
+                       "where snapshot_date = ?", (dt.date(2025, 1, 9),)) == MonthsWritten(("2025-01",), kept=2)
+    # a day of February deleted, no row written: its count tells
+    assert night("r6", "delete from main_serving.contact_health where snapshot_date = ?",
+                 (dt.date(2025, 2, 3),)) == MonthsWritten(("2025-02",), kept=2)
+    assert hashed_since[3:] == ["2025-01", "2025-02"]
 
 
 def test_the_release_is_copied_within_the_memory_limit_it_is_given(tmp_path: Path, monkeypatch) -> None:

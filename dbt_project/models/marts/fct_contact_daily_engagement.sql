@@ -210,12 +210,13 @@ joined as (
 final as (
 
     select
-        {{ contract_columns(except=['is_active_day']) }}
+        {{ contract_columns(except=['is_active_day', 'dbt_invocation_id']) }}
         cast(
             emails_outbound + emails_inbound + meetings_completed + calls_outbound + calls_inbound
             + replies_received + replies_sent > 0
             as boolean
-        ) as is_active_day
+        ) as is_active_day,
+        {{ written_by_this_build() }}
     from joined
 
 )

@@ -27,7 +27,8 @@ final as (
         {{ health_response_time_columns() }}
         cast(scores.interactions_90d as integer) as interactions_90d,
         cast(scores.is_going_quiet as boolean) as is_going_quiet,
-        {{ customer_silence_columns() }}
+        {{ customer_silence_columns() }},
+        {{ written_by_this_build() }}
     {{ health_snapshot_from('account_id') }}
 
 )

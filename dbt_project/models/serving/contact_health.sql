@@ -24,7 +24,8 @@ final as (
         cast(scores.emails_human_opened_90d as integer) as emails_human_opened_90d,
         cast(scores.emails_machine_opened_only_90d as integer) as emails_machine_opened_only_90d,
         cast(scores.interactions_90d as integer) as interactions_90d,
-        cast(scores.is_going_quiet as boolean) as is_going_quiet
+        cast(scores.is_going_quiet as boolean) as is_going_quiet,
+        {{ written_by_this_build() }}
     {{ health_snapshot_from('contact_id') }}
 
 )

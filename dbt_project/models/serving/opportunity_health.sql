@@ -55,7 +55,8 @@ final as (
         cast(scores.contact_rollup_score as {{ type_double() }}) as contact_rollup_score,
         cast(scores.own_score as {{ type_double() }}) as own_score,
         cast(scores.win_probability as {{ type_double() }}) as win_probability,
-        cast(engagement.contact_engagement as {{ type_text() }}) as contact_engagement
+        cast(engagement.contact_engagement as {{ type_text() }}) as contact_engagement,
+        {{ written_by_this_build() }}
     {{ health_snapshot_from('opportunity_id') }}
     left join engagement
         on scores.opportunity_id = engagement.opportunity_id
