@@ -131,8 +131,8 @@ def _source(con: duckdb.DuckDBPyConnection, warehouse: Path | PostgresServer | S
             return f"{database_sql}.{relation.sql}"
 
         def attached(relation: Relation) -> str:
-            columns_sql = relation.published_columns_sql
-            return whole(relation) if columns_sql == "*" else f"(select {columns_sql} from {whole(relation)})"
+            columns_sql, table_sql = relation.published_columns_sql, whole(relation)
+            return table_sql if columns_sql == "*" else f"(select {columns_sql} from {table_sql})"
 
         try:
             yield attached, whole
