@@ -63,32 +63,47 @@
             case when next_holds is distinct from true then day else lead(day) over by_key end as last_seen_date,
             case when next_holds is distinct from true then next_day else lead(next_day) over by_key end as day_after_run
         from (
-            {%- for labels, column in conditions %}
-            select
-                {{ key_list }},
-                {%- for label in labels %}
-                {{ label }} as {{ label_columns[loop.index0] }},
-                {%- endfor %}
-                day,
-                previous_day,
-                previous_condition_{{ loop.index }} as previous_holds,
-                next_day,
-                next_condition_{{ loop.index }} as next_holds,
-                latest_day
-            from condition_neighbours
-            where condition_{{ loop.index }}
-              and (previous_condition_{{ loop.index }} is distinct from true or next_condition_{{ loop.index }} is distinct from true)
-            union all
-            {%- endfor %}
-            -- keeps the union well formed however many conditions there are
+            -- the neighbours read once, paired with each condition (an engine that inlines a CTE,
+            -- such as Spark, would compute it again for every read)
             select
                 {{ key_list }},
                 {%- for label in label_columns %}
-                null as {{ label }},
+                chosen.{{ label }},
                 {%- endfor %}
-                day, previous_day, false as previous_holds, next_day, false as next_holds, latest_day
+                day,
+                previous_day,
+                case chosen.condition_number
+                    {%- for _ in conditions %}
+                    when {{ loop.index }} then previous_condition_{{ loop.index }}
+                    {%- endfor %}
+                end as previous_holds,
+                next_day,
+                case chosen.condition_number
+                    {%- for _ in conditions %}
+                    when {{ loop.index }} then next_condition_{{ loop.index }}
+                    {%- endfor %}
+                end as next_holds,
+                latest_day
             from condition_neighbours
-            where false
+            cross join (
+                {%- for labels, column in conditions %}
+                {%- set number = loop.index %}
+                select {{ number }} as condition_number
+                    {%- for label in labels %}, {{ label }} as {{ label_columns[loop.index0] }}{% endfor %}
+                union all
+                {%- endfor %}
+                -- keeps the union well formed however many conditions there are
+                select 0 as condition_number
+                    {%- for label in label_columns %}, null as {{ label }}{% endfor %}
+                where false
+            ) as chosen
+            where case chosen.condition_number
+                {%- for _ in conditions %}
+                when {{ loop.index }} then condition_{{ loop.index }}
+                    and (previous_condition_{{ loop.index }} is distinct from true or next_condition_{{ loop.index }} is distinct from true)
+                {%- endfor %}
+                else false
+            end
         ) as edges
         window by_key as (partition by {{ by_condition }} order by day)
     ) as runs
