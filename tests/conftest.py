@@ -69,6 +69,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):  # noqa: ANN001, AN
         def _split_scope(self, nodeid: str) -> str:
             return group_of(config.rootpath / nodeid.split("::", 1)[0])
 
+    # xdist's scope scheduling reorders the scopes by their number of tests unless told not to,
+    # which would hand out the many quick parametrised files first and the long groups last
+    config.option.loadscopereorder = False
     return GroupScheduling(config, log)
 
 
