@@ -1,7 +1,7 @@
 {#- What the action models (models/actions) share: runs of a daily condition, ratings in order,
     numbers in words. -#}
 
-{% macro condition_runs(relation, keys, label_columns, conditions) -%}
+{% macro condition_runs(relation, keys, label_columns, conditions, with_unknown_starts=false) -%}
     {#- Runs of consecutive rows where a condition holds, per `keys` and condition, from `relation`:
         one row per key and `day`, with a boolean column per condition. `conditions`: a list of
         (the values of `label_columns` that name the condition, its column in `relation`; a null is
@@ -15,7 +15,9 @@
         share this rule: one open item per run, closed when it clears, a new one when it returns.
         One ordering of the rows per key finds, for every condition at once, each run's first and
         last rows (its edges); only the edges are told apart by condition, and the runs are read
-        from them, a few rows per key and condition rather than one per day and condition. -#}
+        from them, a few rows per key and condition rather than one per day and condition.
+        `with_unknown_starts`: also the runs that hold on a key's first row, with a null
+        `day_before_run` (condition_runs_since reads them to find the runs that go on). -#}
     {%- set key_list = keys | join(', ') %}
     {%- set by_condition = (keys + label_columns) | join(', ') %}
     with condition_neighbours as (
@@ -107,7 +109,71 @@
         ) as edges
         window by_key as (partition by {{ by_condition }} order by day)
     ) as runs
-    where previous_holds is distinct from true and previous_day is not null
+    where previous_holds is distinct from true
+    {%- if not with_unknown_starts %} and previous_day is not null{% endif %}
+{%- endmacro %}
+
+
+{% macro condition_runs_since(relation, keys, label_columns, conditions, earlier_runs) -%}
+    {#- The runs condition_runs finds in `relation`, found from where `earlier_runs` (the runs it
+        found before, in a relation that has only grown by later days since; the same columns)
+        left off: the runs that are new or may have changed, each to replace the earlier row with
+        the same keys, labels and `opened_date`. Reads the rows after the last day an earlier run
+        was seen, and each key's last row up to that day: a run holding on that row goes on from
+        the earlier run that holds it (its `opened_date` and `day_before_run` are kept) and may have
+        ended since, or ended because its key has no later row. Returns condition_runs' columns and
+        `goes_on` (true for those). Found again from the merged runs, they are the same rows (a
+        night run twice), and however few days the earlier runs cover, the merged runs are those of
+        the whole relation (a night that failed is made up by the next). Where a
+        relation's rows are the history of many days, a night reads its new days and a row per key
+        instead of ordering the whole history. -#}
+    {%- set key_list = keys | join(', ') %}
+    {%- set by_condition = (keys + label_columns) | join(', ') %}
+    with runs_seen_through as (
+        select max(last_seen_date) as day from {{ earlier_runs }}
+    ),
+
+    rows_to_read as (
+        select later_rows.*
+        from {{ relation }} as later_rows
+        where later_rows.day > (select day from runs_seen_through) or (select day from runs_seen_through) is null
+        union all
+        -- each key's last row up to then (found by an aggregate, not an ordering of every row)
+        select last_rows.*
+        from {{ relation }} as last_rows
+        inner join (
+            select {{ key_list }}, max(day) as day
+            from {{ relation }}
+            where day <= (select day from runs_seen_through)
+            group by {{ key_list }}
+        ) as last_days
+            on {% for key in keys %}last_rows.{{ key }} = last_days.{{ key }} and {% endfor %}last_rows.day = last_days.day
+    ),
+
+    runs_read as (
+        {{ condition_runs('rows_to_read', keys, label_columns, conditions, with_unknown_starts=true) }}
+    )
+
+    select {{ by_condition }}, opened_date, day_before_run, last_seen_date, cleared_date, false as goes_on
+    from runs_read
+    where day_before_run is not null
+    union all
+    -- a run holding on a key's first row read goes on from the earlier run last seen that day (no
+    -- earlier run was seen later: the rows read start at the last day any was seen); a key whose
+    -- first row ever holds has none (a condition true from the start is not news)
+    select
+        {%- for column in keys + label_columns %}
+        runs_read.{{ column }},
+        {%- endfor %}
+        earlier.opened_date,
+        earlier.day_before_run,
+        runs_read.last_seen_date,
+        runs_read.cleared_date,
+        true as goes_on
+    from runs_read
+    inner join {{ earlier_runs }} as earlier
+        on {% for column in keys + label_columns %}runs_read.{{ column }} = earlier.{{ column }} and {% endfor %}runs_read.opened_date = earlier.last_seen_date
+    where runs_read.day_before_run is null
 {%- endmacro %}
 
 

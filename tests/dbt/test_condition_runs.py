@@ -58,6 +58,14 @@ def walked_runs(wide: list[tuple[str, dt.date, bool | None, bool | None, bool | 
     return sorted(runs)
 
 
+def connected_to(rows: list[tuple[str, dt.date, bool | None, bool | None, bool | None]], table: str) -> duckdb.DuckDBPyConnection:
+    """A new in-memory database holding the rows in `table` (a name written here, not a value)."""
+    con = duckdb.connect()
+    con.execute(f"create table {table} (entity_id varchar, day date, " + ", ".join(f"holds_{rule} boolean" for rule in RULES) + ")")
+    con.executemany(f"insert into {table} values (?, ?, ?, ?, ?)", rows)
+    return con
+
+
 def test_the_runs_are_those_a_walk_over_the_rows_finds() -> None:
     """Each rule's runs, whichever of the relation's conditions are asked for."""
     for rules in (RULES, ("slow",), ("late", "quiet")):
@@ -65,12 +73,40 @@ def test_the_runs_are_those_a_walk_over_the_rows_finds() -> None:
         runs_sql = render_macros("actions.sql").condition_runs("conditions", ["entity_id"], ["rule"], chosen)
         for seed in range(4):
             rows = conditions(seed)
-            con = duckdb.connect()
-            con.execute("create table conditions (entity_id varchar, day date, "
-                        + ", ".join(f"holds_{rule} boolean" for rule in RULES) + ")")
-            con.executemany("insert into conditions values (?, ?, ?, ?, ?)", rows)
+            con = connected_to(rows, "conditions")
             found = con.execute(f"select entity_id, rule, opened_date, day_before_run, last_seen_date, cleared_date "
                                 f"from ({runs_sql}) order by all").fetchall()
             expected = walked_runs(rows, rules)
             assert len(expected) > 8 * len(rules) and any(run[5] is None for run in expected)
             assert found == expected
+
+
+def test_the_runs_found_since_earlier_runs_are_those_of_the_whole_relation() -> None:
+    """A night's runs from where the earlier ones left off (macro condition_runs_since), merged into
+    them, are the runs of the whole relation: the rows up to any day, then every row; and again
+    from the merged runs, as a night that runs twice."""
+    macros = render_macros("actions.sql")
+    chosen = [([f"'{rule}'"], f"holds_{rule}") for rule in RULES]
+    runs_sql = macros.condition_runs("conditions", ["entity_id"], ["rule"], chosen)
+    since_sql = macros.condition_runs_since("conditions", ["entity_id"], ["rule"], chosen, "earlier")
+    columns = "entity_id, rule, opened_date, day_before_run, last_seen_date, cleared_date"
+    went_on = 0
+    for seed in range(4):
+        rows = conditions(seed)
+        con = connected_to(rows, "all_rows")
+        expected = con.execute(f"with conditions as (select * from all_rows) select {columns} from ({runs_sql}) order by all").fetchall()
+        for split in (dt.date(2025, 1, 10), dt.date(2025, 3, 1), dt.date(2025, 5, 21), dt.date(2025, 6, 29), dt.date(2025, 6, 30)):
+            con.execute(f"create or replace table earlier as with conditions as (select * from all_rows where day <= ?) "
+                        f"select {columns} from ({runs_sql})", [split])
+            for night in range(2):
+                found = con.execute(f"with conditions as (select * from all_rows) select {columns}, goes_on from ({since_sql})").fetchall()
+                went_on += sum(1 for *_, goes_on in found if goes_on)
+                con.execute("create temporary table found (entity_id varchar, rule varchar, opened_date date, day_before_run date, "
+                            "last_seen_date date, cleared_date date, goes_on boolean)")
+                con.executemany("insert into found values (?, ?, ?, ?, ?, ?, ?)", found)
+                con.execute("delete from earlier where (entity_id, rule, opened_date) in (select entity_id, rule, opened_date from found)")
+                con.execute(f"insert into earlier select {columns} from found")
+                con.execute("drop table found")
+                merged = con.execute(f"select {columns} from earlier order by all").fetchall()
+                assert merged == expected, (seed, split, night)
+    assert went_on > 50

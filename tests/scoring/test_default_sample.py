@@ -182,6 +182,43 @@ def test_the_unit_tests_of_the_models_reading_scores_and_news_pass(acted: Wareho
     assert done and int(done.group(1)) >= 5, output[-3000:]
 
 
+def test_the_alerts_kept_night_by_night_equal_those_built_whole(acted: Warehouse, tmp_path: Path) -> None:
+    """The alerts' runs built on the health tables up to ten days before the last, then kept by a
+    night that reads the days after (runs going on, runs ending, new runs), equal those built in
+    one go (the fixture's), and so do the alerts."""
+    import shutil
+
+    import duckdb
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(acted.path, warehouse)
+    split = acted.as_of - dt.timedelta(days=10)
+    health = [relations.load().model(f"{entity}_health").sql for entity in ("account", "contact", "opportunity")]
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema later_days")
+        for number, table_sql in enumerate(health):
+            con.execute(f"create table later_days.t{number} as select * from {table_sql} where snapshot_date > ?", [split])
+            con.execute(f"delete from {table_sql} where snapshot_date > ?", [split])
+    run_models(acted.root / "landed", warehouse, tmp_path, split, ["--select", "int_alert_runs", "--full-refresh"])
+    with duckdb.connect(str(warehouse)) as con:
+        for number, table_sql in enumerate(health):
+            con.execute(f"insert into {table_sql} select * from later_days.t{number}")
+    output = run_models(acted.root / "landed", warehouse, tmp_path, acted.as_of, ["--select", "int_alert_runs", "alerts"])
+    assert "incremental model" in output
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute(f"attach '{acted.path}' as whole (read_only)")
+        for model in ("int_alert_runs", "alerts"):
+            relation = relations.load().model(model)
+            kept_sql, whole_sql = relation.sql, f"whole.{relation.sql}"
+            counts = con.execute(f"select (select count(*) from {kept_sql}), (select count(*) from {whole_sql}), "
+                                 f"(select count(*) from (select * from {kept_sql} except all select * from {whole_sql}))").fetchall()[0]
+            assert counts[0] == counts[1] > 20 and counts[2] == 0, (model, counts)
+        # the night found runs on both sides of the split: some opened before it and went on or ended after
+        across = con.execute(f"select count(*) from {relations.load().model('int_alert_runs').sql} "
+                             "where opened_date <= ? and coalesce(cleared_date, ?) > ?", [split, acted.as_of, split]).fetchall()[0][0]
+        assert across > 0
+
+
 def _rows(sim: Warehouse, model: str, where_sql: str = "true", params: tuple = ()) -> list[dict]:
     import duckdb
 

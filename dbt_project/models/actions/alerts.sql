@@ -1,94 +1,16 @@
 -- Alerts: a published health score that falls below its segment's Good cut-off, drops by
 -- `drop_points` or more within 7 days, or falls into a lower rating (Good → Fair). A rating drop is
 -- kept per band it fell into: a deal sliding Excellent → Good → Fair is told both drops.
--- One alert per entity and rule for each run of days the condition holds (macro condition_runs):
--- it stays open while the condition persists, is recovered the first day it no longer holds, and a
--- new alert opens if it returns. Each alert goes to the owner and to the owner's manager: one row per
--- recipient. Built from the whole published history, which is never rewritten: re-running a day
--- gives the same rows. The var `alerts` (dbt_project.yml) sets the entity types, the rules and the drop.
-{%- set p = var('alerts') %}
+-- One alert per entity and rule for each run of days the condition holds (the runs and the facts
+-- they opened with: models/intermediate/int_alert_runs.sql): it stays open while the condition
+-- persists, is recovered the first day it no longer holds, and a new alert opens if it returns.
+-- Each alert goes to the owner and to the owner's manager as they are now: one row per recipient.
+-- The var `alerts` (dbt_project.yml) sets the entity types, the rules and the drop.
 
 with
 
-snapshots as (
-    {%- for entity in health_entity_types(p.entity_types, 'alerts.entity_types') %}
-    select
-        '{{ entity }}' as entity_type,
-        {{ entity }}_id as entity_id,
-        {{ entity }}_name as entity_name,
-        owner_user_id,
-        snapshot_date,
-        score,
-        rating,
-        threshold_good,
-        score_delta_7d,
-        reasons_down
-    from {{ ref(entity ~ '_health') }}
-    where score is not null
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-),
-
-ranked as (
-    select *, {{ rating_rank('rating') }} as rating_rank
-    from snapshots
-),
-
-conditions as (
-    -- a column per rule and band: rated in this band or lower (Good 3, Fair 2, Poor 1) holds from
-    -- the day it fell into it
-    select
-        entity_type,
-        entity_id,
-        snapshot_date as day,
-        score < threshold_good as below_threshold,
-        score_delta_7d <= -{{ numeric_value(p.drop_points, 'alerts.drop_points') }} as sharp_drop,
-        rating_rank <= 3 as rating_drop_3,
-        rating_rank <= 2 as rating_drop_2,
-        rating_rank <= 1 as rating_drop_1
-    from ranked
-),
-
-runs as (
-    {%- set chosen = [] %}
-    {%- for rule, band_rank, column in [('below_threshold', 0, 'below_threshold'), ('sharp_drop', 0, 'sharp_drop'),
-                                        ('rating_drop', 3, 'rating_drop_3'), ('rating_drop', 2, 'rating_drop_2'),
-                                        ('rating_drop', 1, 'rating_drop_1')] if rule in p.rules %}
-    {%- do chosen.append(([sql_string(rule), band_rank], column)) %}
-    {%- endfor %}
-    {{ condition_runs('conditions', ['entity_type', 'entity_id'], ['rule', 'band_rank'], chosen) }}
-),
-
 opened as (
-    -- each alert with the facts of the day it opened
-    select
-        {{ dbt.hash(dbt.concat(["runs.entity_type", "'|'", "runs.entity_id", "'|'", "runs.rule", "'|'", "cast(runs.band_rank as " ~ type_text() ~ ")", "'|'", "cast(runs.opened_date as " ~ type_text() ~ ")"])) }} as alert_id,
-        runs.entity_type,
-        runs.entity_id,
-        runs.rule,
-        runs.opened_date,
-        runs.last_seen_date,
-        runs.cleared_date,
-        ranked.entity_name,
-        ranked.owner_user_id,
-        ranked.score,
-        ranked.rating,
-        ranked.threshold_good,
-        day_before.score as previous_score,
-        ranked.score_delta_7d,
-        day_before.rating as previous_rating,
-        nullif(split_part(coalesce(ranked.reasons_down, ''), '; ', 1), '') as top_reason
-    from runs
-    inner join ranked
-        on runs.entity_type = ranked.entity_type
-        and runs.entity_id = ranked.entity_id
-        and runs.opened_date = ranked.snapshot_date
-    inner join snapshots as day_before
-        on runs.entity_type = day_before.entity_type
-        and runs.entity_id = day_before.entity_id
-        and runs.day_before_run = day_before.snapshot_date
+    select * from {{ ref('int_alert_runs') }}
 ),
 
 worded as (

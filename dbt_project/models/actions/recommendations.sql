@@ -82,7 +82,9 @@ skipped_meetings as (
 ),
 
 engaged_colleague as (
-    -- per deal and day, the other contact at the account most recently in touch with us
+    -- per deal and day, the other contact at the account most recently in touch with us; asked only
+    -- on the days the primary contact's streak already meets the introduction rule's (the rule's
+    -- other parts), not on every deal's every day
     select
         deal_days.opportunity_id,
         deal_days.day,
@@ -102,6 +104,7 @@ engaged_colleague as (
     left join {{ ref('dim_opportunity_contacts') }} as deal_contacts
         on deal_days.opportunity_id = deal_contacts.opportunity_id and contact_days.contact_id = deal_contacts.contact_id
     where contact_days.days_since_customer_touch <= {{ numeric_value(intro.engaged_within_days, 'recommendations.introduction.engaged_within_days') }}
+      and deal_days.primary_unanswered_streak >= {{ numeric_value(intro.unanswered_streak, 'recommendations.introduction.unanswered_streak') }}
 ),
 
 account_days as (
