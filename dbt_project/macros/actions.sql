@@ -120,7 +120,7 @@
         left off: the runs that are new or may have changed, each to replace the earlier row with
         the same keys, labels and `opened_date`. Reads the rows after the last day an earlier run
         was seen, and each key's last row up to that day: a run holding on that row goes on from
-        the earlier run that holds it (its `opened_date` and `day_before_run` are kept) and may have
+        the earlier run last seen that day (its `opened_date` and `day_before_run` are kept) and may have
         ended since, or ended because its key has no later row. Returns condition_runs' columns and
         `goes_on` (true for those). Found again from the merged runs, they are the same rows (a
         night run twice), and however few days the earlier runs cover, the merged runs are those of

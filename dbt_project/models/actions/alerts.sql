@@ -5,7 +5,7 @@
 -- they opened with: models/intermediate/int_alert_runs.sql): it stays open while the condition
 -- persists, is recovered the first day it no longer holds, and a new alert opens if it returns.
 -- Each alert goes to the owner and to the owner's manager as they are now: one row per recipient.
--- The var `alerts` (dbt_project.yml) sets the entity types, the rules and the drop.
+-- The var `alerts` (dbt_project.yml, read by int_alert_runs) sets the entity types, the rules and the drop.
 
 with
 
