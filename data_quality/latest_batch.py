@@ -36,6 +36,6 @@ def batch_columns_sql() -> str:
 def latest_batch_rows_sql(relation_sql: str, key_columns: Sequence[str]) -> str:
     """A query over `relation_sql` (which has batch_id and source_row) keeping the latest row per key."""
     keys_sql = ", ".join(quote_identifier(k) for k in key_columns)
-    # the form DuckDB and Postgres share: the landed suites read the landed Parquet with DuckDB,
-    # whatever the target (latest_batch_rows itself dispatches on dbt's adapter)
-    return str(_macros().default__latest_batch_rows(relation_sql, keys_sql))
+    # DuckDB's form: the landed suites read the landed Parquet with DuckDB, whatever the target
+    # (latest_batch_rows itself dispatches on dbt's adapter)
+    return str(_macros().duckdb__latest_batch_rows(relation_sql, keys_sql))

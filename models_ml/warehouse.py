@@ -77,11 +77,13 @@ def load_features(con: Warehouse, entity: str, start: dt.date | None = None,
 
 def load_labels(con: Warehouse, entity: str, dates: list[dt.date] | None = None) -> pd.DataFrame:
     """An entity type's outcomes with the day each became known (per as-of date: of `dates` only,
-    when given; one outcome per entity: all of them)."""
+    when given; one outcome per entity: all of them), without the mark of the build that wrote them."""
     spec = SPECS[entity]
+    columns = tuple(column for column, _ in relations.load().model(spec.label_model).column_descriptions
+                    if column != relations.WRITER_COLUMN)
     if spec.one_outcome_per_entity:
-        return read_model(con, spec.label_model, (spec.key,))
-    return read_model(con, spec.label_model, (spec.key, "as_of_date"), dates=dates)
+        return read_model(con, spec.label_model, (spec.key,), columns=columns)
+    return read_model(con, spec.label_model, (spec.key, "as_of_date"), columns=columns, dates=dates)
 
 
 def load_deal_contacts(con: Warehouse) -> pd.DataFrame:

@@ -51,6 +51,42 @@
     {%- endif -%}
 {%- endmacro %}
 
+{% macro label_window_start(engagement, date_column, horizon) -%}
+    {#- The first as-of date an incremental build of a label table rebuilds (a Python date), or none
+        on a full build and at parse time. A label looks `horizon` days ahead into `engagement` (a
+        day-grained model marked by written_by_this_build, built before it in the same invocation),
+        so the labels that can change are those up to `horizon` days before the first day this
+        invocation wrote there; or from the day after the last one built when that is earlier (a
+        build that wrote the engagement but not the labels). -#}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        select
+            (select min({{ date_column }}) from {{ engagement }} where dbt_invocation_id = '{{ invocation_id }}') as first_written,
+            (select max(as_of_date) from {{ this }}) as last_built
+    {%- endset -%}
+    {%- set row = run_query(query).rows[0] -%}
+    {%- set day = modules.datetime.timedelta(days=1) -%}
+    {%- set starts = [] -%}
+    {%- if row['first_written'] is not none -%}
+        {%- do starts.append(row['first_written'] - day * (horizon | int)) -%}
+    {%- endif -%}
+    {%- if row['last_built'] is not none -%}
+        {%- do starts.append(row['last_built'] + day) -%}
+    {%- endif -%}
+    {{ return(starts | min if starts else none) }}
+{%- endmacro %}
+
+{% macro delete_label_window(engagement, date_column, horizon) -%}
+    {#- Pre-hook of a label table kept incrementally: remove the as-of dates the build rebuilds.
+        Nothing on a full build. -#}
+    {%- set start = label_window_start(engagement, date_column, horizon) -%}
+    {%- if start is not none -%}
+        delete from {{ this }} where as_of_date >= {{ days_before(start, 0) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro written_by_this_build() -%}
     {#- The column marking which dbt invocation wrote a row of an incrementally kept table: the
         tests of such a table check the rows their build wrote (get_where_subquery). -#}

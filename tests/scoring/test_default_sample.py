@@ -149,7 +149,7 @@ def test_a_nightly_build_equals_a_full_rebuild(default_sample: tuple) -> None:
 def _rebuilt_from(root: Path, model: str) -> str | None:
     """The first day the last run of a day-grained model rebuilt, read from its compiled SQL."""
     compiled = next((root / "target" / "compiled").rglob(f"{model}.sql")).read_text()
-    found = re.search(r"where as_of_date >= cast\('([0-9-]+)' as date\)\s*\)\s*select \* from final", compiled)
+    found = re.search(r"where as_of_date >= cast\('([0-9-]+)' as date\)\s*\)\s*select \*, ", compiled)
     return found.group(1) if found else None
 
 

@@ -57,7 +57,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple:
 
 def rows_as_of(build, table: str) -> pd.DataFrame:
     with build.connect() as con:
-        df = warehouse.read_model(con, table, end=AS_OF)
+        df = warehouse.read_model(con, table, end=AS_OF).drop(columns=[relations.WRITER_COLUMN])  # which build wrote a row
     return df.sort_values(list(df.columns[:2])).reset_index(drop=True)
 
 

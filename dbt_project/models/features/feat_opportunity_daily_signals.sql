@@ -259,4 +259,4 @@ final as (
 
 )
 
-select * from final
+select *, {{ written_by_this_build() }} from final

@@ -5,8 +5,15 @@
 -- Why replies and not "any touch": an account has many people, and one of them writing now and then
 -- labelled 93 % of account-days healthy; the share of our e-mails answered is counted over every
 -- conversation we start, so it tells an account that answers from one that lets most of them drop.
+--
+-- Kept incrementally: a build rebuilds the as-of dates whose horizon reaches the engagement days it
+-- wrote (macro label_window_start), reading the engagement from the first of them on (the horizon
+-- looks ahead only); the tests then check those rows (written_by_this_build).
 {%- set horizon = var('account_label_horizon_days') %}
 {%- set reply_rate = var('account_label_reply_rate') %}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns',
+          pre_hook="{{ delete_label_window(ref('fct_contact_daily_engagement'), 'engagement_date', var('account_label_horizon_days')) }}") }}
+{%- set window_start = label_window_start(ref('fct_contact_daily_engagement'), 'engagement_date', horizon) %}
 
 with
 
@@ -20,6 +27,7 @@ account_days as (
     from {{ ref('fct_contact_daily_engagement') }} as engagement
     inner join {{ ref('dim_contacts') }} as contacts on engagement.contact_id = contacts.contact_id
     where contacts.account_id is not null
+        {{- and_on_or_after('engagement.engagement_date', window_start) }}
     group by 1, 2
 ),
 
@@ -59,7 +67,8 @@ select
     account_id,
     engagement_date as as_of_date,
     cast(won > 0 or replies_received >= {{ reply_rate }} * emails_outbound as integer) as label,
-    engagement_date + {{ horizon }} as label_known_date
+    engagement_date + {{ horizon }} as label_known_date,
+    {{ written_by_this_build() }}
 from horizon
 where engagement_date + {{ horizon }} <= last_date
   and (emails_outbound > 0 or won > 0)

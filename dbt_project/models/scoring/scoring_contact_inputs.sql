@@ -2,7 +2,7 @@
 -- role, the account's segment and owner.
 
 select
-    signals.*,
+    {{ contract_columns('signals', except=['segment', 'account_id', 'entity_name', 'contact_role', 'owner_user_id']) }}
     coalesce(accounts.segment, 'unknown') as segment,
     contacts.account_id,
     contacts.full_name as entity_name,

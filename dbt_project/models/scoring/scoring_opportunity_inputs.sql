@@ -2,7 +2,7 @@
 -- account's segment and its primary contact.
 
 select
-    signals.*,
+    {{ contract_columns('signals', except=['segment', 'entity_name', 'primary_contact_id', 'primary_contact_name']) }}
     coalesce(accounts.segment, 'unknown') as segment,
     opportunities.opportunity_name as entity_name,
     opportunities.primary_contact_id,
