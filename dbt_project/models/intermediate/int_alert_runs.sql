@@ -15,7 +15,7 @@ with
 -- materialized, so each reader's filter reaches the health tables rather than a copy of every
 -- snapshot (at 10M activities the night's query took 14 CPU-s with the copy, 2 without; Spark, which
 -- has no such hint, builds the whole table each run anyway)
-snapshots as {% if is_incremental() %}not materialized {% endif %}(
+snapshots as {% if is_incremental() %}{{ cte_not_materialized() }}{% endif %}(
     {%- for entity in health_entity_types(p.entity_types, 'alerts.entity_types') %}
     select
         '{{ entity }}' as entity_type,
