@@ -2,7 +2,9 @@
 
 A finding matches an injected defect when its rule is the defect type, its entity is the defect's
 entity and, when both carry a period, the periods overlap (a capture gap found from the 3rd to the
-16th matches one injected from the 3rd to the 16th, or from the 4th to the 15th).
+16th matches one injected from the 3rd to the 16th, or from the 4th to the 15th). A rule that reads
+only the last days of activity (hygiene_rules.lookback_days) is not asked for the defects that
+ended before them.
 
     python -m data_quality.evaluate_findings [--findings FILE.parquet] [--truth DIR] [--out FILE.csv]
 
@@ -62,9 +64,26 @@ def _overlaps(a_start: object, a_end: object, b_start: object, b_end: object) ->
     return a0 <= (b1 or b0) and b0 <= (a1 or a0)
 
 
-def score(findings: pd.DataFrame, defects: pd.DataFrame) -> list[TypeScore]:
-    """One TypeScore per defect type (those injected, plus the simulator's full list)."""
+def expected(defects: pd.DataFrame, findings: pd.DataFrame, rules: pd.DataFrame | None) -> pd.DataFrame:
+    """The injected defects the findings can be asked to find: of a rule that reads only the last
+    `lookback_days` days of activity (hygiene_rules), not those whose period ended before that
+    window (up to the findings' as-of date): a burst logged years ago is no longer reported."""
+    if rules is None or findings.empty or "lookback_days" not in rules:
+        return defects
+    as_of = pd.Timestamp(findings["as_of_date"].max())
+    lookbacks = {rule: int(days) for rule, days in zip(rules["rule"], rules["lookback_days"]) if pd.notna(days)}
+    window_start = defects["defect_type"].map(lambda rule: as_of - pd.Timedelta(days=lookbacks[rule] - 1)
+                                               if rule in lookbacks else pd.NaT)
+    period_end = pd.to_datetime(defects["end_date"].fillna(defects["start_date"]))
+    before_window = window_start.notna() & period_end.notna() & (period_end < window_start)
+    return defects[~before_window]
+
+
+def score(findings: pd.DataFrame, defects: pd.DataFrame, rules: pd.DataFrame | None = None) -> list[TypeScore]:
+    """One TypeScore per defect type (those injected, plus the simulator's full list); with the
+    rules' catalogue (hygiene_rules), of the defects the rules can be asked to find (expected)."""
     types = sorted(set(DEFECT_TYPES) | set(defects["defect_type"]))
+    defects = expected(defects, findings, rules)
     out = []
     for kind in types:
         truth = defects[defects["defect_type"] == kind].reset_index(drop=True)
@@ -123,6 +142,12 @@ def default_findings_path(serving_dir: Path) -> Path:
     return serving_dir / "current" / "parquet" / "hygiene_findings.parquet"
 
 
+def rules_beside(findings_path: Path) -> pd.DataFrame | None:
+    """The rules' catalogue published with the findings (hygiene_rules.parquet in the same folder)."""
+    path = findings_path.with_name("hygiene_rules.parquet")
+    return pd.read_parquet(path) if path.exists() else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--findings", type=Path, default=None, help="hygiene_findings Parquet")
@@ -130,12 +155,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="write the table as CSV here too")
     args = parser.parse_args(argv)
     cfg = settings.load()
-    findings = pd.read_parquet(args.findings or default_findings_path(cfg.serving_dir))
+    findings_path = args.findings or default_findings_path(cfg.serving_dir)
+    findings = pd.read_parquet(findings_path)
     defects = load_defects(args.truth or cfg.ground_truth_dir)
     if defects is None:
         print("no ground truth (defects.parquet) found", file=sys.stderr)
         return 2
-    frame = to_frame(score(findings, defects))
+    frame = to_frame(score(findings, defects, rules_beside(findings_path)))
     if args.out:
         frame.to_csv(args.out, index=False)
     print(to_markdown(frame))

@@ -85,7 +85,7 @@ def findings(org: Org) -> pd.DataFrame:
 
 def test_injected_defects_are_found(orgs: dict[str, Org]) -> None:
     org = orgs["defects"]
-    scores = {s.defect_type: s for s in score(findings(org), load_defects(org.root / "truth"))}
+    scores = {s.defect_type: s for s in score(findings(org), load_defects(org.root / "truth"), org.table("hygiene_rules"))}
     for kind, s in scores.items():
         if not s.injected:
             continue

@@ -107,6 +107,21 @@ def test_periods_must_overlap(found_start: str, found_end: str, matched: bool) -
     assert (gap.recall, gap.precision) == ((1.0, 1.0) if matched else (0.0, 0.0))
 
 
+@pytest.mark.parametrize(("burst_day", "expected"), [("2025-02-01", False), ("2025-03-05", True)])
+def test_a_rule_reading_the_last_days_is_not_asked_for_older_defects(burst_day: str, expected: bool) -> None:
+    """gaming_burst reads the last 30 days here (hygiene_rules.lookback_days): a burst injected
+    before them is not counted against its recall, one within them is."""
+    truth = pd.DataFrame([{"defect_type": "gaming_burst", "entity_type": "user", "entity_id": "u-nobody", "detail": "",
+                           "start_date": pd.Timestamp(burst_day), "end_date": pd.Timestamp(burst_day)}])
+    found = findings().iloc[:1].assign(rule="capture_gap_rep", as_of_date=pd.Timestamp("2025-03-31"))
+    rules = pd.DataFrame({"rule": ["gaming_burst", "capture_gap_rep"], "lookback_days": [30, None]})
+    [burst] = [s for s in score(found, truth, rules) if s.defect_type == "gaming_burst"]
+    assert burst.injected == (1 if expected else 0)
+    # without the catalogue every injected defect is asked for
+    [burst] = [s for s in score(found, truth) if s.defect_type == "gaming_burst"]
+    assert burst.injected == 1
+
+
 def test_types_without_injections_pass_only_when_nothing_is_found() -> None:
     truth = pd.DataFrame(columns=["defect_type", "entity_type", "entity_id", "detail", "start_date", "end_date"])
     scores = {s.defect_type: s for s in score(findings(), truth)}

@@ -1,7 +1,8 @@
 -- Capture-discipline findings: bursts of near-identical hand-logged activities (five or more with
 -- the same subject, digits and punctuation aside, by one rep within two hours: activity padding
 -- more than selling), and reps whose hand-logged activities with contacts go unanswered far more
--- often than their peers' (at least 2.5 times the median rep's count and mostly unanswered).
+-- often than their peers' (at least 2.5 times the median rep's count and mostly unanswered); both
+-- over the last `hygiene_lookback_days` days (macro within_hygiene_lookback).
 
 -- a part of hygiene_findings, inlined there: no table of its own
 {{ config(materialized='ephemeral', contract={'enforced': false}) }}
@@ -25,6 +26,7 @@ manual as (
         on staged_activities.activity_id = activities.activity_id
     where activities.activity_source = 'manual'
         and activities.owner_user_id is not null
+        and {{ within_hygiene_lookback('activities.activity_date') }}
 
 ),
 

@@ -66,7 +66,8 @@ domain_findings as (
 
 contact_traffic as (
 
-    -- the accounts of the activities each linked contact takes part in
+    -- the accounts of the activities each linked contact took part in over the last
+    -- `hygiene_lookback_days` days (macro within_hygiene_lookback)
     select
         contacts.contact_id,
         contacts.account_id as linked_account_id,
@@ -80,6 +81,7 @@ contact_traffic as (
     where participants.contact_id is not null
         and contacts.account_id is not null
         and activities.account_id is not null
+        and {{ within_hygiene_lookback('activities.activity_date') }}
     group by 1, 2, 3
 
 ),

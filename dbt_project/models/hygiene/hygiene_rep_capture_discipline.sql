@@ -1,6 +1,7 @@
 -- Capture discipline per rep: how much of the rep's activity is captured automatically (synced,
 -- dialer) versus logged by hand, and how many hand-logged activities with contacts never drew a
--- customer response (no e-mail, call or meeting started by that contact within 14 days).
+-- customer response (no e-mail, call or meeting started by that contact within 14 days), over the
+-- activities of the last `hygiene_lookback_days` days (macro within_hygiene_lookback).
 
 {{ config(tags=['published']) }}
 
@@ -22,6 +23,7 @@ contact_activities as (
     inner join {{ ref('fct_activity_participants') }} as participants
         on participants.activity_id = activities.activity_id
     where participants.contact_id is not null
+        and {{ within_hygiene_lookback('activities.activity_date') }}
 
 ),
 
@@ -85,6 +87,7 @@ volumes as (
         sum(case when activity_source = 'dialer' then 1 else 0 end) as dialer_count
     from {{ ref('fct_activities') }} as activities
     where owner_user_id is not null
+        and {{ within_hygiene_lookback('activities.activity_date') }}
     group by 1
 
 ),

@@ -7,6 +7,14 @@
 select
     {{ contract_columns() }}
 from (
+select
+    rules.*,
+    -- the rules that read only the activities of the last `hygiene_lookback_days` days (the models
+    -- calling the macro within_hygiene_lookback); null: the whole history
+    case when rules.rule in ('contact_traffic_other_account', 'gaming_burst', 'manual_no_response')
+        then {{ numeric_value(var('hygiene_lookback_days'), 'hygiene_lookback_days') }}
+    end as lookback_days
+from (
     values
         ('capture_gap_rep', 'capture_gaps', 'high', 'Rep capture gap',
          'A rep''s mailbox or calendar synced nothing for days against the rep''s own normal volume.'),
@@ -41,3 +49,4 @@ from (
         ('formula_prefixed_text', 'data_entry', 'low', 'Text that starts like a formula',
          'A name or title starts with =, +, - or @: a spreadsheet opening an export would run it as a formula.')
 ) as rules (rule, rule_group, severity, title, description)
+) as catalogue
