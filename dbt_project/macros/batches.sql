@@ -97,40 +97,77 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro rows_of_keys_in_new_batches(relation, keys) -%}
-    {#- For a staging table kept incrementally (unique_key: `keys`, its key columns; pre-hook
-        forget_replaced_batches): on a full build every row of `relation`; on an incremental build
-        the rows of the keys that batches the table has not seen yet deliver, from every batch, so
-        latest_batch_rows picks each such key's latest row as a full build would, and delete+insert
-        replaces the key's row. -#}
-    {%- if not is_incremental() -%}
-        select * from {{ relation }}
-    {%- else -%}
-        select * from {{ relation }} as delivered
-        where exists (
-            select 1
-            from {{ relation }} as new_rows
-            where new_rows.batch_id not in (select distinct batch_id from {{ this }})
-            {%- for key in keys %}
-                and new_rows.{{ key }} = delivered.{{ key }}
-            {%- endfor %}
+{% macro new_batch_ids(entity) -%}
+    {#- The landed batches of `entity` that a staging table kept incrementally has not taken in yet (a
+        list of batch ids, read when the model runs; none on a full build and at parse time). -#}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        with kept as (
+            select distinct batch_id, batch_version from {{ this }}
+        ),
+
+        landed as (
+            {{ landed_batch_versions(entity) }}
+        ),
+
+        replaced as (
+            -- what forget_replaced_batches, the pre-hook, empties the table for (it runs after this
+            -- query, when the model is built): then every batch is new
+            select 1 as found
+            from kept
+            where not exists (
+                select 1
+                from landed
+                where landed.batch_id = kept.batch_id
+                    and landed.batch_version is not distinct from kept.batch_version
+            )
         )
+
+        select landed.batch_id
+        from landed
+        where exists (select 1 from replaced)
+            or landed.batch_id not in (select batch_id from kept)
+        order by landed.batch_id
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values() | list) }}
+{%- endmacro %}
+
+{% macro only_new_batches(entity) -%}
+    {#- The `where` clause of a staging table's read of its landed entity when kept incrementally:
+        only the rows of the batches the table has not taken in yet (new_batch_ids), named as
+        constants, so the read skips every other batch's file by its statistics. The cleaning then
+        runs over those rows only; rows_of_keys_in_new_batches adds the table's own row of each of
+        their keys. Nothing on a full build. -#}
+    {%- set batches = new_batch_ids(entity) -%}
+    {%- if batches is not none %}
+    where {{ landed_batch_id() }} in ({{ sql_string_list(batches) if batches else 'null' }})
     {%- endif -%}
 {%- endmacro %}
 
-{% macro only_keys_of_new_batches(landed_relation, key_expression) -%}
-    {#- The `where` clause of a staging table's read of its landed entity when kept incrementally:
-        only the landed rows whose `key_expression` (a cheap expression of raw columns that every
-        row of one cleaned key shares, such as the trimmed activity_id) occurs in a batch the table
-        has not seen yet. The cleaning (regular expressions, the batches' versions) then runs over
-        those rows instead of every landed row each night, and rows_of_keys_in_new_batches finds the
-        exact keys among them. Nothing on a full build. -#}
-    {%- if is_incremental() %}
-    where {{ key_expression }} in (
-        select {{ key_expression }}
-        from {{ landed_relation }}
-        where {{ landed_batch_id() }} not in (select distinct batch_id from {{ this }})
-    )
+{% macro rows_of_keys_in_new_batches(relation, keys) -%}
+    {#- For a staging table kept incrementally (unique_key: `keys`, its key columns; pre-hook
+        forget_replaced_batches): on a full build every row of `relation`; on an incremental build
+        `relation` holds the rows of the new batches (only_new_batches), and with them comes the
+        table's own row of each of their keys: the latest of every earlier batch, so
+        latest_batch_rows picks each key's latest row of all batches, as a full build would, and
+        delete+insert replaces the key's row. -#}
+    {%- if not is_incremental() -%}
+        select * from {{ relation }}
+    {%- else -%}
+        {#- the table's columns but the mark of the build that wrote a row (no `do`: this file is
+            also rendered with plain Jinja, data_quality/latest_batch.py) -#}
+        {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name')
+                        | reject('in', ['dbt_invocation_id', 'DBT_INVOCATION_ID']) | list -%}
+        {%- set columns_sql -%}
+            {%- for name in names %}{{ adapter.quote(name) }}{{ ', ' if not loop.last }}{% endfor -%}
+        {%- endset -%}
+        select {{ columns_sql }} from {{ relation }}
+        union all
+        select {{ columns_sql }}
+        from {{ this }} as kept
+        where ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from {{ relation }})
     {%- endif -%}
 {%- endmacro %}
 

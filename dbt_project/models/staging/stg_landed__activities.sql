@@ -25,7 +25,7 @@ renamed as (
         {{ batch_columns() }}
 
     from {{ source('landed', 'activities') }} as source
-    {{ only_keys_of_new_batches(source('landed', 'activities'), 'trim(activity_id)') }}
+    {{ only_new_batches('activities') }}
 
 ),
 

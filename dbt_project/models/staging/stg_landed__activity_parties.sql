@@ -16,7 +16,7 @@ renamed as (
         {{ batch_columns() }}
 
     from {{ source('landed', 'activity_parties') }} as source
-    {{ only_keys_of_new_batches(source('landed', 'activity_parties'), 'trim(activity_id)') }}
+    {{ only_new_batches('activity_parties') }}
 
 ),
 

@@ -18,7 +18,7 @@ renamed as (
         {{ batch_columns() }}
 
     from {{ source('landed', 'email_events') }} as source
-    {{ only_keys_of_new_batches(source('landed', 'email_events'), 'trim(event_id)') }}
+    {{ only_new_batches('email_events') }}
 
 ),
 
