@@ -5,7 +5,7 @@
 
 A BI tool opens `current/relintel.duckdb` (read-only) or `current/parquet/*.parquet` (and
 `current/parquet/<table>/*.parquet` for the tables published by month: the facts and the health
-snapshots, one file a month). It never
+snapshots, one file a month; in the DuckDB file they are views over those files). It never
 sees half a run, and never waits on the pipeline's DuckDB lock, because the pipeline never
 writes a file that has already been published.
 """
@@ -26,12 +26,13 @@ import duckdb
 from runtime import local_duckdb, serving
 from runtime.relations import WRITER_COLUMN, Relation
 from runtime.settings import PostgresServer, SparkServer
-from runtime.sql import qualified, quote_identifier
+from runtime.sql import qualified, quote_identifier, quote_literal
 from targets.warehouse import server_connection
 
 BUILDING_SUFFIX = ".building"  # a release folder while it is written: hidden, renamed when complete
 KEEP_RELEASES = 3  # older releases are pruned; a reader still holding one open keeps its data
 UNDATED = "undated"  # the month of rows whose month column is null
+SCHEMA_FILE = "_columns.parquet"  # the file of a table published by month that has no rows: its columns
 
 
 @dataclass(frozen=True)
@@ -55,15 +56,17 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     file's path, or the server (Postgres, Spark) whose tables are read through Arrow.
 
     A relation with a `month_column` (the facts and the health snapshots, the tables that grow
-    with history) is published month by month: a month whose rows are the same as in the previous
-    release (same count and fingerprint, same columns) is kept from it: its rows in the release's
-    DuckDB file, its Parquet file as a hard link. Only the months that changed are copied, which
-    on a nightly run is the last one or two; after a full refresh that changed history, every
-    changed month is. The rows of a month are hashed for its fingerprint only when a build may
-    have written them since the previous release (_month_fingerprints).
+    with history) is published month by month, as Parquet files the release's DuckDB file reads
+    through a view: a month whose rows are the same as in the previous release (same count and
+    fingerprint, same columns) is kept from it as a hard link of its file. Only the months that
+    changed are written, which on a nightly run is the last one or two; after a full refresh that
+    changed history, every changed month is. The release's DuckDB file holds the other tables and
+    the views, so a night neither copies nor rewrites the history. The rows of a month are hashed
+    for its fingerprint only when a build may have written them since the previous release
+    (_month_fingerprints).
 
     `memory_limit` bounds the release's DuckDB (the pipeline's setting by default): beyond it the
-    copies, sorted by month, spill to disk."""
+    months being written, sorted by date, spill to disk."""
     releases = serving_dir / "releases"
     target = releases / release_id
     building = releases / f".{release_id}{BUILDING_SUFFIX}"
@@ -73,39 +76,41 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     (building / serving.PARQUET_DIR).mkdir(parents=True)
     previous = current_release(serving_dir)
     previous_months = _read_months(previous)
-    if previous_months:
-        shutil.copyfile(previous / serving.DATABASE_FILE, building / serving.DATABASE_FILE)
     counts: dict[str, int] = {}
     months: dict[str, MonthsWritten] = {}
-    fingerprints: dict[str, dict[str, list]] = {}
+    recorded: dict[str, dict] = {}
     with (local_duckdb.connect(building / serving.DATABASE_FILE, memory_limit=memory_limit) as con,
           _source(con, warehouse) as (source_of, whole_of)):
         con.execute(f"create schema if not exists {quote_identifier(serving.SCHEMA)}")
-        _drop_unpublished(con, set(relations))
         for name in sorted(relations):
             relation = relations[name]
             table_sql = qualified(serving.SCHEMA, name)
             source_sql = source_of(relation)
             if relation.month_column is None:
-                con.execute(f"create or replace table {table_sql} as select * from {source_sql}")
+                con.execute(f"create table {table_sql} as select * from {source_sql}")
                 parquet = building / serving.PARQUET_DIR / f"{name}.parquet"
                 con.execute(f"copy {table_sql} to ? (format parquet, compression zstd)", [str(parquet)])
             else:
                 whole_sql = whole_of(relation) if relation.marks_writers else None
-                fingerprints[name] = _month_fingerprints(con, source_sql, whole_sql, relation.month_column,
-                                                         previous_months.get(name, {}))
-                kept = previous_months.get(name, {}) if _same_columns(con, table_sql, source_sql) else {}
-                months[name] = _copy_months(con, table_sql, source_sql, relation.month_column, fingerprints[name], kept,
-                                            building / serving.PARQUET_DIR / name,
-                                            previous / serving.PARQUET_DIR / name if kept else None)
-            for statement_sql in relation.comment_statements(table_sql):
-                con.execute(statement_sql)  # the dbt descriptions, where a BI tool shows them
+                before = previous_months.get(name, {})
+                columns = [list(column) for column in _columns(con, source_sql)]
+                fingerprints = _month_fingerprints(con, source_sql, whole_sql, relation.month_column, before.get("months", {}))
+                kept = before.get("months", {}) if before.get("columns") == columns else {}
+                folder = building / serving.PARQUET_DIR / name
+                months[name] = _write_months(con, source_sql, relation.month_column, fingerprints, kept, folder,
+                                             previous / serving.PARQUET_DIR / name if kept else None)
+                recorded[name] = {"columns": columns, "months": fingerprints}
+            _describe(con, relation, table_sql, building / serving.PARQUET_DIR / name if relation.month_column else None)
             counts[name] = con.sql(f"select count(*) from {table_sql}").fetchall()[0][0]
-    (building / serving.MONTHS_FILE).write_text(json.dumps(fingerprints, indent=1, sort_keys=True))
+    (building / serving.MONTHS_FILE).write_text(json.dumps(recorded, indent=1, sort_keys=True))
     if decorate is not None:
         decorate(building)  # still invisible: what it writes becomes current with the tables
     shutil.rmtree(target, ignore_errors=True)
     os.replace(building, target)
+    # The views name their files by path: now the release's own, before anyone can open it.
+    with local_duckdb.connect(target / serving.DATABASE_FILE, memory_limit=memory_limit) as con:
+        for name in sorted(recorded):
+            _describe(con, relations[name], qualified(serving.SCHEMA, name), target / serving.PARQUET_DIR / name)
     _swap_current(serving_dir, target)
     _prune(releases, keep=target)
     return Release(release_id, target, counts, months)
@@ -148,22 +153,14 @@ def _source(con: duckdb.DuckDBPyConnection, warehouse: Path | PostgresServer | S
         yield read, lambda relation: None
 
 
-def _drop_unpublished(con: duckdb.DuckDBPyConnection, names: set[str]) -> None:
-    """Tables the previous release had that are no longer published."""
-    present = con.execute("select table_name from information_schema.tables where table_catalog = current_database() "
-                          "and table_schema = ?", [serving.SCHEMA]).fetchall()
-    for (name,) in present:
-        if name not in names:
-            con.execute(f"drop table {qualified(serving.SCHEMA, name)}")
-
-
-def _read_months(release: Path | None) -> dict[str, dict[str, list]]:
-    """The previous release's fingerprints by table and month; none when there is no previous
-    release file to start from, or it was written before they were kept (its tables are then
-    copied whole once)."""
-    if release is None or not (release / serving.DATABASE_FILE).exists() or not (release / serving.MONTHS_FILE).exists():
+def _read_months(release: Path | None) -> dict[str, dict]:
+    """The previous release's record per table published by month: its `columns` (name and type)
+    and its `months` (month -> fingerprint); none when there is no previous release, or it was
+    written before the months were kept as files (its tables are then written whole once)."""
+    if release is None or not (release / serving.MONTHS_FILE).exists():
         return {}
-    return json.loads((release / serving.MONTHS_FILE).read_text())
+    recorded = json.loads((release / serving.MONTHS_FILE).read_text())
+    return {name: table for name, table in recorded.items() if isinstance(table, dict) and "months" in table}
 
 
 def _month_fingerprints(con: duckdb.DuckDBPyConnection, relation_sql: str, whole_sql: str | None, month_column: str,
@@ -209,47 +206,50 @@ def _fingerprints(con: duckdb.DuckDBPyConnection, relation_sql: str, month_colum
     return {month: [count, fingerprint] for month, count, fingerprint in rows}
 
 
-def _same_columns(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str) -> bool:
-    """Whether the release's table (from the previous release) has the warehouse's columns: names
-    and types, in order. Not nullability: a release's copy (create table as) does not carry the NOT
-    NULL constraints of the warehouse's contracted tables."""
-    try:
-        return _columns(con, table_sql) == _columns(con, source_sql)
-    except duckdb.CatalogException:
-        return False  # not in the previous release
-
-
 def _columns(con: duckdb.DuckDBPyConnection, relation_sql: str) -> list[tuple[str, str]]:
     return [(name, column_type) for name, column_type, *_ in con.execute(f"describe {relation_sql}").fetchall()]
 
 
-def _copy_months(con: duckdb.DuckDBPyConnection, table_sql: str, source_sql: str, month_column: str,
-                 fingerprints: dict[str, list], kept: dict[str, list], folder: Path, previous: Path | None) -> MonthsWritten:
-    """Bring the release's table to the warehouse's rows month by month, and write one Parquet file
-    per month into `folder`. `kept`: the previous release's fingerprints, whose table the release
-    file already holds, and whose Parquet files are in `previous` (empty: the table is copied whole)."""
-    date_sql = quote_identifier(month_column)
-    if not kept:
-        # in date order, so each month is a contiguous range of the table: reading or deleting one
-        # month skips the others by their blocks' min/max dates instead of scanning the whole table
-        con.execute(f"create or replace table {table_sql} as select * from {source_sql} order by {date_sql}")
-    changed = [m for m in sorted(set(fingerprints) | set(kept)) if not _same_rows(kept.get(m), fingerprints.get(m))] if kept else []
-    for month in changed:  # changed, new or gone: its rows replaced
-        where_sql, params = _month_filter(date_sql, month)
-        con.execute(f"delete from {table_sql} where {where_sql}", params)
-        con.execute(f"insert into {table_sql} select * from {source_sql} where {where_sql}", params)
+def _write_months(con: duckdb.DuckDBPyConnection, source_sql: str, month_column: str, fingerprints: dict[str, list],
+                  kept: dict[str, list], folder: Path, previous: Path | None) -> MonthsWritten:
+    """One Parquet file per month of the warehouse's rows in `folder`: a hard link of the previous
+    release's file (in `previous`) where `kept`, its fingerprints, say the month's rows are the
+    same; else written from the warehouse. The months to write are first gathered in a temporary
+    table sorted by date, so each is a contiguous range read by its blocks' min/max dates instead
+    of a scan of the whole warehouse table per month."""
     folder.mkdir()
-    written = []
+    to_write = []
     for month in sorted(fingerprints):
-        target = folder / f"{month}.parquet"
-        if _same_rows(kept.get(month), fingerprints[month]) and previous is not None and (previous / target.name).exists():
-            os.link(previous / target.name, target)
-            continue
-        written.append(month)
-        where_sql, params = _month_filter(date_sql, month)
-        con.execute(f"copy (select * from {table_sql} where {where_sql}) to ? (format parquet, compression zstd)",
-                    [*params, str(target)])
-    return MonthsWritten(tuple(written), len(fingerprints) - len(written))
+        file = folder / f"{month}.parquet"
+        if _same_rows(kept.get(month), fingerprints[month]) and previous is not None and (previous / file.name).exists():
+            os.link(previous / file.name, file)
+        else:
+            to_write.append(month)
+    date_sql = quote_identifier(month_column)
+    if to_write:
+        filters = [_month_filter(date_sql, month) for month in to_write]
+        where_sql = " or ".join(f"({condition_sql})" for condition_sql, _ in filters)
+        con.execute(f"create or replace temp table months_written as select * from {source_sql} where {where_sql} "
+                    f"order by {date_sql}", [value for _, params in filters for value in params])
+        for month, (condition_sql, params) in zip(to_write, filters):
+            con.execute(f"copy (select * from months_written where {condition_sql}) to ? (format parquet, compression zstd)",
+                        [*params, str(folder / f"{month}.parquet")])
+        con.execute("drop table months_written")
+    if not fingerprints:
+        # no rows: a file with the columns alone, so the view has them
+        con.execute(f"copy (select * from {source_sql} limit 0) to ? (format parquet)", [str(folder / SCHEMA_FILE)])
+    return MonthsWritten(tuple(to_write), len(fingerprints) - len(to_write))
+
+
+def _describe(con: duckdb.DuckDBPyConnection, relation: Relation, table_sql: str, month_files: Path | None) -> None:
+    """Give the release's table its dbt descriptions, where a BI tool shows them; a table published
+    by month is first (re)made the view of its files in `month_files`, named by path (each through
+    the quoting helper: a view cannot take bound parameters), which a view made again forgets."""
+    if month_files is not None:
+        files_sql = ", ".join(quote_literal(str(path)) for path in sorted(month_files.glob("*.parquet")))
+        con.execute(f"create or replace view {table_sql} as select * from read_parquet([{files_sql}])")
+    for statement_sql in relation.comment_statements(table_sql):
+        con.execute(statement_sql)
 
 
 def _same_rows(recorded: list | None, found: list | None) -> bool:

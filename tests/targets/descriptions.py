@@ -22,9 +22,12 @@ def expected(released: bool = True) -> Descriptions:
 
 
 def in_duckdb(con: Any, schema: str) -> Descriptions:
-    """The comments DuckDB's catalog holds on the schema's tables and their columns."""
+    """The comments DuckDB's catalog holds on the schema's tables (and views: a release's tables
+    published by month) and their columns."""
     out: Descriptions = {}
-    for table, comment in con.execute("select table_name, comment from duckdb_tables() where schema_name = ?", [schema]).fetchall():
+    for table, comment in con.execute("select table_name, comment from duckdb_tables() where schema_name = ? union all "
+                                      "select view_name, comment from duckdb_views() where schema_name = ?",
+                                      [schema, schema]).fetchall():
         out.setdefault(table, {})[""] = comment
     for table, column, comment in con.execute(
             "select table_name, column_name, comment from duckdb_columns() where schema_name = ?", [schema]).fetchall():
