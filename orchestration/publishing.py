@@ -32,6 +32,7 @@ from targets.warehouse import server_connection
 BUILDING_SUFFIX = ".building"  # a release folder while it is written: hidden, renamed when complete
 KEEP_RELEASES = 3  # older releases are pruned; a reader still holding one open keeps its data
 UNDATED = "undated"  # the month of rows whose month column is null
+SCRATCH_FILE = ".months.duckdb"  # where a release gathers the months it writes; deleted after each table
 SCHEMA_FILE = "_columns.parquet"  # the file of a table published by month that has no rows: its columns
 
 
@@ -66,7 +67,7 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
     (_month_fingerprints).
 
     `memory_limit` bounds the release's DuckDB (the pipeline's setting by default): beyond it the
-    months being written, sorted by date, spill to disk."""
+    sort of the months being written spills to disk."""
     releases = serving_dir / "releases"
     target = releases / release_id
     building = releases / f".{release_id}{BUILDING_SUFFIX}"
@@ -98,7 +99,8 @@ def publish(warehouse: Path | PostgresServer | SparkServer, serving_dir: Path, r
                 kept = before.get("months", {}) if before.get("columns") == columns else {}
                 folder = building / serving.PARQUET_DIR / name
                 months[name] = _write_months(con, source_sql, relation.month_column, fingerprints, kept, folder,
-                                             previous / serving.PARQUET_DIR / name if kept else None)
+                                             previous / serving.PARQUET_DIR / name if kept else None,
+                                             building / SCRATCH_FILE)
                 recorded[name] = {"columns": columns, "months": fingerprints}
             _describe(con, relation, table_sql, building / serving.PARQUET_DIR / name if relation.month_column else None)
             counts[name] = con.sql(f"select count(*) from {table_sql}").fetchall()[0][0]
@@ -211,12 +213,14 @@ def _columns(con: duckdb.DuckDBPyConnection, relation_sql: str) -> list[tuple[st
 
 
 def _write_months(con: duckdb.DuckDBPyConnection, source_sql: str, month_column: str, fingerprints: dict[str, list],
-                  kept: dict[str, list], folder: Path, previous: Path | None) -> MonthsWritten:
+                  kept: dict[str, list], folder: Path, previous: Path | None, scratch: Path) -> MonthsWritten:
     """One Parquet file per month of the warehouse's rows in `folder`: a hard link of the previous
     release's file (in `previous`) where `kept`, its fingerprints, say the month's rows are the
-    same; else written from the warehouse. The months to write are first gathered in a temporary
-    table sorted by date, so each is a contiguous range read by its blocks' min/max dates instead
-    of a scan of the whole warehouse table per month."""
+    same; else written from the warehouse. The months to write are first gathered, sorted by date,
+    in a table of `scratch` (a DuckDB file of its own, deleted afterwards: stored compressed, where a
+    temporary table would spill to disk uncompressed, at ten million activities more than the
+    disk had), so each month is a contiguous range read by its blocks' min/max dates instead of a
+    scan of the whole warehouse table per month."""
     folder.mkdir()
     to_write = []
     for month in sorted(fingerprints):
@@ -229,12 +233,17 @@ def _write_months(con: duckdb.DuckDBPyConnection, source_sql: str, month_column:
     if to_write:
         filters = [_month_filter(date_sql, month) for month in to_write]
         where_sql = " or ".join(f"({condition_sql})" for condition_sql, _ in filters)
-        con.execute(f"create or replace temp table months_written as select * from {source_sql} where {where_sql} "
-                    f"order by {date_sql}", [value for _, params in filters for value in params])
-        for month, (condition_sql, params) in zip(to_write, filters):
-            con.execute(f"copy (select * from months_written where {condition_sql}) to ? (format parquet, compression zstd)",
-                        [*params, str(folder / f"{month}.parquet")])
-        con.execute("drop table months_written")
+        con.execute("attach ? as months_scratch", [str(scratch)])
+        try:
+            con.execute(f"create table months_scratch.months_written as select * from {source_sql} where {where_sql} "
+                        f"order by {date_sql}", [value for _, params in filters for value in params])
+            for month, (condition_sql, params) in zip(to_write, filters):
+                con.execute(f"copy (select * from months_scratch.months_written where {condition_sql}) to ? "
+                            "(format parquet, compression zstd)", [*params, str(folder / f"{month}.parquet")])
+        finally:
+            con.execute("detach months_scratch")
+            for leftover in (scratch, scratch.with_name(f"{scratch.name}.wal")):
+                leftover.unlink(missing_ok=True)
     if not fingerprints:
         # no rows: a file with the columns alone, so the view has them
         con.execute(f"copy (select * from {source_sql} limit 0) to ? (format parquet)", [str(folder / SCHEMA_FILE)])
