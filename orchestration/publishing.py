@@ -232,11 +232,13 @@ def _write_months(con: duckdb.DuckDBPyConnection, source_sql: str, month_column:
     date_sql = quote_identifier(month_column)
     if to_write:
         filters = [_month_filter(date_sql, month) for month in to_write]
-        where_sql = " or ".join(f"({condition_sql})" for condition_sql, _ in filters)
+        # every month (a first release): the whole table, not a condition per month on every row
+        everything = len(to_write) == len(fingerprints)
+        where_sql = "true" if everything else " or ".join(f"({condition_sql})" for condition_sql, _ in filters)
         con.execute("attach ? as months_scratch", [str(scratch)])
         try:
             con.execute(f"create table months_scratch.months_written as select * from {source_sql} where {where_sql} "
-                        f"order by {date_sql}", [value for _, params in filters for value in params])
+                        f"order by {date_sql}", [] if everything else [value for _, params in filters for value in params])
             for month, (condition_sql, params) in zip(to_write, filters):
                 con.execute(f"copy (select * from months_scratch.months_written where {condition_sql}) to ? "
                             "(format parquet, compression zstd)", [*params, str(folder / f"{month}.parquet")])
