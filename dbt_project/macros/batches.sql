@@ -84,17 +84,23 @@
         in every batch again, as a full build would. -#}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where exists (
-            select 1
-            from {{ this }} as kept
-            where not exists (
-                select 1
-                from ({{ landed_batch_versions(entity) }}) as landed
-                where landed.batch_id = kept.batch_id
-                    and landed.batch_version is not distinct from kept.batch_version
-            )
-        )
+        where {{ a_kept_batch_was_replaced(entity) }}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro a_kept_batch_was_replaced(entity) -%}
+    {#- True when a batch the table holds rows of was replaced or went away (its batch_version is no
+        longer landed): the rule of forget_replaced_batches, which new_batch_ids applies too. -#}
+    exists (
+        select 1
+        from {{ this }} as kept
+        where not exists (
+            select 1
+            from ({{ landed_batch_versions(entity) }}) as landed
+            where landed.batch_id = kept.batch_id
+                and landed.batch_version is not distinct from kept.batch_version
+        )
+    )
 {%- endmacro %}
 
 {% macro new_batch_ids(entity) -%}
@@ -104,31 +110,12 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set query -%}
-        with kept as (
-            select distinct batch_id, batch_version from {{ this }}
-        ),
-
-        landed as (
-            {{ landed_batch_versions(entity) }}
-        ),
-
-        replaced as (
-            -- what forget_replaced_batches, the pre-hook, empties the table for (it runs after this
-            -- query, when the model is built): then every batch is new
-            select 1 as found
-            from kept
-            where not exists (
-                select 1
-                from landed
-                where landed.batch_id = kept.batch_id
-                    and landed.batch_version is not distinct from kept.batch_version
-            )
-        )
-
+        -- when a_kept_batch_was_replaced, the pre-hook (run after this query, when the model is
+        -- built) empties the table: then every batch is new
         select landed.batch_id
-        from landed
-        where exists (select 1 from replaced)
-            or landed.batch_id not in (select batch_id from kept)
+        from ({{ landed_batch_versions(entity) }}) as landed
+        where {{ a_kept_batch_was_replaced(entity) }}
+            or landed.batch_id not in (select distinct batch_id from {{ this }})
         order by landed.batch_id
     {%- endset -%}
     {{ return(run_query(query).columns[0].values() | list) }}
