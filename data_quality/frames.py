@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from data_quality.latest_batch import batch_columns_sql, latest_batch_rows_sql
-from data_quality.suites import Suite
+from data_quality.suites import KEYS_SUFFIX, Suite
 from ingest import contract
 from ingest.landing import SCHEMA_FILE
 from runtime.relations import Relations
@@ -30,7 +30,7 @@ def _landed_files(landed_dir: Path, entity: str) -> list[str]:
 
 def register_landed_views(con: duckdb.DuckDBPyConnection, landed_dir: Path) -> dict[str, str]:
     """A view per landed entity holding its latest row per key, as the dbt staging models read it
-    (entity -> quoted view name)."""
+    (entity -> quoted view name), and one of the keys landed (`entity__keys`, suites.KEYS_SUFFIX)."""
     views: dict[str, str] = {}
     for ent in contract.ENTITIES.values():
         files = _landed_files(landed_dir, ent.name)
@@ -46,6 +46,10 @@ def register_landed_views(con: duckdb.DuckDBPyConnection, landed_dir: Path) -> d
         con.execute(f"create or replace temp view {view_sql} as "
                     f"with batches as (select *, {columns_sql} from {files_sql}) {latest_sql}")
         views[ent.name] = view_sql
+        keys_view_sql = quote_identifier(f"landed_{ent.name}{KEYS_SUFFIX}")
+        keys_sql = ", ".join(quote_identifier(k) for k in ent.primary_key)
+        con.execute(f"create or replace temp view {keys_view_sql} as select {keys_sql} from {files_sql}")
+        views[f"{ent.name}{KEYS_SUFFIX}"] = keys_view_sql
     return views
 
 
