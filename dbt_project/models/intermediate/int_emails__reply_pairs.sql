@@ -24,7 +24,7 @@
 
 with
 
-emails as (
+emails as {{ cte_not_materialized() }}(
 
     select
         activity_id,
@@ -67,20 +67,29 @@ recipients as (
 
 ),
 
+reply_links as (
+
+    -- the e-mails that may answer one being paired: by parent, or in its thread
+    select * from emails
+    {%- if to_rebuild is not none %}
+    where parent_activity_id in (select activity_id from customer_facing_emails)
+        or thread_id in (select thread_id from customer_facing_emails)
+    {%- endif %}
+
+),
+
 replies as (
 
-    -- every e-mail, with whether its parent is an e-mail we know
+    -- with whether its parent is an e-mail we know: looked up for these e-mails only, and with
+    -- `emails` inlined in each reader rather than copied whole (a night at ten million activities:
+    -- 11.1 CPU-s for the pairs, 2.5 since)
     select
-        emails.*,
+        reply_links.*,
         parents.activity_id is not null as has_known_parent
 
-    from emails
+    from reply_links
     left join emails as parents
-        on emails.parent_activity_id = parents.activity_id
-    {%- if to_rebuild is not none %}
-    where emails.parent_activity_id in (select activity_id from customer_facing_emails)
-        or emails.thread_id in (select thread_id from customer_facing_emails)
-    {%- endif %}
+        on reply_links.parent_activity_id = parents.activity_id
 
 ),
 
