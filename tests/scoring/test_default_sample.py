@@ -25,6 +25,7 @@ from news.matching import load_rules
 from orchestration.defs.dbt_models import SERVING_SELECTION
 from pages.build import SiteResult, build_site, page_path
 from runtime import relations, settings
+from runtime.dbt_vars import project_var
 from runtime.settings import PROJECT_ROOT
 from simulator import SimulationConfig, simulate
 from simulator.config import DEFAULT_END
@@ -244,6 +245,16 @@ def test_blue_ridge_news_names_the_silent_director_and_becomes_a_recommendation(
     assert len(advice) == 1 and f"names {primary['full_name']} ({primary['title']})" in advice[0]["message"], advice
     runs = _rows(acted, "news_feed_runs")
     assert {r["feed_name"]: r["status"] for r in runs} == {"business_wire": "fetched", "regional_ledger": "fetched"}
+
+
+def test_every_recommendation_rule_holds_somewhere_in_the_sample(acted: Warehouse) -> None:
+    """Each enabled rule meets its condition on the simulated history at least once: a rule reading a
+    column value its input never has (as waiting_on_us once did) never fires, and its unit test alone,
+    fed the same wrong value, cannot tell."""
+    rules = project_var("recommendations")
+    enabled = {name for name, rule in rules.items() if isinstance(rule, dict) and rule.get("enabled")}
+    fired = {row["rule"] for row in _rows(acted, "recommendations")}
+    assert enabled and fired == enabled
 
 
 def test_blue_ridge_gets_the_introduction_and_its_manager_the_alert(acted: Warehouse) -> None:

@@ -138,7 +138,7 @@ our_replies as (
         count(*) as replies,
         {{ exact_sum('reply_business_minutes') }} as reply_business_minutes
     from {{ ref('int_emails__reply_pairs') }}
-    where is_replied and sender_side = 'customer' and reply_sender_user_id is not null and account_id is not null
+    where is_replied and reply_from = 'us' and reply_sender_user_id is not null and account_id is not null
     group by 1, 2
 ),
 
