@@ -29,8 +29,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from data_quality.frames import register_landed_views
+from data_quality.frames import landed_files, register_landed_views
 from data_quality.gx_runner import SAMPLE_SIZE, ExpectationResult, SuiteResult
+from data_quality.key_counts import landed_key_count
 from data_quality.latest_batch import batch_columns_sql, latest_batch_rows_sql
 from data_quality.suites import Check, Suite
 from ingest import contract
@@ -65,8 +66,11 @@ def batch_ids(landed_dir: Path, entity: str, source_files: Sequence[str]) -> lis
     return found
 
 
-def run_landed_suite(landed_dir: Path, suite: Suite, batches: Sequence[str] | None = None) -> SuiteResult:
-    """Every expectation of a landed suite, over all landed rows or only those of `batches`."""
+def run_landed_suite(landed_dir: Path, suite: Suite, batches: Sequence[str] | None = None,
+                     key_counts: Path | None = None) -> SuiteResult:
+    """Every expectation of a landed suite, over all landed rows or only those of `batches`; with
+    `key_counts` (data_quality.key_counts), the target's keys counted for the table-level
+    expectations are kept there from run to run."""
     with local_duckdb.connect() as con:
         views = register_landed_views(con, landed_dir)
         whole_sql = suite.query.format(**views)
@@ -81,9 +85,8 @@ def run_landed_suite(landed_dir: Path, suite: Suite, batches: Sequence[str] | No
             con.execute(f"create temp table frame as {frame_sql}")
             con.execute(f"create temp view whole as {whole_sql}")
             # one frame row per latest row of the target (the suites' joins keep it so): its keys
-            keys_sql = ", ".join(quote_identifier(k) for k in contract.entity(suite.target).primary_key)
-            files_sql = quote_identifier(f"landed_{suite.target}__files")
-            con.execute(f"create temp view whole_rows as select count(*) as n from (select distinct {keys_sql} from {files_sql})")
+            keys = landed_key_count(con, suite.target, landed_files(landed_dir, suite.target), key_counts)
+            con.execute("create temp table whole_rows as select cast(? as bigint) as n", [keys])
         rows = con.execute("select count(*) from frame").fetchone()[0]
         results = tuple(_evaluate(con, suite, check) for check in suite.checks)
     return SuiteResult(suite.name, rows, results)

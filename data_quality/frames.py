@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-def _landed_files(landed_dir: Path, entity: str) -> list[str]:
+def landed_files(landed_dir: Path, entity: str) -> list[str]:
+    """The entity's landed Parquet files (paths), its columns-only schema file first."""
     # The zero-row schema file keeps every column present when no batch has arrived yet.
     folder = landed_dir / entity
     files = sorted(p for p in folder.glob("*.parquet") if p.name != SCHEMA_FILE)
@@ -33,7 +34,7 @@ def register_landed_views(con: duckdb.DuckDBPyConnection, landed_dir: Path) -> d
     (entity -> quoted view name), and one of the keys landed (`entity__keys`, suites.KEYS_SUFFIX)."""
     views: dict[str, str] = {}
     for ent in contract.ENTITIES.values():
-        files = _landed_files(landed_dir, ent.name)
+        files = landed_files(landed_dir, ent.name)
         if not files:
             continue
         # The file list goes through DuckDB's API, never into SQL text.

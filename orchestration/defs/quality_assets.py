@@ -14,6 +14,7 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from data_quality.aggregate_suites import batch_ids, run_frame_suite, run_landed_suite
+from data_quality.key_counts import key_counts_dir
 from data_quality.frames import read_published_frame
 from data_quality.gx_runner import SuiteResult
 from data_quality.suites import LANDED_SUITES, PUBLISHED_SUITES, Suite
@@ -79,7 +80,7 @@ def build_landed_check(suite: Suite) -> dg.AssetChecksDefinition:
             files = None
         with landing_step(context, cfg):
             batches = None if files is None else batch_ids(cfg.landed_dir, suite.target, files)
-            return run_landed_suite(cfg.landed_dir, suite, batches)
+            return run_landed_suite(cfg.landed_dir, suite, batches, key_counts_dir(cfg.quality_dir))
 
     return _suite_check(
         suite, key, LANDED_CHECK, evaluate,

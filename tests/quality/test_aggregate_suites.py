@@ -178,3 +178,37 @@ def test_a_key_delivered_again_is_checked_in_its_latest_batch_only(tmp_path: Pat
     second = run_landed_suite(tmp_path / "landed", suite, ["b"])
     assert second.row_count == 2 and all(r.success for r in second.results)
     assert run_landed_suite(tmp_path / "landed", suite).row_count == 3
+
+
+def _counted_keys(result: SuiteResult) -> int:
+    [has_rows] = [r for r in result.results if r.check == "has_rows"]
+    return json.loads(has_rows.observed_value)
+
+
+def test_the_keys_counted_are_kept_and_grown_by_the_new_files_alone(tmp_path: Path) -> None:
+    """A nightly suite counts the entity's keys from the count it kept: the new files' keys that no
+    earlier file holds are added (a key delivered again is not counted twice); a covered file
+    changed, and the keys are counted whole again."""
+    import os
+
+    extracts, landed, kept = tmp_path / "extracts", tmp_path / "landed", tmp_path / "key_counts"
+    suite = ALL_SUITES["landed.users"]
+    user = lambda i: {"user_id": f"u{i}", "full_name": f"U {i}", "email": f"u{i}@x.io"}  # noqa: E731
+    write_batch(extracts, "users", "a", [user(i) for i in range(5)])
+    land_all(extracts, landed)
+    assert _counted_keys(run_landed_suite(landed, suite, ["a"], kept)) == 5
+    # u3 and u4 again, u5 and u6 new
+    write_batch(extracts, "users", "b", [user(i) for i in range(3, 7)])
+    land_all(extracts, landed)
+    assert _counted_keys(run_landed_suite(landed, suite, ["b"], kept)) == 7 == run_landed_suite(landed, suite).row_count
+    # the kept count is what a night starts from: altered, it shows
+    record = kept / "users.json"
+    altered = json.loads(record.read_text())
+    record.write_text(json.dumps({**altered, "keys": altered["keys"] + 100}))
+    write_batch(extracts, "users", "c", [user(7)])
+    land_all(extracts, landed)
+    assert _counted_keys(run_landed_suite(landed, suite, ["c"], kept)) == 108
+    # a covered file changed: every key counted again
+    first = landed / "users" / "a.parquet"
+    os.utime(first, ns=(first.stat().st_atime_ns, first.stat().st_mtime_ns + 1))
+    assert _counted_keys(run_landed_suite(landed, suite, ["c"], kept)) == 8
