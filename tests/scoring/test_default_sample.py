@@ -227,6 +227,35 @@ def _rows(sim: Warehouse, model: str, where_sql: str = "true", params: tuple = (
         return con.execute(f"select * from {relations.load().model(model).sql} where {where_sql}", list(params)).df().to_dict("records")
 
 
+def test_the_recommendations_kept_night_by_night_equal_those_built_whole(acted: Warehouse, tmp_path: Path) -> None:
+    """Recommendations built as of ten days before the last, then kept by a night as of the last day
+    (finding the runs again from the features' look-back, going on from the runs kept), equal those
+    built in one go (the fixture's), words included."""
+    import shutil
+
+    import duckdb
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(acted.path, warehouse)
+    split = acted.as_of - dt.timedelta(days=10)
+    run_models(acted.root / "landed", warehouse, tmp_path, split, ["--select", "recommendations", "--full-refresh"])
+    output = run_models(acted.root / "landed", warehouse, tmp_path, acted.as_of, ["--select", "recommendations"])
+    assert "incremental model" in output
+    compiled = next((tmp_path / "target" / "compiled").rglob("recommendations.sql")).read_text()
+    assert "runs_going_on as" in compiled  # the night went on from the kept runs
+    relation_sql = relations.load().model("recommendations").sql
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute(f"attach '{acted.path}' as whole (read_only)")
+        counts = con.execute(f"select (select count(*) from {relation_sql}), (select count(*) from whole.{relation_sql}), "
+                             f"(select count(*) from (select * from {relation_sql} except all select * from whole.{relation_sql}))"
+                             ).fetchall()[0]
+        assert counts[0] == counts[1] > 20 and counts[2] == 0, counts
+        # runs on both sides of the split: opened before it, seen after it
+        across = con.execute(f"select count(*) from {relation_sql} where opened_date <= ? and last_seen_date > ?",
+                             [split, split]).fetchall()[0][0]
+        assert across > 0
+
+
 def test_blue_ridge_news_names_the_silent_director_and_becomes_a_recommendation(acted: Warehouse) -> None:
     """What's New on the scenario: the article on Jordan Ellis leaving is the account's news and the
     Director's (named), the Blue Ridge Mountains look-alike is nobody's, and the deal gets the

@@ -17,10 +17,25 @@
 --                      times our own 90-day norm with them
 --   leadership_news    published news of a leadership change names one of a deal's contacts, within
 --                      the last news.whats_new_days days: confirm their role and who decides now
+-- Kept night by night (macros/recommendations.sql): a night finds the runs again from the first day
+-- whose signals it can have rewritten (the features' look-back), reading from the day before, where
+-- a run the table holds goes on (keeping its opened date), and reads the signals of those days and
+-- of the listed recommendations alone, where a full build orders every deal's and account's every
+-- day. Like the features, what a night does not rewrite keeps the people and accounts of its day; a
+-- full refresh finds every run again from today's.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='recommendation_id',
+          on_schema_change='append_new_columns', pre_hook="{{ forget_recommendations() }}") }}
 {%- set p = var('recommendations') %}
 {%- set news_days = numeric_value(var('news').whats_new_days, 'news.whats_new_days') | int %}
 {%- set intro = p.introduction %}
 {%- set waiting = p.waiting_on_us %}
+{%- set window = recommendation_window() %}
+{%- set day = modules.datetime.timedelta(days=1) %}
+{#- the first day whose signals are read: every day on a full build; else the days whose conditions
+    are found again, with the day before, and those of the recommendations listed -#}
+{%- set facts_from = none if window is none
+    else [window.conditions_from - day, window.as_of - day * ((p.history_days | int) - 1)] | min %}
+{%- set pace_days = [waiting.window_days | int, 90] | max %}
 
 with
 
@@ -42,6 +57,7 @@ deal_days as (
     from {{ ref('feat_opportunity_daily_signals') }} as signals
     inner join {{ ref('dim_opportunities') }} as deals on signals.opportunity_id = deals.opportunity_id
     where signals.as_of_date <= (select as_of_date from as_of)
+        {{- and_on_or_after('signals.as_of_date', facts_from) }}
 ),
 
 -- read by two parts for a few of its rows each (the engaged colleagues, the last days of runs): not
@@ -60,6 +76,7 @@ contact_days as {{ cte_not_materialized() }}(
     from {{ ref('feat_contact_daily_signals') }} as signals
     inner join {{ ref('dim_contacts') }} as contacts on signals.contact_id = contacts.contact_id
     where signals.as_of_date <= (select as_of_date from as_of)
+        {{- and_on_or_after('signals.as_of_date', facts_from) }}
 ),
 
 meetings_skipped_per_day as (
@@ -68,6 +85,7 @@ meetings_skipped_per_day as (
     from {{ ref('fct_activity_participants') }}
     where activity_type = 'meeting' and contact_id is not null
       and (activity_status in ('no_show', 'cancelled') or participation_status in ('declined', 'no_show'))
+      {{- and_on_or_after('activity_date', none if facts_from is none else facts_from - day * 29) }}
     group by 1, 2
 ),
 
@@ -128,6 +146,17 @@ account_days as (
         days_since_customer_touch
     from {{ ref('feat_account_daily_signals') }}
     where as_of_date <= (select as_of_date from as_of)
+        {{- and_on_or_after('as_of_date', facts_from) }}
+),
+
+pace_days as (
+    -- the account days our pace is summed over: those read, and the days their windows reach back to
+    -- (an account has a row every day from its first activity to the as-of date, so the rows before
+    -- one are the days before it)
+    select account_id, as_of_date as day
+    from {{ ref('feat_account_daily_signals') }}
+    where as_of_date <= (select as_of_date from as_of)
+        {{- and_on_or_after('as_of_date', none if facts_from is none else facts_from - day * (pace_days - 1)) }}
 ),
 
 our_replies as (
@@ -139,23 +168,24 @@ our_replies as (
         {{ exact_sum('reply_business_minutes') }} as reply_business_minutes
     from {{ ref('int_emails__reply_pairs') }}
     where is_replied and reply_from = 'us' and reply_sender_user_id is not null and account_id is not null
+        {{- and_on_or_after('cast(replied_at as date)', none if facts_from is none else facts_from - day * (pace_days - 1)) }}
     group by 1, 2
 ),
 
 our_pace as (
     select
-        account_days.account_id,
-        account_days.day,
+        pace_days.account_id,
+        pace_days.day,
         sum(coalesce(our_replies.replies, 0)) over recent as replies_recent,
         sum(coalesce(our_replies.reply_business_minutes, 0)) over recent as minutes_recent,
         sum(coalesce(our_replies.replies, 0)) over norm as replies_norm,
         sum(coalesce(our_replies.reply_business_minutes, 0)) over norm as minutes_norm
-    from account_days
-    left join our_replies on account_days.account_id = our_replies.account_id and account_days.day = our_replies.day
+    from pace_days
+    left join our_replies on pace_days.account_id = our_replies.account_id and pace_days.day = our_replies.day
     window
-        recent as (partition by account_days.account_id order by account_days.day
+        recent as (partition by pace_days.account_id order by pace_days.day
                    rows between {{ numeric_value(waiting.window_days, 'recommendations.waiting_on_us.window_days') | int - 1 }} preceding and current row),
-        norm as (partition by account_days.account_id order by account_days.day rows between 89 preceding and current row)
+        norm as (partition by pace_days.account_id order by pace_days.day rows between 89 preceding and current row)
 ),
 
 waiting_days as (
@@ -166,6 +196,7 @@ waiting_days as (
         minutes_recent / nullif(replies_recent, 0) / 60.0 as hours_recent,
         minutes_norm / nullif(replies_norm, 0) / 60.0 as hours_norm
     from our_pace
+    where true {{- and_on_or_after('day', facts_from) }}
 ),
 
 leadership_items as (
@@ -257,6 +288,7 @@ conditions as (
         {{ rule if rule in rules else 'cast(null as boolean)' }} as {{ rule }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ relation }}
+    where true {{- and_on_or_after('day', none if window is none else window.conditions_from - day) }}
     union all
     {%- endfor %}
     -- keeps the union well formed whichever rules are enabled
@@ -267,13 +299,50 @@ conditions as (
     where false
 ),
 
+{%- set chosen = [] %}
+{%- for rule in all_rules if rule in deal_rules or rule in account_rules %}
+{%- do chosen.append(([sql_string(rule)], rule)) %}
+{%- endfor %}
+
+{%- if window is none %}
+
 runs as (
-    {%- set chosen = [] %}
-    {%- for rule in all_rules if rule in deal_rules or rule in account_rules %}
-    {%- do chosen.append(([sql_string(rule)], rule)) %}
-    {%- endfor %}
     {{ condition_runs('conditions', ['entity_type', 'entity_id'], ['rule'], chosen) }}
 ),
+
+{%- else %}
+
+runs_going_on as (
+    -- the runs kept that hold on the day before the conditions that can have changed: they go on from
+    -- it (deals and accounts have a row every day of their life, so it is the last day before for
+    -- every one read on both sides of it)
+    select entity_type, entity_id, rule, opened_date, {{ days_before(window.conditions_from, 1) }} as day
+    from {{ this }}
+    where opened_date < {{ days_before(window.conditions_from, 0) }}
+        and last_seen_date >= {{ days_before(window.conditions_from, 1) }}
+),
+
+earlier_runs as (
+    select entity_type, entity_id, rule, opened_date, cast(null as date) as day_before_run,
+        day as last_seen_date, cast(null as date) as cleared_date
+    from runs_going_on
+),
+
+runs as (
+    {{ condition_runs_since('conditions', ['entity_type', 'entity_id'], ['rule'], chosen, 'earlier_runs') }}
+    union all
+    -- the runs kept that ended before
+    select kept.entity_type, kept.entity_id, kept.rule, kept.opened_date, cast(null as date) as day_before_run,
+        kept.last_seen_date, kept.closed_date as cleared_date, false as goes_on
+    from {{ this }} as kept
+    where not exists (
+        select 1 from runs_going_on as going
+        where going.entity_type = kept.entity_type and going.entity_id = kept.entity_id
+            and going.rule = kept.rule and going.opened_date = kept.opened_date
+    )
+),
+
+{%- endif %}
 
 recent_runs as (
     select *
