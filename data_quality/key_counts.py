@@ -34,29 +34,21 @@ def landed_key_count(con: duckdb.DuckDBPyConnection, entity: str, files: Sequenc
     """The number of distinct keys in the entity's landed `files`; with `kept_in`, from the count
     kept there when it still covers them, and kept there for the next run."""
     key = list(contract.entity(entity).primary_key)
+    stats = {Path(f).name: _stat(f) for f in files}
     recorded = _read(kept_in, entity)
-    by_name = {Path(f).name: f for f in files}
     if recorded is not None and recorded["key"] == key and all(
-            name in by_name and _stat(by_name[name]) == stat for name, stat in recorded["files"].items()):
-        earlier = [f for name, f in by_name.items() if name in recorded["files"]]
-        arrived = [f for name, f in by_name.items() if name not in recorded["files"]]
+            stats.get(name) == stat for name, stat in recorded["files"].items()):
+        earlier = [f for f in files if Path(f).name in recorded["files"]]
+        arrived = [f for f in files if Path(f).name not in recorded["files"]]
         count = recorded["keys"] + _keys_not_in(con, key, arrived, earlier)
     else:
         count = _keys_not_in(con, key, files, [])
-    keep_landed_key_count(entity, files, count, kept_in)
+    if kept_in is not None:
+        kept_in.mkdir(parents=True, exist_ok=True)
+        partial = kept_in / f".{entity}.json.partial"
+        partial.write_text(json.dumps({"key": key, "files": stats, "keys": count}, sort_keys=True))
+        os.replace(partial, kept_in / f"{entity}.json")  # a reader sees the old record or the new one
     return count
-
-
-def keep_landed_key_count(entity: str, files: Sequence[str], count: int, kept_in: Path | None) -> None:
-    """Keep `count`, the distinct keys of the entity's landed `files` (counted by the caller), in `kept_in`."""
-    if kept_in is None:
-        return
-    record = {"key": list(contract.entity(entity).primary_key), "files": {Path(f).name: _stat(f) for f in files},
-              "keys": count}
-    kept_in.mkdir(parents=True, exist_ok=True)
-    partial = kept_in / f".{entity}.json.partial"
-    partial.write_text(json.dumps(record, sort_keys=True))
-    os.replace(partial, kept_in / f"{entity}.json")  # a reader sees the old record or the new one
 
 
 def _keys_not_in(con: duckdb.DuckDBPyConnection, key: list[str], files: Sequence[str], earlier: Sequence[str]) -> int:

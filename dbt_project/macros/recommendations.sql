@@ -6,7 +6,8 @@
 
 {% macro recommendation_window() -%}
     {#- On an incremental build, {'conditions_from': the first day whose conditions are found again,
-        'as_of': the run's as-of date} (Python dates); none on a full build, at parse time, with
+        'listed_from': the first last-seen day still listed, `recommendations.history_days` days up
+        to the run's as-of date} (Python dates); none on a full build, at parse time, with
         nothing kept, or when the kept recommendations may not hold every run that goes on.
         The features rebuild the last `incremental.lookback_days` days up to their run's as-of
         date (macros/incremental.sql), so the days that can have changed since the last build
@@ -31,10 +32,11 @@
     {%- set lookback = var('incremental')['lookback_days'] | int -%}
     {%- set history_days = numeric_value(var('recommendations').history_days, 'recommendations.history_days') | int -%}
     {%- set conditions_from = [row['as_of_date'], row['last_seen']] | min - day * (lookback - 1) -%}
-    {%- if conditions_from - day <= row['as_of_date'] - day * history_days -%}
+    {%- set listed_from = row['as_of_date'] - day * (history_days - 1) -%}
+    {%- if conditions_from - day < listed_from -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return({'conditions_from': conditions_from, 'as_of': row['as_of_date']}) }}
+    {{ return({'conditions_from': conditions_from, 'listed_from': listed_from}) }}
 {%- endmacro %}
 
 {% macro forget_recommendations() -%}
@@ -46,10 +48,9 @@
         {%- if window is none -%}
             delete from {{ this }}
         {%- else -%}
-            {%- set history_days = var('recommendations').history_days | int -%}
             delete from {{ this }}
             where opened_date >= {{ days_before(window.conditions_from, 0) }}
-                or last_seen_date <= {{ days_before(window.as_of, history_days) }}
+                or last_seen_date < {{ days_before(window.listed_from, 0) }}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

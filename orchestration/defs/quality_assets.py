@@ -14,9 +14,9 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from data_quality.aggregate_suites import batch_ids, run_frame_suite, run_landed_suite
-from data_quality.key_counts import key_counts_dir
 from data_quality.frames import read_published_frame
 from data_quality.gx_runner import SuiteResult
+from data_quality.key_counts import key_counts_dir
 from data_quality.suites import LANDED_SUITES, PUBLISHED_SUITES, Suite
 from orchestration.defs.dbt_models import as_of_date, dbt_models
 from orchestration.defs.landing_assets import landed_key

@@ -33,8 +33,7 @@
 {%- set day = modules.datetime.timedelta(days=1) %}
 {#- the first day whose signals are read: every day on a full build; else the days whose conditions
     are found again, with the day before, and those of the recommendations listed -#}
-{%- set facts_from = none if window is none
-    else [window.conditions_from - day, window.as_of - day * ((p.history_days | int) - 1)] | min %}
+{%- set facts_from = none if window is none else [window.conditions_from - day, window.listed_from] | min %}
 {%- set pace_days = [waiting.window_days | int, 90] | max %}
 
 with
