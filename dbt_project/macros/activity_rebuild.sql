@@ -6,9 +6,10 @@
     how the set is found), or that every activity is rebuilt. Each model of the chain calls
     kept_per_activity(): before the build it deletes the rows of those activities, then appends
     their rows again (it filters its inputs with activities_to_rebuild / is_rebuilt).
-    int_activity_inputs__built, built after the last of them, records what the chain now holds
-    (activity_chain_inputs); a run that stops before it leaves the record of the run before, and
-    the next run rebuilds every activity.
+    int_activity_chain_inputs lists what the chain is built from in this run (activity_chain_inputs);
+    int_activity_inputs__built, built after the last of them, copies it as the record of what the
+    chain now holds; a run that stops before it leaves the record of the run before, and the next
+    run rebuilds every activity.
 
     Every activity is rebuilt on a full build or `--full-refresh`, on Spark (whose tables are
     rebuilt whole, macros/spark.sql), when there is no record of a completed chain, when a batch the
@@ -94,6 +95,21 @@
     ) as settings
 {%- endmacro %}
 
+{% macro current_chain_inputs() -%}
+    {#- SQL: the rows (input_kind, input_key, input_version) of activity_chain_inputs for this run:
+        those int_activity_chain_inputs listed when this run built it, else (a run that selected a
+        model of the chain without it) the inputs as they are now. -#}
+    {%- set listed = ref('int_activity_chain_inputs') -%}
+    {%- set listed_now = execute and load_relation(listed) is not none and run_query(
+            'select count(*) from ' ~ listed ~ ' where dbt_invocation_id = ' ~ sql_string(invocation_id)
+        ).columns[0].values()[0] > 0 -%}
+    {%- if listed_now -%}
+    select input_kind, input_key, input_version from {{ listed }} as listed
+    {%- else -%}
+    {{ activity_chain_inputs() }}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro activity_rebuild_scope() -%}
     {#- 'changed' when this run can rebuild only the activities that changed, else 'all'. Called by
         int_activities__to_rebuild while it is built (its previous table still there). The query
@@ -104,7 +120,7 @@
     {%- set query -%}
         with
         built as (select * from {{ built }}),
-        current_inputs as ({{ activity_chain_inputs() }})
+        current_inputs as ({{ current_chain_inputs() }})
         select
             -- a run that decided what to rebuild and did not record finishing (it stopped half-way)
             (select count(*) from {{ previous }} as decided

@@ -271,7 +271,7 @@ def test_a_build_after_new_batches_gives_the_tables_of_a_build_of_everything(bui
     assert len(not_null) >= 15
     assert sorted(scoped) == ["fct_activities", "fct_activity_participants", "fct_contact_daily_engagement", "fct_email_engagement",
                               "int_activities__deduplicated", "int_activities__directed", "int_activities__to_rebuild",
-                              "int_activity_ids__mapped", "int_activity_inputs__built", "int_activity_parties__resolved",
+                              "int_activity_chain_inputs", "int_activity_ids__mapped", "int_activity_inputs__built", "int_activity_parties__resolved",
                               "int_emails__reply_pairs", "stg_landed__activities", "stg_landed__activity_parties",
                               "stg_landed__email_events"]
 

@@ -82,6 +82,8 @@ contact_traffic as (
         and contacts.account_id is not null
         and activities.account_id is not null
         and {{ within_hygiene_lookback('activities.activity_date') }}
+        -- the same days on the parties' side: the join then takes in their rows of those days only
+        and {{ within_hygiene_lookback('participants.activity_date') }}
     group by 1, 2, 3
 
 ),

@@ -24,6 +24,8 @@ contact_activities as (
         on participants.activity_id = activities.activity_id
     where participants.contact_id is not null
         and {{ within_hygiene_lookback('activities.activity_date') }}
+        -- the same days on the parties' side: the join then takes in their rows of those days only
+        and {{ within_hygiene_lookback('participants.activity_date') }}
 
 ),
 

@@ -29,7 +29,7 @@ with
 
 current_inputs as (
 
-    {{ activity_chain_inputs() }}
+    {{ current_chain_inputs() }}
 
 ),
 
@@ -111,12 +111,15 @@ seeds as (
 
 known as (
 
-    -- every landed activity as staged now, and as the chain last built it
-    select activity_id, activity_type, internet_message_id, thread_id, parent_activity_id
-    from {{ ref('stg_landed__activities') }} as staged
-    union all
+    -- every landed activity as the chain last built it, and as staged now: staging changes an
+    -- activity only through a batch the chain has not built (a batch replaced or gone rebuilds
+    -- every activity), so the staged rows of the other activities are those built, not read again
     select activity_id, activity_type, internet_message_id, thread_id, parent_activity_id
     from {{ built_ids }} as built_ids
+    union all
+    select activity_id, activity_type, internet_message_id, thread_id, parent_activity_id
+    from {{ ref('stg_landed__activities') }} as staged
+    where activity_id in (select activity_id from new_batch_activities)
 
 ),
 
