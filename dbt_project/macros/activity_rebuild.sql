@@ -160,14 +160,31 @@
     {{ return('(select activity_id from ' ~ to_rebuild ~ ' as to_rebuild where activity_id is not null)') }}
 {%- endmacro %}
 
-{% macro is_rebuilt(column, to_rebuild) -%}
+{% macro is_rebuilt(column, to_rebuild, chain_model=none) -%}
     {#- SQL: whether the row of `column` (an activity_id) is rebuilt, for `to_rebuild` from
-        activities_to_rebuild() -#}
+        activities_to_rebuild(). `chain_model`: the relation (a ref) the column is read from when it
+        is a model of the chain; if this run built it already, its rows of the rebuilt activities
+        are the rows this run wrote, and the condition says so too: the read then skips the row
+        groups earlier runs wrote by their statistics instead of reading every activity_id. -#}
     {%- if to_rebuild is none -%}
         true
     {%- else -%}
         {{ column }} in {{ to_rebuild }}
+        {%- if chain_model is not none and written_in_this_run(chain_model) %}
+        and {{ column.rpartition('.')[0] ~ '.' if '.' in column }}dbt_invocation_id = {{ sql_string(invocation_id) }}
+        {%- endif -%}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro written_in_this_run(relation) -%}
+    {#- Whether this dbt invocation wrote rows of `relation` (a model marked by written_by_this_build). -#}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set query -%}
+        select count(*) from (select 1 from {{ relation }} where dbt_invocation_id = {{ sql_string(invocation_id) }} limit 1) as written
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values()[0] > 0) }}
 {%- endmacro %}
 
 {% macro delete_activities_to_rebuild(column='activity_id') -%}

@@ -265,6 +265,10 @@ def test_a_build_after_new_batches_gives_the_tables_of_a_build_of_everything(bui
                                  "where activity_id in ('e-001', 'm-001') order by 1")
     assert len(writers) == 2 and writers[0][1] != writers[1][1]
     compiled = {path.stem: path.read_text() for path in (tmp_path / "target" / "compiled").rglob("*.sql")}
+    # a model of the chain reads, of the models of the chain built before it, the rows this run
+    # wrote (their row groups only)
+    assert f"parties.dbt_invocation_id = '{night}'" in compiled["fct_activity_participants"]
+    assert f"activities.dbt_invocation_id = '{night}'" in compiled["fct_activity_participants"]
     # the not-null tests (long names get a hashed file name): which read only this build's rows
     not_null = [sql for name, sql in compiled.items() if name.startswith(("not_null_columns_stg_landed__", "not_null_columns_int_", "not_null_columns_fct_"))]
     scoped = {model for sql in not_null if "dbt_invocation_id = '" in sql for model in re.findall(r"(?:stg_landed|int|fct)_\w+", sql)}

@@ -12,7 +12,7 @@ copy_counts as (
         count(*) as copy_count
 
     from {{ ref('int_activity_ids__mapped') }} as id_map
-    where {{ is_rebuilt('canonical_activity_id', to_rebuild) }}
+    where {{ is_rebuilt('id_map.canonical_activity_id', to_rebuild, ref('int_activity_ids__mapped')) }}
     group by 1
 
 ),
@@ -46,6 +46,7 @@ final as (
     left join {{ ref('int_activity_ids__mapped') }} as parent_map
         on activities.parent_activity_id = parent_map.activity_id
     where {{ is_rebuilt('activities.activity_id', to_rebuild) }}
+        and {{ is_rebuilt('id_map.activity_id', to_rebuild, ref('int_activity_ids__mapped')) }}
 
 )
 

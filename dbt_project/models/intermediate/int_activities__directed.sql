@@ -41,7 +41,8 @@ ranked_initiators as (
     inner join {{ ref('int_activities__deduplicated') }} as activities
         on parties.activity_id = activities.activity_id
     where parties.is_initiator_role
-        and {{ is_rebuilt('parties.activity_id', to_rebuild) }}
+        and {{ is_rebuilt('parties.activity_id', to_rebuild, ref('int_activity_parties__resolved')) }}
+        and {{ is_rebuilt('activities.activity_id', to_rebuild, ref('int_activities__deduplicated')) }}
 
 ),
 
@@ -63,7 +64,7 @@ participants as (
         contact_id
 
     from {{ ref('int_activity_parties__resolved') }} as parties
-    where {{ is_rebuilt('activity_id', to_rebuild) }}
+    where {{ is_rebuilt('parties.activity_id', to_rebuild, ref('int_activity_parties__resolved')) }}
 
 ),
 
@@ -92,7 +93,7 @@ participant_accounts as (
     inner join {{ ref('stg_landed__accounts') }} as accounts
         on parties.account_id = accounts.account_id
     where parties.party_side = 'external'
-        and {{ is_rebuilt('parties.activity_id', to_rebuild) }}
+        and {{ is_rebuilt('parties.activity_id', to_rebuild, ref('int_activity_parties__resolved')) }}
     group by 1, 2
 
 ),
@@ -146,7 +147,7 @@ joined as (
     left join top_participant_accounts
         on activities.activity_id = top_participant_accounts.activity_id
         and top_participant_accounts.account_rank = 1
-    where {{ is_rebuilt('activities.activity_id', to_rebuild) }}
+    where {{ is_rebuilt('activities.activity_id', to_rebuild, ref('int_activities__deduplicated')) }}
 
 ),
 

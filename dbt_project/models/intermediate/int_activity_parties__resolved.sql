@@ -28,7 +28,7 @@ mapped_parties as (
     from {{ ref('stg_landed__activity_parties') }} as parties
     inner join {{ ref('int_activity_ids__mapped') }} as id_map
         on parties.activity_id = id_map.activity_id
-    where {{ is_rebuilt('id_map.canonical_activity_id', to_rebuild) }}
+    where {{ is_rebuilt('id_map.canonical_activity_id', to_rebuild, ref('int_activity_ids__mapped')) }}
 
 ),
 

@@ -38,7 +38,8 @@ emails as {{ cte_not_materialized() }}(
         initiator_contact_id as sender_contact_id,
         owner_user_id,
         account_id,
-        opportunity_id
+        opportunity_id,
+        dbt_invocation_id
 
     from {{ ref('int_activities__directed') }} as activities
     where activity_type = 'email'
@@ -51,7 +52,7 @@ customer_facing_emails as (
 
     select * from emails
     where direction in ('outbound', 'inbound')
-        and {{ is_rebuilt('activity_id', to_rebuild) }}
+        and {{ is_rebuilt('emails.activity_id', to_rebuild, ref('int_activities__directed')) }}
 
 ),
 
@@ -63,7 +64,7 @@ recipients as (
 
     from {{ ref('int_activity_parties__resolved') }} as parties
     where party_role in ('to', 'cc', 'bcc')
-        and {{ is_rebuilt('activity_id', to_rebuild) }}
+        and {{ is_rebuilt('parties.activity_id', to_rebuild, ref('int_activity_parties__resolved')) }}
 
 ),
 

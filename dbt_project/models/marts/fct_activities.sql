@@ -28,7 +28,7 @@ final as (
         ) as body_sentiment,
         {{ written_by_this_build() }}
     from {{ ref('int_activities__directed') }} as activities
-    where {{ is_rebuilt('activity_id', to_rebuild) }}
+    where {{ is_rebuilt('activities.activity_id', to_rebuild, ref('int_activities__directed')) }}
 
 )
 

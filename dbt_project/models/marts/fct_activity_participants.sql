@@ -18,7 +18,8 @@ final as (
     from {{ ref('int_activity_parties__resolved') }} as parties
     inner join {{ ref('int_activities__directed') }} as activities
         on parties.activity_id = activities.activity_id
-    where {{ is_rebuilt('parties.activity_id', to_rebuild) }}
+    where {{ is_rebuilt('parties.activity_id', to_rebuild, ref('int_activity_parties__resolved')) }}
+        and {{ is_rebuilt('activities.activity_id', to_rebuild, ref('int_activities__directed')) }}
 
 )
 

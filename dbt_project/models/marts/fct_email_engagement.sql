@@ -9,7 +9,7 @@ outbound_emails as (
 
     select * from {{ ref('int_emails__reply_pairs') }} as emails
     where direction = 'outbound'
-        and {{ is_rebuilt('activity_id', to_rebuild) }}
+        and {{ is_rebuilt('emails.activity_id', to_rebuild, ref('int_emails__reply_pairs')) }}
 
 ),
 
@@ -27,7 +27,7 @@ mapped_events as (
     from {{ ref('stg_landed__email_events') }} as events
     inner join {{ ref('int_activity_ids__mapped') }} as id_map
         on events.activity_id = id_map.activity_id
-    where {{ is_rebuilt('id_map.canonical_activity_id', to_rebuild) }}
+    where {{ is_rebuilt('id_map.canonical_activity_id', to_rebuild, ref('int_activity_ids__mapped')) }}
 
 ),
 
@@ -84,6 +84,7 @@ joined as (
     from outbound_emails
     inner join {{ ref('int_activities__directed') }} as activities
         on outbound_emails.activity_id = activities.activity_id
+        and {{ is_rebuilt('activities.activity_id', to_rebuild, ref('int_activities__directed')) }}
     left join event_summary
         on outbound_emails.activity_id = event_summary.activity_id
 
