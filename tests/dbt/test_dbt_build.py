@@ -301,6 +301,15 @@ def test_a_build_after_new_batches_gives_the_tables_of_a_build_of_everything(bui
         path.unlink()
     assert dbt(["run", "--select", "stg_landed__activities"], cfg.dbt_arguments(as_of), tmp_path).returncode == 0
     assert query_at(tmp_path, status) == [("scheduled",)]
+    # A batch landed late under a name that sorts before the batches staging holds: the row it
+    # delivers of a key staging holds from a later batch loses to it, as in a build of everything.
+    for path in extracts.rglob(f"activities/{fixture_org.BATCH_2}.*"):
+        path.unlink()
+    write_batch(extracts, "activities", "2025-09-30", [{**a, "status": "cancelled"} for a, _ in fixture_org.ACTIVITY_BATCH_2])
+    assert [b.status for b in land_all(extracts, tmp_path / "landed").batches if b.status != "unchanged"] == ["landed"]
+    assert dbt(["run", "--select", "stg_landed__activities"], cfg.dbt_arguments(as_of), tmp_path).returncode == 0
+    assert query_at(tmp_path, status) == [("scheduled",)]
+    assert query_at(tmp_path, "select count(*) from main_staging.stg_landed__activities where batch_id = '2025-09-30'") == [(0,)]
 
 
 def query_at(root: Path, sql: str) -> list[tuple]:
