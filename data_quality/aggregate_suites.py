@@ -37,7 +37,7 @@ from data_quality.suites import Check, Suite
 from ingest import contract
 from ingest.landing import MANIFEST_DIR
 from runtime import local_duckdb
-from runtime.sql import quote_identifier
+from runtime.sql import quote_identifier, quote_literal
 
 # Python's `\s` (Unicode white space), which RE2's `\s` (ASCII) is not: GX matches with Python's re.
 _PY_WHITESPACE = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
@@ -107,21 +107,26 @@ def _scoped_view(con: duckdb.DuckDBPyConnection, entity: str, batches: Sequence[
     """A view of the entity's latest rows that come from `batches` (quoted name). Which row of a
     key is the latest is decided over every batch's rows of that key, as the staging rule does
     (data_quality.latest_batch): only the keys `batches` hold are ordered, not every landed key,
-    and only the rows of `batches` are read whole."""
+    and only the rows of `batches` are read whole. The batches that sort before all of `batches`
+    cannot hold a later row of their keys: their files are skipped by their statistics (a night's
+    batches sort after every other, as a rule)."""
     con.execute("create temp table batches_in_scope as select unnest(cast(? as varchar[])) as batch_id", [list(batches)])
     keys_sql = ", ".join(quote_identifier(k) for k in contract.entity(entity).primary_key)
     files_sql = quote_identifier(f"landed_{entity}__files")
     columns_sql = batch_columns_sql()
     latest_sql = latest_batch_rows_sql("batch_keys", contract.entity(entity).primary_key)
     view_sql = quote_identifier(f"landed_{entity}__in_scope")
+    # a constant the files' statistics answer: a batch that sorts before every batch in scope
+    # holds none of their rows, nor the latest row of their keys
+    from_earliest = f"_batch_id >= {quote_literal(min(batches))}" if batches else "false"
+    in_scope = f"_batch_id in (select batch_id from batches_in_scope) and {from_earliest}"
     con.execute(
         f"create temp view {view_sql} as "
-        f"with keys_in_scope as (select distinct {keys_sql} from {files_sql} "
-        "where _batch_id in (select batch_id from batches_in_scope)), "
-        f"batch_keys as (select {keys_sql}, {columns_sql} from {files_sql} semi join keys_in_scope using ({keys_sql})), "
+        f"with keys_in_scope as (select distinct {keys_sql} from {files_sql} where {in_scope}), "
+        f"batch_keys as (select {keys_sql}, {columns_sql} from {files_sql} "
+        f"semi join keys_in_scope using ({keys_sql}) where {from_earliest}), "
         f"latest as ({latest_sql}) "
-        f"select scoped.* from (select *, {columns_sql} from {files_sql} "
-        "where _batch_id in (select batch_id from batches_in_scope)) as scoped "
+        f"select scoped.* from (select *, {columns_sql} from {files_sql} where {in_scope}) as scoped "
         "semi join latest on scoped.batch_id = latest.batch_id and scoped.source_row = latest.source_row"
     )
     return view_sql

@@ -133,37 +133,17 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro new_batches_sort_after_kept(entity) -%}
-    {#- Whether every batch of `entity` that a staging table kept incrementally takes in on this
-        build sorts after every batch it holds, as the warehouse orders batch_id (the order
-        latest_batch_rows follows): then a new batch's row of a key always wins over the table's
-        own. False when there is no new batch; not called on a full build. -#}
-    {%- set batches = new_batch_ids(entity) -%}
-    {%- if not batches -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {%- set query -%}
-        select count(*)
-        from {{ this }} as kept
-        where kept.batch_id >= (
-            select min(landed.batch_id)
-            from ({{ landed_batch_versions(entity) }}) as landed
-            where landed.batch_id in ({{ sql_string_list(batches) }})
-        )
-    {%- endset -%}
-    {{ return(run_query(query).columns[0].values()[0] == 0) }}
-{%- endmacro %}
-
 {% macro rows_of_keys_in_new_batches(relation, keys, entity) -%}
     {#- For a staging table kept incrementally (unique_key: `keys`, its key columns; pre-hook
         forget_replaced_batches): on a full build every row of `relation`; on an incremental build
         `relation` holds the rows of the new batches (only_new_batches), and with them comes the
         table's own row of each of their keys: the latest of every earlier batch, so
         latest_batch_rows picks each key's latest row of all batches, as a full build would, and
-        delete+insert replaces the key's row. When the new batches sort after every batch the table
-        holds (a night's batches, as a rule), the table's own rows would lose to them: they are not
-        read, and delete+insert replaces them. -#}
-    {%- if not is_incremental() or new_batches_sort_after_kept(entity) -%}
+        delete+insert replaces the key's row. A batch that sorts before every new batch holds no
+        such row (it would lose to the new one): the table's rows are read from the first new
+        batch on, a constant the table's statistics answer (a night's batches sort after every
+        other, as a rule, and the table's earlier row groups are skipped). -#}
+    {%- if not is_incremental() -%}
         select * from {{ relation }}
     {%- else -%}
         {#- the table's columns but the mark of the build that wrote a row (no `do`: this file is
@@ -173,11 +153,16 @@
         {%- set columns_sql -%}
             {%- for name in names %}{{ adapter.quote(name) }}{{ ', ' if not loop.last }}{% endfor -%}
         {%- endset -%}
+        {#- the first as the warehouse orders batch_id: new_batch_ids lists them so -#}
+        {%- set batches = new_batch_ids(entity) -%}
         select {{ columns_sql }} from {{ relation }}
         union all
         select {{ columns_sql }}
         from {{ this }} as kept
         where ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from {{ relation }})
+        {%- if batches %}
+            and kept.batch_id >= {{ sql_string(batches[0]) }}
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 

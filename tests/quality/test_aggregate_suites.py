@@ -178,6 +178,12 @@ def test_a_key_delivered_again_is_checked_in_its_latest_batch_only(tmp_path: Pat
     second = run_landed_suite(tmp_path / "landed", suite, ["b"])
     assert second.row_count == 2 and all(r.success for r in second.results)
     assert run_landed_suite(tmp_path / "landed", suite).row_count == 3
+    # two batches checked together, a key in both: its row in the later one is the one checked
+    write_batch(extracts, "users", "c", [{"user_id": "u3", "full_name": "C", "email": "c at x"}])
+    land_all(extracts, tmp_path / "landed")
+    both = run_landed_suite(tmp_path / "landed", suite, ["b", "c"])
+    assert both.row_count == 2 and [r.failure_sample for r in both.results if not r.success] == ['["c at x"]']
+    assert run_landed_suite(tmp_path / "landed", suite, ["b"]).row_count == 1
 
 
 def _counted_keys(result: SuiteResult) -> int:
