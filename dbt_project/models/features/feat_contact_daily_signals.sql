@@ -56,42 +56,57 @@ daily_{{ side }}_response as (
 ),
 {%- endfor %}
 
+opened_emails as (
+
+    -- F6: an e-mail counts as opened on the day of its first human open; machine opens
+    -- (privacy-proxy pre-fetches) are counted apart, on the day it was sent, and never as engagement
+    select
+        activity_id,
+        {{ utc_date('first_opened_at') }} as opened_date,
+        sent_date,
+        first_opened_at is not null as is_human_opened,
+        machine_open_count > 0 and human_open_count = 0 as is_machine_opened_only
+    from {{ ref('fct_email_engagement') }} as email_engagement
+    where (first_opened_at is not null {{- and_on_or_after(utc_date('first_opened_at'), read_from) }})
+        or (machine_open_count > 0 and human_open_count = 0 {{- and_on_or_after('sent_date', read_from) }})
+
+),
+
 contact_recipients as (
 
-    select distinct activity_id, contact_id
+    -- the contacts each of those e-mails went to (only theirs: not every e-mail's of the history)
+    select distinct participants.activity_id, participants.contact_id
     from {{ ref('fct_activity_participants') }} as participants
-    where contact_id is not null and party_role in ('to', 'cc', 'bcc')
+    where participants.contact_id is not null
+        and participants.party_role in ('to', 'cc', 'bcc')
+        and participants.activity_id in (select activity_id from opened_emails)
 
 ),
 
 daily_opens as (
 
-    -- F6: an e-mail counts as opened on the day of its first human open; machine opens
-    -- (privacy-proxy pre-fetches) are counted apart and never as engagement
     select
         contact_recipients.contact_id,
-        {{ utc_date('email_engagement.first_opened_at') }} as signal_date,
+        opened_emails.opened_date as signal_date,
         count(*) as emails_human_opened,
         0 as emails_machine_opened_only
-    from {{ ref('fct_email_engagement') }} as email_engagement
+    from opened_emails
     inner join contact_recipients
-        on email_engagement.activity_id = contact_recipients.activity_id
-    where email_engagement.first_opened_at is not null
-        {{- and_on_or_after(utc_date('email_engagement.first_opened_at'), read_from) }}
+        on opened_emails.activity_id = contact_recipients.activity_id
+    where opened_emails.is_human_opened {{- and_on_or_after('opened_emails.opened_date', read_from) }}
     group by 1, 2
 
     union all
 
     select
         contact_recipients.contact_id,
-        email_engagement.sent_date as signal_date,
+        opened_emails.sent_date as signal_date,
         0 as emails_human_opened,
         count(*) as emails_machine_opened_only
-    from {{ ref('fct_email_engagement') }} as email_engagement
+    from opened_emails
     inner join contact_recipients
-        on email_engagement.activity_id = contact_recipients.activity_id
-    where email_engagement.machine_open_count > 0 and email_engagement.human_open_count = 0
-        {{- and_on_or_after('email_engagement.sent_date', read_from) }}
+        on opened_emails.activity_id = contact_recipients.activity_id
+    where opened_emails.is_machine_opened_only {{- and_on_or_after('opened_emails.sent_date', read_from) }}
     group by 1, 2
 
 ),
