@@ -208,6 +208,13 @@ def test_contact_days_run_from_first_activity_to_as_of_date(build: Build) -> Non
     assert missed == [(1, 1)]
 
 
+def test_the_activity_facts_are_written_in_day_order(build: Build) -> None:
+    # so a read of a window of days skips the other days' row groups (macro clustered_by)
+    for table in ("main.fct_activities", "main.fct_activity_participants"):
+        days = query(build, f"select activity_date from {table} order by rowid")
+        assert len(days) > 20 and days == sorted(days)
+
+
 def test_quarantine_is_published(build: Build) -> None:
     rows = query(build, "select entity, field_name, source_row_number from main.landing_quarantine")
     assert rows == [("activities", "started_at", 1)]

@@ -33,3 +33,5 @@ final as (
 )
 
 select * from final
+-- the readers of a window of days read their row groups only
+{{ clustered_by('activity_date') }}
