@@ -217,3 +217,54 @@
     {#- "1 meeting", "2 meetings": a count and its noun, for messages -#}
     cast({{ expression }} as {{ type_text() }}) || case when {{ expression }} = 1 then ' {{ singular }}' else ' {{ plural }}' end
 {%- endmacro %}
+
+{% macro alert_recipients() -%}
+    {#- SQL: who receives the alerts on what each user owns, as the users are now: (owner_user_id,
+        recipient_user_id, recipient_name, recipient_role), the owner and the owner's manager when
+        that is another user. -#}
+    select owners.user_id as owner_user_id, owners.user_id as recipient_user_id, owners.full_name as recipient_name,
+        'owner' as recipient_role
+    from {{ ref('dim_users') }} as owners
+    union all
+    select owners.user_id, managers.user_id, managers.full_name, 'manager'
+    from {{ ref('dim_users') }} as owners
+    inner join {{ ref('dim_users') }} as managers on owners.manager_user_id = managers.user_id
+    where managers.user_id <> owners.user_id
+{%- endmacro %}
+
+{% macro forget_changed_alerts() -%}
+    {#- Pre-hook of alerts kept night by night: remove the alerts a night words again, which the
+        model then builds with the runs the table does not hold (the new ones). Nothing on a full
+        build. A run's opening facts never change once opened (int_alert_runs keeps them), so what
+        changes is when it was last seen and whether it recovered, or the run itself (a refresh
+        of the runs found other ones), or who receives what its owner owns. -#}
+    {%- if is_incremental() -%}
+    {%- set recipient_columns = 'owner_user_id, recipient_user_id, recipient_name, recipient_role' -%}
+    delete from {{ this }}
+    where alert_id in (
+            select runs.alert_id
+            from {{ ref('int_alert_runs') }} as runs
+            inner join {{ this }} as kept on kept.alert_id = runs.alert_id
+            where runs.last_seen_date is distinct from kept.last_seen_date
+                or runs.cleared_date is distinct from kept.recovered_date
+        )
+        or alert_id not in (select runs.alert_id from {{ ref('int_alert_runs') }} as runs)
+        or owner_user_id in (
+            select changed.owner_user_id
+            from (
+                (
+                    select {{ recipient_columns }} from {{ this }} as kept
+                    except
+                    select {{ recipient_columns }} from ({{ alert_recipients() }}) as recipients
+                )
+                union all
+                (
+                    select {{ recipient_columns }} from ({{ alert_recipients() }}) as recipients
+                    where recipients.owner_user_id in (select kept.owner_user_id from {{ this }} as kept)
+                    except
+                    select {{ recipient_columns }} from {{ this }} as kept
+                )
+            ) as changed
+        )
+    {%- endif -%}
+{%- endmacro %}

@@ -184,9 +184,11 @@ def test_the_unit_tests_of_the_models_reading_scores_and_news_pass(acted: Wareho
 
 
 def test_the_alerts_kept_night_by_night_equal_those_built_whole(acted: Warehouse, tmp_path: Path) -> None:
-    """The alerts' runs built on the health tables up to ten days before the last, then kept by a
-    night that reads the days after (runs going on, runs ending, new runs), equal those built in
-    one go (the fixture's), and so do the alerts."""
+    """The alerts' runs and the alerts built on the health tables up to ten days before the last,
+    then kept by a night that reads the days after (runs going on, runs ending, new runs) while an
+    owner got another manager and a user another name: the runs equal those built in one go (the
+    fixture's), and the alerts those a full refresh words from them, with only the changed ones
+    written by the night."""
     import shutil
 
     import duckdb
@@ -195,27 +197,45 @@ def test_the_alerts_kept_night_by_night_equal_those_built_whole(acted: Warehouse
     shutil.copy(acted.path, warehouse)
     split = acted.as_of - dt.timedelta(days=10)
     health = [relations.load().model(f"{entity}_health").sql for entity in ("account", "contact", "opportunity")]
+    alerts_sql, users_sql = relations.load().model("alerts").sql, relations.load().model("dim_users").sql
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema later_days")
         for number, table_sql in enumerate(health):
             con.execute(f"create table later_days.t{number} as select * from {table_sql} where snapshot_date > ?", [split])
             con.execute(f"delete from {table_sql} where snapshot_date > ?", [split])
-    run_models(acted.root / "landed", warehouse, tmp_path, split, ["--select", "int_alert_runs", "--full-refresh"])
+    run_models(acted.root / "landed", warehouse, tmp_path, split, ["--select", "int_alert_runs", "alerts", "--full-refresh"])
     with duckdb.connect(str(warehouse)) as con:
         for number, table_sql in enumerate(health):
             con.execute(f"insert into {table_sql} select * from later_days.t{number}")
+        # an owner of alerts gets another manager; another user, a new name
+        owner, manager = con.execute(f"select owner_user_id, recipient_user_id from {alerts_sql} "
+                                     "where recipient_role = 'manager' order by 1 limit 1").fetchone()
+        other = con.execute(f"select min(user_id) from {users_sql} where user_id not in (?, ?)", [owner, manager]).fetchone()[0]
+        con.execute(f"update {users_sql} set manager_user_id = ? where user_id = ?", [other, owner])
+        con.execute(f"update {users_sql} set full_name = full_name || ' Jr.' where user_id = ?", [manager])
     output = run_models(acted.root / "landed", warehouse, tmp_path, acted.as_of, ["--select", "int_alert_runs", "alerts"])
     assert "incremental model" in output
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"create table later_days.night_alerts as select * from {alerts_sql}")
+        written = con.execute("select count(*) filter (where dbt_invocation_id = (select max(dbt_invocation_id) "
+                              "from later_days.night_alerts where recipient_user_id = ?)), count(*) "
+                              "from later_days.night_alerts", [other]).fetchone()
+    assert 0 < written[0] < written[1]
+    run_models(acted.root / "landed", warehouse, tmp_path, acted.as_of, ["--select", "alerts", "--full-refresh"])
     with duckdb.connect(str(warehouse), read_only=True) as con:
         con.execute(f"attach '{acted.path}' as whole (read_only)")
-        for model in ("int_alert_runs", "alerts"):
-            relation = relations.load().model(model)
-            kept_sql, whole_sql = relation.sql, f"whole.{relation.sql}"
+        runs_sql = relations.load().model("int_alert_runs").sql
+        for kept_sql, whole_sql in ((runs_sql, f"whole.{runs_sql}"), ("later_days.night_alerts", alerts_sql)):
+            columns = "columns(lambda c: c <> 'dbt_invocation_id')"
             counts = con.execute(f"select (select count(*) from {kept_sql}), (select count(*) from {whole_sql}), "
-                                 f"(select count(*) from (select * from {kept_sql} except all select * from {whole_sql}))").fetchall()[0]
-            assert counts[0] == counts[1] > 20 and counts[2] == 0, (model, counts)
+                                 f"(select count(*) from (select {columns} from {kept_sql} except all "
+                                 f"select {columns} from {whole_sql}))").fetchall()[0]
+            assert counts[0] == counts[1] > 20 and counts[2] == 0, (kept_sql, counts)
+        # the night's recipients are the users as they are now
+        assert con.execute("select count(*) from later_days.night_alerts where owner_user_id = ? "
+                           "and recipient_role = 'manager' and recipient_user_id <> ?", [owner, other]).fetchone()[0] == 0
         # the night found runs on both sides of the split: some opened before it and went on or ended after
-        across = con.execute(f"select count(*) from {relations.load().model('int_alert_runs').sql} "
+        across = con.execute(f"select count(*) from {runs_sql} "
                              "where opened_date <= ? and coalesce(cleared_date, ?) > ?", [split, acted.as_of, split]).fetchall()[0][0]
         assert across > 0
 

@@ -6,11 +6,20 @@
 -- persists, is recovered the first day it no longer holds, and a new alert opens if it returns.
 -- Each alert goes to the owner and to the owner's manager as they are now: one row per recipient.
 -- The var `alerts` (dbt_project.yml, read by int_alert_runs) sets the entity types, the rules and the drop.
+-- Kept night by night (macro forget_changed_alerts, the pre-hook): a night words again the alerts
+-- whose run is new, went on or recovered, or whose owner's recipients changed; a run's opening facts
+-- never change once opened, and `--full-refresh` words every alert again.
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns',
+          pre_hook="{{ forget_changed_alerts() }}") }}
 
 with
 
 opened as (
-    select * from {{ ref('int_alert_runs') }}
+    -- every run on a full build; else those the table does not hold (new, or forgotten by the pre-hook)
+    select * from {{ ref('int_alert_runs') }} as runs
+    {%- if is_incremental() %}
+    where runs.alert_id not in (select kept.alert_id from {{ this }} as kept)
+    {%- endif %}
 ),
 
 worded as (
@@ -32,15 +41,7 @@ worded as (
 ),
 
 recipients as (
-    select worded.alert_id, owners.user_id as recipient_user_id, owners.full_name as recipient_name, 'owner' as recipient_role
-    from worded
-    inner join {{ ref('dim_users') }} as owners on worded.owner_user_id = owners.user_id
-    union all
-    select worded.alert_id, managers.user_id as recipient_user_id, managers.full_name as recipient_name, 'manager' as recipient_role
-    from worded
-    inner join {{ ref('dim_users') }} as owners on worded.owner_user_id = owners.user_id
-    inner join {{ ref('dim_users') }} as managers on owners.manager_user_id = managers.user_id
-    where managers.user_id <> owners.user_id
+    {{ alert_recipients() }}
 )
 
 select
@@ -61,6 +62,7 @@ select
     cast(worded.rating as {{ type_text() }}) as rating,
     cast(worded.previous_rating as {{ type_text() }}) as previous_rating,
     cast(worded.score_delta_7d as {{ type_double() }}) as score_delta_7d,
-    cast(worded.message as {{ type_text() }}) as message
+    cast(worded.message as {{ type_text() }}) as message,
+    {{ written_by_this_build() }}
 from worded
-inner join recipients on worded.alert_id = recipients.alert_id
+inner join recipients on worded.owner_user_id = recipients.owner_user_id
