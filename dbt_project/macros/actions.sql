@@ -237,11 +237,14 @@
         model then builds with the runs the table does not hold (the new ones). Nothing on a full
         build. A run's opening facts never change once opened (int_alert_runs keeps them), so what
         changes is when it was last seen and whether it recovered, or the run itself (a refresh
-        of the runs found other ones), or who receives what its owner owns. -#}
+        of the runs found other ones), or who receives what its owner owns. A table from before the
+        alerts marked the rows a build wrote (no dbt_invocation_id) is worded again whole. -#}
     {%- if is_incremental() -%}
     {%- set recipient_columns = 'owner_user_id, recipient_user_id, recipient_name, recipient_role' -%}
+    {%- set marked = 'dbt_invocation_id' in adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     delete from {{ this }}
-    where alert_id in (
+    where {{ 'dbt_invocation_id is null' if marked else 'true' }}
+        or alert_id in (
             select runs.alert_id
             from {{ ref('int_alert_runs') }} as runs
             inner join {{ this }} as kept on kept.alert_id = runs.alert_id

@@ -238,6 +238,13 @@ def test_the_alerts_kept_night_by_night_equal_those_built_whole(acted: Warehouse
         across = con.execute(f"select count(*) from {runs_sql} "
                              "where opened_date <= ? and coalesce(cleared_date, ?) > ?", [split, acted.as_of, split]).fetchall()[0][0]
         assert across > 0
+    # a table from before the alerts marked their rows is worded again whole
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"alter table {alerts_sql} drop column dbt_invocation_id")
+    run_models(acted.root / "landed", warehouse, tmp_path, acted.as_of, ["--select", "alerts"])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        marked = con.execute(f"select count(*), count(distinct dbt_invocation_id), count(dbt_invocation_id) from {alerts_sql}").fetchone()
+    assert marked == (written[1], 1, written[1])
 
 
 def _rows(sim: Warehouse, model: str, where_sql: str = "true", params: tuple = ()) -> list[dict]:
