@@ -118,15 +118,15 @@ def _scoped_view(con: duckdb.DuckDBPyConnection, entity: str, batches: Sequence[
     view_sql = quote_identifier(f"landed_{entity}__in_scope")
     # a constant the files' statistics answer: a batch that sorts before every batch in scope
     # holds none of their rows, nor the latest row of their keys
-    from_earliest = f"_batch_id >= {quote_literal(min(batches))}" if batches else "false"
-    in_scope = f"_batch_id in (select batch_id from batches_in_scope) and {from_earliest}"
+    from_earliest_sql = f"_batch_id >= {quote_literal(min(batches))}" if batches else "false"
+    in_scope_sql = f"_batch_id in (select batch_id from batches_in_scope) and {from_earliest_sql}"
     con.execute(
         f"create temp view {view_sql} as "
-        f"with keys_in_scope as (select distinct {keys_sql} from {files_sql} where {in_scope}), "
+        f"with keys_in_scope as (select distinct {keys_sql} from {files_sql} where {in_scope_sql}), "
         f"batch_keys as (select {keys_sql}, {columns_sql} from {files_sql} "
-        f"semi join keys_in_scope using ({keys_sql}) where {from_earliest}), "
+        f"semi join keys_in_scope using ({keys_sql}) where {from_earliest_sql}), "
         f"latest as ({latest_sql}) "
-        f"select scoped.* from (select *, {columns_sql} from {files_sql} where {in_scope}) as scoped "
+        f"select scoped.* from (select *, {columns_sql} from {files_sql} where {in_scope_sql}) as scoped "
         "semi join latest on scoped.batch_id = latest.batch_id and scoped.source_row = latest.source_row"
     )
     return view_sql

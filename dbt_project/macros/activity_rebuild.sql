@@ -100,9 +100,7 @@
         those int_activity_chain_inputs listed when this run built it, else (a run that selected a
         model of the chain without it) the inputs as they are now. -#}
     {%- set listed = ref('int_activity_chain_inputs') -%}
-    {%- set listed_now = execute and load_relation(listed) is not none and run_query(
-            'select count(*) from ' ~ listed ~ ' where dbt_invocation_id = ' ~ sql_string(invocation_id)
-        ).columns[0].values()[0] > 0 -%}
+    {%- set listed_now = execute and load_relation(listed) is not none and written_in_this_run(listed) -%}
     {%- if listed_now -%}
     select input_kind, input_key, input_version from {{ listed }} as listed
     {%- else -%}
