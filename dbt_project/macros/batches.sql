@@ -121,19 +121,18 @@
     {{ return(run_query(query).columns[0].values() | list) }}
 {%- endmacro %}
 
-{% macro only_new_batches(entity) -%}
+{% macro only_new_batches(batches) -%}
     {#- The `where` clause of a staging table's read of its landed entity when kept incrementally:
-        only the rows of the batches the table has not taken in yet (new_batch_ids), named as
-        constants, so the read skips every other batch's file by its statistics. The cleaning then
-        runs over those rows only; rows_of_keys_in_new_batches adds the table's own row of each of
-        their keys. Nothing on a full build. -#}
-    {%- set batches = new_batch_ids(entity) -%}
+        only the rows of `batches`, the batches the table has not taken in yet (new_batch_ids, which
+        the model asks once), named as constants, so the read skips every other batch's file by its
+        statistics. The cleaning then runs over those rows only; rows_of_keys_in_new_batches adds
+        the table's own row of each of their keys. Nothing on a full build (`batches` none). -#}
     {%- if batches is not none %}
     where {{ landed_batch_id() }} in ({{ sql_string_list(batches) if batches else 'null' }})
     {%- endif -%}
 {%- endmacro %}
 
-{% macro rows_of_keys_in_new_batches(relation, keys, entity) -%}
+{% macro rows_of_keys_in_new_batches(relation, keys, batches) -%}
     {#- For a staging table kept incrementally (unique_key: `keys`, its key columns; pre-hook
         forget_replaced_batches): on a full build every row of `relation`; on an incremental build
         `relation` holds the rows of the new batches (only_new_batches), and with them comes the
@@ -153,8 +152,7 @@
         {%- set columns_sql -%}
             {%- for name in names %}{{ adapter.quote(name) }}{{ ', ' if not loop.last }}{% endfor -%}
         {%- endset -%}
-        {#- the first as the warehouse orders batch_id: new_batch_ids lists them so -#}
-        {%- set batches = new_batch_ids(entity) -%}
+        {#- batches[0]: the first as the warehouse orders batch_id (new_batch_ids lists them so) -#}
         select {{ columns_sql }} from {{ relation }}
         union all
         select {{ columns_sql }}
@@ -166,11 +164,11 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro latest_rows_of_new_batches(relation, entity, keys) -%}
+{% macro latest_rows_of_new_batches(relation, entity, keys, batches) -%}
     {#- The end of a staging table kept incrementally (materialized incremental, delete+insert on its
         unique_key `keys`, pre-hook forget_replaced_batches): after the CTE `relation` of the landed
-        entity's renamed rows, the CTEs that keep each new key's latest row, and the final select,
-        which marks the rows this build wrote. -#}
+        entity's renamed rows of `batches` (only_new_batches), the CTEs that keep each new key's
+        latest row, and the final select, which marks the rows this build wrote. -#}
 versioned as (
 
     {{ with_batch_versions(relation, entity) }}
@@ -179,7 +177,7 @@ versioned as (
 
 delivered as (
 
-    {{ rows_of_keys_in_new_batches('versioned', keys, entity) }}
+    {{ rows_of_keys_in_new_batches('versioned', keys, batches) }}
 
 ),
 

@@ -2,6 +2,7 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert',
           pre_hook="{{ forget_replaced_batches('activities') }}", unique_key=key_columns) }}
 
+{%- set new_batches = new_batch_ids('activities') %}
 with
 
 renamed as (
@@ -25,8 +26,8 @@ renamed as (
         {{ batch_columns() }}
 
     from {{ source('landed', 'activities') }} as source
-    {{ only_new_batches('activities') }}
+    {{ only_new_batches(new_batches) }}
 
 ),
 
-{{ latest_rows_of_new_batches('renamed', 'activities', key_columns) }}
+{{ latest_rows_of_new_batches('renamed', 'activities', key_columns, new_batches) }}

@@ -2,6 +2,7 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert',
           pre_hook="{{ forget_replaced_batches('activity_parties') }}", unique_key=key_columns) }}
 
+{%- set new_batches = new_batch_ids('activity_parties') %}
 with
 
 renamed as (
@@ -16,9 +17,9 @@ renamed as (
         {{ batch_columns() }}
 
     from {{ source('landed', 'activity_parties') }} as source
-    {{ only_new_batches('activity_parties') }}
+    {{ only_new_batches(new_batches) }}
 
 ),
 
 -- the key is compared after clean-up: "J@X.com" and "j@x.com" in one role are one party
-{{ latest_rows_of_new_batches('renamed', 'activity_parties', key_columns) }}
+{{ latest_rows_of_new_batches('renamed', 'activity_parties', key_columns, new_batches) }}

@@ -2,6 +2,7 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert',
           pre_hook="{{ forget_replaced_batches('email_events') }}", unique_key=key_columns) }}
 
+{%- set new_batches = new_batch_ids('email_events') %}
 with
 
 renamed as (
@@ -18,8 +19,8 @@ renamed as (
         {{ batch_columns() }}
 
     from {{ source('landed', 'email_events') }} as source
-    {{ only_new_batches('email_events') }}
+    {{ only_new_batches(new_batches) }}
 
 ),
 
-{{ latest_rows_of_new_batches('renamed', 'email_events', key_columns) }}
+{{ latest_rows_of_new_batches('renamed', 'email_events', key_columns, new_batches) }}
