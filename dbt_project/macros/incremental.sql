@@ -89,27 +89,38 @@
 
 {% macro written_by_this_build() -%}
     {#- The column marking which dbt invocation wrote a row of an incrementally kept table: the
-        tests of such a table check the rows their build wrote (get_where_subquery). -#}
+        tests of such a table check the rows their build wrote (rows_this_build_wrote). -#}
     '{{ invocation_id }}' as dbt_invocation_id
+{%- endmacro %}
+
+{% macro rows_this_build_wrote(relation) -%}
+    {#- `relation` as a test reads it: a table marked by written_by_this_build (it carries
+        dbt_invocation_id, a column its yml documents) gives the rows this invocation wrote, as a
+        subquery to alias; any other relation, itself. A full build or refresh writes every row, so
+        it tests everything; a nightly build tests its new rows, not the whole history. Generic
+        tests get it by their `where` (get_where_subquery); a singular test calls it on the table
+        it checks. -#}
+    {#- the tested model's documented columns, looked up among the test's own dependencies -#}
+    {%- set marked = [] -%}
+    {%- for unique_id in model.depends_on.nodes if unique_id in graph.nodes -%}
+        {%- set node = graph.nodes[unique_id] -%}
+        {%- if node.alias == relation.identifier and 'dbt_invocation_id' in node.columns -%}
+            {%- do marked.append(unique_id) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if marked -%}
+        {{ return('(select * from ' ~ relation ~ ' where dbt_invocation_id = ' ~ sql_string(invocation_id) ~ ')') }}
+    {%- endif -%}
+    {{ return(relation) }}
 {%- endmacro %}
 
 {% macro get_where_subquery(relation) -%}
     {#- dbt's own, plus one `where` value: `rows_this_build_wrote` (the default of every test,
-        dbt_project.yml) tests a table carrying dbt_invocation_id (written_by_this_build, a column
-        its yml documents) on the rows this invocation wrote, and any other relation whole. A full
-        build or refresh writes every row, so it tests everything; a nightly build tests its new
-        rows, not the whole history. -#}
+        dbt_project.yml), macro rows_this_build_wrote. -#}
     {%- set where = config.get('where') -%}
     {%- if where == 'rows_this_build_wrote' -%}
-        {#- the tested model's documented columns, looked up among the test's own dependencies -#}
-        {%- set marked = [] -%}
-        {%- for unique_id in model.depends_on.nodes if unique_id in graph.nodes -%}
-            {%- set node = graph.nodes[unique_id] -%}
-            {%- if node.alias == relation.identifier and 'dbt_invocation_id' in node.columns -%}
-                {%- do marked.append(unique_id) -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- set where = ("dbt_invocation_id = '" ~ invocation_id ~ "'") if marked else none -%}
+        {%- set tested = rows_this_build_wrote(relation) -%}
+        {{ return(tested if tested is not string else tested ~ ' dbt_subquery') }}
     {%- endif -%}
     {%- if where -%}
         {%- set filtered -%}

@@ -285,6 +285,9 @@ def test_a_build_after_new_batches_gives_the_tables_of_a_build_of_everything(bui
                               "int_activity_chain_inputs", "int_activity_ids__mapped", "int_activity_inputs__built", "int_activity_parties__resolved",
                               "int_emails__reply_pairs", "stg_landed__activities", "stg_landed__activity_parties",
                               "stg_landed__email_events"]
+    # the singular tests of such tables too (they ran in this build: its return code says they passed)
+    for singular in ("assert_reply_pairs_cross_sides", "assert_received_replies_are_customer_touches"):
+        assert f"dbt_invocation_id = '{night}'" in compiled[singular], singular
 
     # A batch landing replaces (its file changed) and one whose landed files went away: the table
     # takes in every batch again, as a full build would, and the activity-grain models rebuild
