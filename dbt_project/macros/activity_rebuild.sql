@@ -108,6 +108,25 @@
     {%- endif -%}
 {%- endmacro %}
 
+{% macro batches_not_built(entity, built) -%}
+    {#- The batch ids of `entity` (an activity-grain staging entity) staged now that the chain's
+        last complete build (`built`, int_activity_inputs__built) did not take in: a list, asked once
+        so that a read of the staging table names them as constants and skips the other batches'
+        row groups by their statistics instead of reading every row's batch. Empty at parse time. -#}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set query -%}
+        select input_key from ({{ current_chain_inputs() }}) as current_inputs
+        where input_kind = {{ sql_string(entity) }}
+        except
+        select input_key from {{ built }} as built
+        where input_kind = {{ sql_string(entity) }}
+        order by 1
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values() | list) }}
+{%- endmacro %}
+
 {% macro activity_rebuild_scope() -%}
     {#- 'changed' when this run can rebuild only the activities that changed, else 'all'. Called by
         int_activities__to_rebuild while it is built (its previous table still there). The query

@@ -76,10 +76,12 @@ changed_opportunities as (
 
 new_batch_activities as (
 
+    -- the batches named (macro batches_not_built): the read skips every other batch's row groups
     {%- for entity, model in activity_grain_staging() %}
+    {%- set new_batches = batches_not_built(entity, built) %}
     select activity_id
     from {{ ref(model) }} as staged
-    where batch_id not in (select input_key from {{ built }} as built where input_kind = {{ sql_string(entity) }})
+    where batch_id in ({{ sql_string_list(new_batches) if new_batches else 'null' }})
     {{- '\n    union' if not loop.last }}
     {%- endfor %}
 
