@@ -111,8 +111,9 @@
 {% macro batches_not_built(entity, built) -%}
     {#- The batch ids of `entity` (an activity-grain staging entity) staged now that the chain's
         last complete build (`built`, int_activity_inputs__built) did not take in: a list, asked once
-        so that a read of the staging table names them as constants and skips the other batches'
-        row groups by their statistics instead of reading every row's batch. Empty at parse time. -#}
+        per build so that a read of the staging table names them as constants (in_batches) and skips
+        the other batches' row groups by their statistics instead of reading every row's batch.
+        Empty at parse time. -#}
     {%- if not execute -%}
         {{ return([]) }}
     {%- endif -%}
@@ -125,6 +126,12 @@
         order by 1
     {%- endset -%}
     {{ return(run_query(query).columns[0].values() | list) }}
+{%- endmacro %}
+
+{% macro in_batches(column, batches) -%}
+    {#- SQL: `column` is one of `batches` (a list of batch ids, batches_not_built), named as
+        constants; false for none. -#}
+    {{ column }} in ({{ sql_string_list(batches) if batches else 'null' }})
 {%- endmacro %}
 
 {% macro activity_rebuild_scope() -%}

@@ -24,6 +24,12 @@ select
 {%- set built = relation_of_model('int_activity_inputs__built') %}
 {%- set built_ids = relation_of_model('int_activity_ids__mapped') %}
 {%- set built_parties = relation_of_model('int_activity_parties__resolved') %}
+{#- per staging entity, the batches the chain has not built, named in the reads below so that they
+    skip the other batches' row groups by their statistics -#}
+{%- set new_batches = {} %}
+{%- for entity, model in activity_grain_staging() %}
+{%- do new_batches.update({entity: batches_not_built(entity, built)}) %}
+{%- endfor %}
 
 with
 
@@ -76,12 +82,10 @@ changed_opportunities as (
 
 new_batch_activities as (
 
-    -- the batches named (macro batches_not_built): the read skips every other batch's row groups
     {%- for entity, model in activity_grain_staging() %}
-    {%- set new_batches = batches_not_built(entity, built) %}
     select activity_id
     from {{ ref(model) }} as staged
-    where batch_id in ({{ sql_string_list(new_batches) if new_batches else 'null' }})
+    where {{ in_batches('batch_id', new_batches[entity]) }}
     {{- '\n    union' if not loop.last }}
     {%- endfor %}
 
@@ -115,13 +119,15 @@ known as (
 
     -- every landed activity as the chain last built it, and as staged now: staging changes an
     -- activity only through a batch the chain has not built (a batch replaced or gone rebuilds
-    -- every activity), so the staged rows of the other activities are those built, not read again
+    -- every activity), so the staged rows of the other activities are those built, not read again;
+    -- and a staged row from a batch of activities the chain has built is one of those
     select activity_id, activity_type, internet_message_id, thread_id, parent_activity_id
     from {{ built_ids }} as built_ids
     union all
     select activity_id, activity_type, internet_message_id, thread_id, parent_activity_id
     from {{ ref('stg_landed__activities') }} as staged
     where activity_id in (select activity_id from new_batch_activities)
+        and {{ in_batches('batch_id', new_batches['activities']) }}
 
 ),
 
