@@ -128,12 +128,6 @@
     {{ return(run_query(query).columns[0].values() | list) }}
 {%- endmacro %}
 
-{% macro in_batches(column, batches) -%}
-    {#- SQL: `column` is one of `batches` (a list of batch ids, batches_not_built), named as
-        constants; false for none. -#}
-    {{ column }} in ({{ sql_string_list(batches) if batches else 'null' }})
-{%- endmacro %}
-
 {% macro activity_rebuild_scope() -%}
     {#- 'changed' when this run can rebuild only the activities that changed, else 'all'. Called by
         int_activities__to_rebuild while it is built (its previous table still there). The query

@@ -128,8 +128,14 @@
         statistics. The cleaning then runs over those rows only; rows_of_keys_in_new_batches adds
         the table's own row of each of their keys. Nothing on a full build (`batches` none). -#}
     {%- if batches is not none %}
-    where {{ landed_batch_id() }} in ({{ sql_string_list(batches) if batches else 'null' }})
+    where {{ in_batches(landed_batch_id(), batches) }}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro in_batches(column, batches) -%}
+    {#- SQL: `column` is one of `batches` (a list of batch ids), named as constants so that a read
+        skips the other batches' files or row groups by their statistics; false for none. -#}
+    {{ column }} in ({{ sql_string_list(batches) if batches else 'null' }})
 {%- endmacro %}
 
 {% macro rows_of_keys_in_new_batches(relation, keys, batches) -%}
