@@ -47,11 +47,11 @@ DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
 # block loop grew to 3.39 GB at 3GB and stayed at 2.48 GB at 1GB, at the same CPU; copying the 1M
 # warehouse into a first release took 3.18 GB and 60.0 CPU-s at 3GB, 1.19 GB and 68.7 CPU-s at 1GB.
 DEFAULT_DUCKDB_FRAMES_MEMORY_LIMIT = "1GB"
-# dbt's own variable for the level of its file log (logs/dbt.log). Unset, the pipeline's dbt commands
-# write none: at dbt's default level (debug) dbt formats every event of every node for it, all SQL
-# included, an eighth of a small build's CPU (19.2 against 21.8 CPU-s, median of four). What a run
-# shows is in the step's log (dbt's info output) either way; DBT_LOG_LEVEL_FILE=debug brings the
-# file back for a run that needs looking into.
+# dbt's own variable for the level of its file log (dbt.log, in the step's target folder). Unset,
+# the pipeline's dbt commands write none: at dbt's default level (debug) dbt formats every event of
+# every node for it, all SQL included, an eighth of a small build's CPU (19.2 against 21.8 CPU-s,
+# median of four). What a run shows is in the step's log (dbt's info output) either way;
+# DBT_LOG_LEVEL_FILE=debug brings the file back for a run that needs looking into.
 DBT_FILE_LOG_LEVEL_VARIABLE = "DBT_LOG_LEVEL_FILE"
 _MEMORY_SIZE = re.compile(r"[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)")
 

@@ -189,7 +189,7 @@
     {%- else -%}
         {{ column }} in {{ to_rebuild }}
         {%- if chain_model is not none and written_in_this_run(chain_model) %}
-        and {{ column.rpartition('.')[0] ~ '.' if '.' in column }}dbt_invocation_id = {{ sql_string(invocation_id) }}
+        and {{ is_written_by_this_build(column.rpartition('.')[0]) }}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
@@ -200,7 +200,7 @@
         {{ return(false) }}
     {%- endif -%}
     {%- set query -%}
-        select count(*) from (select 1 from {{ relation }} where dbt_invocation_id = {{ sql_string(invocation_id) }} limit 1) as written
+        select count(*) from (select 1 from {{ relation }} where {{ is_written_by_this_build() }} limit 1) as written
     {%- endset -%}
     {{ return(run_query(query).columns[0].values()[0] > 0) }}
 {%- endmacro %}

@@ -63,7 +63,7 @@
     {%- endif -%}
     {%- set query -%}
         select
-            (select min({{ date_column }}) from {{ engagement }} where dbt_invocation_id = '{{ invocation_id }}') as first_written,
+            (select min({{ date_column }}) from {{ engagement }} where {{ is_written_by_this_build() }}) as first_written,
             (select max(as_of_date) from {{ this }}) as last_built
     {%- endset -%}
     {%- set row = run_query(query).rows[0] -%}
@@ -90,7 +90,13 @@
 {% macro written_by_this_build() -%}
     {#- The column marking which dbt invocation wrote a row of an incrementally kept table: the
         tests of such a table check the rows their build wrote (rows_this_build_wrote). -#}
-    '{{ invocation_id }}' as dbt_invocation_id
+    {{ sql_string(invocation_id) }} as dbt_invocation_id
+{%- endmacro %}
+
+{% macro is_written_by_this_build(table_alias=none) -%}
+    {#- SQL: whether a row of a table marked by written_by_this_build was written by this invocation;
+        `table_alias` qualifies the column when the query reads several tables. -#}
+    {{ table_alias ~ '.' if table_alias }}dbt_invocation_id = {{ sql_string(invocation_id) }}
 {%- endmacro %}
 
 {% macro rows_this_build_wrote(relation) -%}
@@ -109,7 +115,7 @@
         {%- endif -%}
     {%- endfor -%}
     {%- if marked -%}
-        {{ return('(select * from ' ~ relation ~ ' where dbt_invocation_id = ' ~ sql_string(invocation_id) ~ ')') }}
+        {{ return('(select * from ' ~ relation ~ ' where ' ~ is_written_by_this_build() ~ ')') }}
     {%- endif -%}
     {{ return(relation) }}
 {%- endmacro %}

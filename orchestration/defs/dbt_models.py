@@ -31,6 +31,10 @@ RUN_EXCLUDES = ["--exclude-resource-type", "unit_test"]
 # A run tagged with this (`python -m orchestration.run DATE --full-refresh`) rebuilds every
 # incremental model whole: the day-grained models' history, the serving tables from the scorer's.
 FULL_REFRESH_TAG = "relintel/dbt_full_refresh"
+# Each dbt invocation writes its compiled SQL, logs and run_results.json to a folder of its own under
+# the project's target (about 8 MB): a step keeps its last week of nights to look into, not every
+# night since it was installed.
+KEPT_INVOCATION_TARGETS = 7
 
 
 class Translator(DagsterDbtTranslator):
@@ -95,6 +99,18 @@ def _share_parse(invocation_target: Path) -> None:
     os.replace(staged, shared)  # atomic: a concurrent invocation reads the old file or the new one
 
 
+def _prune_invocation_targets(invocation_target: Path) -> None:
+    """Remove the target folders of this step's finished invocations but the newest
+    KEPT_INVOCATION_TARGETS. dbt writes run_results.json last, so a folder without it belongs to an
+    invocation still running (a concurrent run of another data folder) or one that was killed, and is
+    left alone: a killed one's logs are what a user reads next."""
+    step = invocation_target.name.rsplit("-", 2)[0]  # dagster-dbt names it <step>-<run id>-<unique id>
+    finished = sorted((results.stat().st_mtime, results.parent) for results in
+                      invocation_target.parent.glob(f"{step}-*-*/run_results.json"))
+    for _, folder in finished[:-KEPT_INVOCATION_TARGETS]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, *, reads_extracts: bool) -> Iterator[Any]:
     """One `dbt build` of the step's selection, holding the warehouse lock, with the run's values.
     On a server warehouse, what the step reads of the landed folder is loaded first: the models
@@ -126,6 +142,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, *, reads_extr
         events = list(invocation.stream())
         counts = _row_counts(cfg, _built_tables(events))
     _share_parse(Path(invocation.target_path))
+    _prune_invocation_targets(Path(invocation.target_path))
     for event in events:
         uid = _unique_id(event)
         if isinstance(event, dg.Output) and uid in counts:

@@ -36,3 +36,33 @@ def test_no_dbt_adapter_is_loaded_into_the_steps_process(monkeypatch: pytest.Mon
     invocation = dbt.cli(["--version"], raise_on_error=True, target_path=tmp_path)
     invocation.wait()
     assert loaded == [] and invocation.adapter is None and invocation.is_successful()
+
+
+def test_a_step_keeps_its_last_finished_invocations_targets_and_every_unfinished_one(tmp_path) -> None:
+    """Each night's dbt invocations leave ~8 MB of compiled SQL and logs: a year of nights would be
+    gigabytes. The newest finished folders of the step stay; a folder without run_results.json (an
+    invocation still running, or killed) and other steps' folders are not touched."""
+    import os
+
+    from orchestration.defs.dbt_models import KEPT_INVOCATION_TARGETS, _prune_invocation_targets
+
+    def invocation(name: str, finished_at: int | None) -> str:
+        folder = tmp_path / name
+        (folder / "compiled").mkdir(parents=True)
+        if finished_at is not None:
+            (folder / "run_results.json").write_text("{}")
+            os.utime(folder / "run_results.json", (finished_at, finished_at))
+        return name
+
+    # Names sort differently from the times they finished, as run ids do.
+    nights = [invocation(f"dbt_models-{run:07x}-aaaaaaa", 1_000_000 + 86_400 * ((run * 7) % 12))
+              for run in range(12)]
+    running = invocation("dbt_models-fffffff-bbbbbbb", None)
+    other_step = [invocation(f"dbt_serving_models-{run:07x}-ccccccc", 1_000) for run in range(9)]
+    assert len(nights) > KEPT_INVOCATION_TARGETS
+    by_time = sorted(nights, key=lambda name: (tmp_path / name / "run_results.json").stat().st_mtime)
+
+    _prune_invocation_targets(tmp_path / by_time[-1])
+
+    kept = sorted(folder.name for folder in tmp_path.iterdir())
+    assert kept == sorted([*by_time[-KEPT_INVOCATION_TARGETS:], running, *other_step])
