@@ -91,6 +91,22 @@
     {{ return("cast('" ~ raw ~ "' as date)") }}
 {%- endmacro %}
 
+{% macro as_of_date_value(activities_relation) -%}
+    {#- The as-of date as a SQL value for a filter: the `as_of_date` var as a literal when set, else
+        the scalar subquery of as_of_date_select. A window on a date column against a constant is a
+        filter the scan checks against each row group's min/max date, skipping the row groups of
+        other days (the facts are written in day order, clustered_by); against a subquery or a
+        joined `as_of` row the scan reads every row of the history and the join filters them. -#}
+    {%- set literal = as_of_date_literal() -%}
+    {{- return(literal if literal else '(' ~ as_of_date_select(activities_relation) ~ ')') -}}
+{%- endmacro %}
+
+{% macro within_days_to_as_of(date_column, days) -%}
+    {#- True for a day among the `days` days up to and including the as-of date (as_of_date_value). -#}
+    {%- set as_of_value = as_of_date_value(ref('fct_activities')) -%}
+    {{ date_column }} <= {{ as_of_value }} and {{ date_column }} > {{ dbt.dateadd('day', -(days | int), as_of_value) }}
+{%- endmacro %}
+
 {% macro as_of_date_select(activities_relation) -%}
     {#- The body of an `as_of` CTE: the `as_of_date` var when set, else the date of the last activity that
         happened (scheduled meetings lie in the future; the data ends with the last thing that happened). -#}

@@ -215,6 +215,28 @@ def test_the_activity_facts_are_written_in_day_order(build: Build) -> None:
         assert len(days) > 20 and days == sorted(days)
 
 
+def test_the_readers_of_a_window_of_days_skip_the_facts_other_days(build: Build) -> None:
+    """Their scans of the facts carry the window as constant dates, which DuckDB checks against each
+    row group's min/max (the facts are in day order): a bound against a joined as-of row or a
+    subquery is applied after the scan has read the whole history. Statistics propagation is off so
+    that a bound the tiny history always meets stays in the plan."""
+    compiled = {path.stem: path for path in (build.root / "target" / "compiled").rglob("*.sql")}
+    readers = ["interaction_timeline", "relationship_strength", "hygiene_rep_capture_discipline",
+               "hygiene_findings__capture_discipline", "hygiene_findings__contact_links"]
+    with duckdb.connect(str(build.warehouse), read_only=True) as con:
+        con.execute("set disabled_optimizers = 'statistics_propagation'")
+        for model in readers:
+            plan = json.loads(con.execute("explain (format json) " + compiled[model].read_text()).fetchall()[0][1])
+            scans, stack = [], list(plan)
+            while stack:
+                node = stack.pop()
+                stack.extend(node.get("children", []))
+                info = node.get("extra_info", {})
+                if str(info.get("Table", "")).endswith((".fct_activities", ".fct_activity_participants")):
+                    scans.append(json.dumps(info.get("Filters")))
+            assert scans and all(re.search(r"activity_date > '\d{4}-\d{2}-\d{2}'::DATE", filters) for filters in scans), (model, scans)
+
+
 def test_quarantine_is_published(build: Build) -> None:
     rows = query(build, "select entity, field_name, source_row_number from main.landing_quarantine")
     assert rows == [("activities", "started_at", 1)]

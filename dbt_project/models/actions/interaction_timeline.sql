@@ -19,10 +19,8 @@ recent as (
         activities.account_id,
         activities.opportunity_id
     from {{ ref('fct_activities') }} as activities
-    cross join as_of
     where activities.activity_status = 'completed'
-      and activities.activity_date <= as_of.as_of_date
-      and activities.activity_date > {{ dbt.dateadd('day', -days, 'as_of.as_of_date') }}
+      and {{ within_days_to_as_of('activities.activity_date', days) }}
 ),
 
 contacts_taking_part as (
@@ -30,6 +28,8 @@ contacts_taking_part as (
     from recent
     inner join {{ ref('fct_activity_participants') }} as participants on recent.activity_id = participants.activity_id
     where participants.contact_id is not null
+      -- the same days on the parties' side: the join then takes in their rows of those days only
+      and {{ within_days_to_as_of('participants.activity_date', days) }}
 ),
 
 per_entity as (

@@ -10,6 +10,8 @@
 -- The same strength 90 days earlier gives the trend.
 {%- set p = var('relationship_strength') %}
 {%- set saturation = numeric_value(p.saturation, "relationship_strength.saturation") %}
+{#- the activities both evaluations read: the lookback up to the as-of date and to 90 days before it -#}
+{%- set window_days = numeric_value(p.lookback_days, 'relationship_strength.lookback_days') | int + 90 %}
 
 with
 
@@ -38,8 +40,9 @@ parties as (
     inner join {{ ref('fct_activities') }} as activities
         on participants.activity_id = activities.activity_id
     where (participants.user_id is not null or participants.contact_id is not null)
-      and participants.activity_date <= (select as_of_date from as_of)
-      and participants.activity_date > (select as_of_date from as_of) - {{ numeric_value(p.lookback_days, 'relationship_strength.lookback_days') | int + 90 }}
+      and {{ within_days_to_as_of('participants.activity_date', window_days) }}
+      -- the same days on the activities' side: the join then takes in their rows of those days only
+      and {{ within_days_to_as_of('activities.activity_date', window_days) }}
 ),
 
 shared as (
