@@ -3,6 +3,7 @@ compare a Python rule with the SQL the models run (e-mail clean-up, plus-address
 
 from __future__ import annotations
 
+import datetime
 import re
 from types import SimpleNamespace
 from typing import Any
@@ -40,8 +41,11 @@ def render_macros(*files: str) -> SimpleNamespace:
     environment.globals["var"] = lambda name, default=None: project["vars"].get(name, default)
     environment.globals["adapter"] = _DuckDBAdapter(environment)
     environment.globals["dbt"] = SimpleNamespace(dateadd=_duckdb_dateadd)
-    environment.globals["modules"] = SimpleNamespace(re=re)
+    environment.globals["modules"] = SimpleNamespace(re=re, datetime=datetime)
     environment.globals["exceptions"] = SimpleNamespace(raise_compiler_error=_raise_compiler_error)
+    # dbt's return(value) ends a macro with `value`; here the value is the macro's output, which is
+    # the same for a macro whose body is that call alone returning text (days_before)
+    environment.globals["return"] = lambda value: value
     for file in files:
         module = environment.from_string((DBT_PROJECT_DIR / "macros" / file).read_text(encoding="utf-8")).module
         environment.globals.update({name: getattr(module, name) for name in dir(module) if not name.startswith("_")})

@@ -44,14 +44,16 @@
     )
 {%- endmacro %}
 
-{% macro customer_touch_within(engagement, horizon) -%}
+{% macro customer_touch_within(engagement, horizon, from_day=none) -%}
     {#- contact_id, as_of_date, label (1 when a customer touch follows within `horizon` days),
         label_known_date (as_of_date + horizon), for every row of `engagement`
-        (fct_contact_daily_engagement: one row per contact and day, no day missing). -#}
-    {{- adapter.dispatch('customer_touch_within')(engagement, horizon) -}}
+        (fct_contact_daily_engagement: one row per contact and day, no day missing), or for its rows
+        from `from_day` (a Python date) on: a day's label looks only at the days after it, so then
+        only those are read, not the history's. -#}
+    {{- adapter.dispatch('customer_touch_within')(engagement, horizon, from_day) -}}
 {%- endmacro %}
 
-{% macro default__customer_touch_within(engagement, horizon) -%}
+{% macro default__customer_touch_within(engagement, horizon, from_day=none) -%}
     {#- The days are consecutive rows, so the next `horizon` rows are the next `horizon` days. -#}
     select
         contact_id,
@@ -64,9 +66,10 @@
         ) as label,
         engagement_date + {{ horizon }} as label_known_date
     from {{ engagement }} as engagement
+    where true {{- and_on_or_after('engagement_date', from_day) }}
 {%- endmacro %}
 
-{% macro duckdb__customer_touch_within(engagement, horizon) -%}
+{% macro duckdb__customer_touch_within(engagement, horizon, from_day=none) -%}
     {#- Each day's next touch, found by an ASOF join rather than a window: a filter on as_of_date
         (the scorer reads a few dozen training dates) reaches the scan of the days, where a window
         would first be computed over every contact-day of the history. -#}
@@ -80,7 +83,11 @@
         select contact_id, engagement_date
         from {{ engagement }} as engagement
         where {{ customer_touch_count('engagement') }} > 0
+            {%- if from_day is not none %}
+            and engagement_date > {{ days_before(from_day, 0) }}
+            {%- endif %}
     ) as touches
         on days.contact_id = touches.contact_id
         and touches.engagement_date > days.engagement_date
+    where true {{- and_on_or_after('days.engagement_date', from_day) }}
 {%- endmacro %}

@@ -39,7 +39,7 @@ def labels(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
 
 
 def test_the_asof_join_and_the_window_give_the_same_labels() -> None:
-    macros = render_macros("engagement_rules.sql")
+    macros = render_macros("incremental.sql", "engagement_rules.sql")
     for seed in range(3):
         con = engagement_days(seed)
         asof = labels(con, macros.duckdb__customer_touch_within("engagement", HORIZON))
@@ -47,6 +47,12 @@ def test_the_asof_join_and_the_window_give_the_same_labels() -> None:
         assert len(asof) == con.execute("select count(*) from engagement").fetchone()[0]
         assert {label for *_, label, _ in asof} == {0, 1}
         assert asof == window
+        # an incremental build's labels from a day on: the same labels, reading only the days after it
+        from_day = dt.date(2025, 12, 31) - dt.timedelta(days=60)
+        later = [row for row in asof if row[1] >= from_day]
+        assert later and len(later) < len(asof)
+        assert labels(con, macros.duckdb__customer_touch_within("engagement", HORIZON, from_day)) == later
+        assert labels(con, macros.default__customer_touch_within("engagement", HORIZON, from_day)) == later
 
 
 def test_a_day_is_labelled_by_a_touch_in_the_following_horizon_only() -> None:
@@ -54,7 +60,7 @@ def test_a_day_is_labelled_by_a_touch_in_the_following_horizon_only() -> None:
     con.execute("create table engagement as select 'c' as contact_id, d::date as engagement_date, "
                 "case when d = date '2025-01-31' then 1 else 0 end as emails_inbound, 0 as calls_inbound, "
                 "0 as customer_initiated_count from range(date '2025-01-01', date '2025-03-01', interval 1 day) t(d)")
-    rows = labels(con, render_macros("engagement_rules.sql").customer_touch_within("engagement", HORIZON))
+    rows = labels(con, render_macros("incremental.sql", "engagement_rules.sql").customer_touch_within("engagement", HORIZON))
     label = {as_of: value for _, as_of, value, _ in rows}
     assert label[dt.date(2025, 1, 1)] == 1  # the touch is 30 days later: within the horizon
     assert all(value == 1 for as_of, value in label.items() if as_of < dt.date(2025, 1, 31))

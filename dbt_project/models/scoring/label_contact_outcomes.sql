@@ -18,7 +18,7 @@ last_day as (
 ),
 
 labelled as (
-    {{ customer_touch_within(ref('fct_contact_daily_engagement'), horizon) }}
+    {{ customer_touch_within(ref('fct_contact_daily_engagement'), horizon, window_start) }}
 )
 
 select contact_id, as_of_date, label, label_known_date, {{ written_by_this_build() }}
