@@ -19,26 +19,25 @@ as_of as (
 
 contact_activities as (
 
-    -- one row per contact and activity, with the contact's strongest role in it
+    -- one row per contact and activity, with the contact's strongest role in it; read from the
+    -- parties with their activity's day (in day order), so a run's window skips the other days
     select
         parties.contact_id,
-        activities.activity_id,
-        activities.activity_date,
-        activities.activity_type,
-        activities.activity_status,
-        activities.direction,
+        parties.activity_id,
+        parties.activity_date,
+        parties.activity_type,
+        parties.activity_status,
+        parties.direction,
         {{ dbt.bool_or("parties.party_role in ('sender', 'organizer', 'caller')") }} as is_contact_initiator,
         {{ dbt.bool_or("parties.party_role in ('to', 'cc', 'bcc', 'attendee', 'callee')") }} as is_contact_recipient,
         {{ dbt.bool_or("parties.participation_status = 'no_show'") }} as is_contact_no_show,
         {{ dbt.bool_or("coalesce(parties.participation_status, '') not in ('declined', 'no_show')") }}
             as is_contact_present
 
-    from {{ ref('int_activity_parties__resolved') }} as parties
-    inner join {{ ref('int_activities__directed') }} as activities
-        on parties.activity_id = activities.activity_id
+    from {{ ref('fct_activity_participants') }} as parties
     where parties.contact_id is not null
-        and activities.direction in ('outbound', 'inbound')
-        {{- and_on_or_after('activities.activity_date', window_start) }}
+        and parties.direction in ('outbound', 'inbound')
+        {{- and_on_or_after('parties.activity_date', window_start) }}
     group by 1, 2, 3, 4, 5, 6
 
 ),
