@@ -74,12 +74,16 @@ opened_emails as (
 
 contact_recipients as (
 
-    -- the contacts each of those e-mails went to (only theirs: not every e-mail's of the history)
+    -- the contacts each of those e-mails went to (only theirs: not every e-mail's of the history);
+    -- joined on the day too (a party's activity_date is its e-mail's sent_date), which hands the scan
+    -- of the parties (in day order) the range of days those e-mails were sent in: it skips the rest
     select distinct participants.activity_id, participants.contact_id
     from {{ ref('fct_activity_participants') }} as participants
+    inner join (select distinct activity_id, sent_date from opened_emails) as opened
+        on participants.activity_id = opened.activity_id
+        and participants.activity_date = opened.sent_date
     where participants.contact_id is not null
         and participants.party_role in ('to', 'cc', 'bcc')
-        and participants.activity_id in (select activity_id from opened_emails)
 
 ),
 
