@@ -108,24 +108,32 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro batches_not_built(entity, built) -%}
-    {#- The batch ids of `entity` (an activity-grain staging entity) staged now that the chain's
-        last complete build (`built`, int_activity_inputs__built) did not take in: a list, asked once
-        per build so that a read of the staging table names them as constants (in_batches) and skips
-        the other batches' row groups by their statistics instead of reading every row's batch.
-        Empty at parse time. -#}
+{% macro batches_not_built(built) -%}
+    {#- entity -> the batch ids of that activity-grain staging entity staged now that the chain's last
+        complete build (`built`, int_activity_inputs__built) did not take in: one query per build,
+        so that a read of a staging table names them as constants (in_batches) and skips the other
+        batches' row groups by their statistics instead of reading every row's batch. Empty lists
+        at parse time. -#}
+    {%- set entities = activity_grain_staging() | map(attribute=0) | list -%}
+    {%- set batches = {} -%}
+    {%- for entity in entities -%}
+        {%- do batches.update({entity: []}) -%}
+    {%- endfor -%}
     {%- if not execute -%}
-        {{ return([]) }}
+        {{ return(batches) }}
     {%- endif -%}
     {%- set query -%}
-        select input_key from ({{ current_chain_inputs() }}) as current_inputs
-        where input_kind = {{ sql_string(entity) }}
+        select input_kind, input_key from ({{ current_chain_inputs() }}) as current_inputs
+        where input_kind in ({{ sql_string_list(entities) }})
         except
-        select input_key from {{ built }} as built
-        where input_kind = {{ sql_string(entity) }}
-        order by 1
+        select input_kind, input_key from {{ built }} as built
+        where input_kind in ({{ sql_string_list(entities) }})
+        order by 1, 2
     {%- endset -%}
-    {{ return(run_query(query).columns[0].values() | list) }}
+    {%- for row in run_query(query).rows -%}
+        {%- do batches[row[0]].append(row[1]) -%}
+    {%- endfor -%}
+    {{ return(batches) }}
 {%- endmacro %}
 
 {% macro activity_rebuild_scope() -%}

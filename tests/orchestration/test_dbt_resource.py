@@ -1,14 +1,17 @@
 """The dbt resource knows the installed dbt's version without running `dbt --version` (a subprocess
-that imports dbt before every run's first dbt step), and knows the version that command reports."""
+that imports dbt before every run's first dbt step), and knows the version that command reports; a
+dbt step keeps only its last invocations' target folders."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
 import dagster_dbt.core.resource
 import pytest
 
+from orchestration.defs.dbt_models import KEPT_INVOCATION_TARGETS, _prune_invocation_targets
 from orchestration.defs.resources import resources
 
 
@@ -42,9 +45,6 @@ def test_a_step_keeps_its_last_finished_invocations_targets_and_every_unfinished
     """Each night's dbt invocations leave ~8 MB of compiled SQL and logs: a year of nights would be
     gigabytes. The newest finished folders of the step stay; a folder without run_results.json (an
     invocation still running, or killed) and other steps' folders are not touched."""
-    import os
-
-    from orchestration.defs.dbt_models import KEPT_INVOCATION_TARGETS, _prune_invocation_targets
 
     def invocation(name: str, finished_at: int | None) -> str:
         folder = tmp_path / name

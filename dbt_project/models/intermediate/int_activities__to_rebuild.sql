@@ -26,10 +26,7 @@ select
 {%- set built_parties = relation_of_model('int_activity_parties__resolved') %}
 {#- per staging entity, the batches the chain has not built, named in the reads below so that they
     skip the other batches' row groups by their statistics -#}
-{%- set new_batches = {} %}
-{%- for entity, model in activity_grain_staging() %}
-{%- do new_batches.update({entity: batches_not_built(entity, built)}) %}
-{%- endfor %}
+{%- set new_batches = batches_not_built(built) %}
 
 with
 
