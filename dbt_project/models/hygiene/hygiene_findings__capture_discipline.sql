@@ -9,8 +9,17 @@
 
 with
 
--- subjects are not in the marts; the burst rule needs them
-staged_activities as (select activity_id, subject from {{ ref('stg_landed__activities') }}),
+-- subjects are not in the marts; the burst rule needs them, of the lookback's activities only: a
+-- fact's activity_date is the UTC day of its staged start, so this is `manual`'s window, applied
+-- while the staged table is read (joined alone, the window's activities probed every staged
+-- activity of the history: at ten million activities 9.2 CPU-s instead of 2.9, the same findings)
+staged_activities as (
+
+    select activity_id, subject
+    from {{ ref('stg_landed__activities') }}
+    where {{ within_hygiene_lookback(utc_date('started_at')) }}
+
+),
 
 manual as (
 
