@@ -103,8 +103,13 @@
 
 {% macro within_days_to_as_of(date_column, days) -%}
     {#- True for a day among the `days` days up to and including the as-of date (as_of_date_value). -#}
-    {%- set as_of_value = as_of_date_value(ref('fct_activities')) -%}
-    {{ date_column }} <= {{ as_of_value }} and {{ date_column }} > {{ dbt.dateadd('day', -(days | int), as_of_value) }}
+    {{ date_column }} <= {{ as_of_date_value(ref('fct_activities')) }} and {{ after_days_before_as_of(date_column, days) }}
+{%- endmacro %}
+
+{% macro after_days_before_as_of(date_column, days) -%}
+    {#- True for a day after the one `days` days before the as-of date (as_of_date_value): the start of
+        a window of `days` days up to the as-of date. -#}
+    {{ date_column }} > {{ dbt.dateadd('day', -(days | int), as_of_date_value(ref('fct_activities'))) }}
 {%- endmacro %}
 
 {% macro as_of_date_select(activities_relation) -%}
